@@ -1,0 +1,66 @@
+/**
+ * The service worker: decides everything. It keeps no state in memory that matters across its
+ * restarts; settings live in chrome.storage.local (settings-store.ts).
+ */
+import browser from "webextension-polyfill";
+import { siteConfigOf, checkPatch, effectiveSettings, normalizeOrigin, type StoredSettings } from "./settings-schema";
+import {
+  clearSiteSettings, getProblems, getSettings, setDefaults, setSiteSettings, SETTINGS_KEY,
+} from "./settings-store";
+import { applyFlagScripts } from "./site-flag-scripts";
+import { MessageError, startMessenger } from "./messenger";
+import type { SiteConfig } from "../../src/bridge/protocol";
+import type { ToContentMessage, UiState } from "../lib/messages";
+
+function requireOrigin(value: unknown): string {
+  const origin = normalizeOrigin(value);
+  if (!origin) throw new MessageError("TypeError", "not an http(s) origin");
+  return origin;
+}
+
+function requirePatch(value: unknown) {
+  const error = checkPatch(value);
+  if (error) throw new MessageError("TypeError", error);
+  return value as Record<string, never>;
+}
+
+startMessenger(
+  {
+    "site.config": async (_params, sender) => siteConfigOf(effectiveSettings(await getSettings(), sender.origin)),
+  },
+  {
+    "ui.getState": async (message): Promise<UiState> => {
+      const settings = await getSettings();
+      const origin = normalizeOrigin(message.origin);
+      return {
+        settings,
+        problems: await getProblems(),
+        origin,
+        effective: origin ? siteConfigOf(effectiveSettings(settings, origin)) : null,
+      };
+    },
+    "ui.setSiteSettings": async (message) =>
+      setSiteSettings(requireOrigin(message.origin), requirePatch(message.patch)),
+    "ui.setDefaults": async (message) => setDefaults(requirePatch(message.patch)),
+    "ui.resetSite": async (message) => clearSiteSettings(requireOrigin(message.origin)),
+  },
+);
+
+/** Tells open pages about new settings, and re-registers the site-flag scripts for new pages. */
+async function settingsChanged(settings: StoredSettings): Promise<void> {
+  await applyFlagScripts(settings);
+  const sites: Record<string, SiteConfig> = {};
+  for (const origin of Object.keys(settings.sites)) sites[origin] = siteConfigOf(effectiveSettings(settings, origin));
+  const message: ToContentMessage = { type: "site.configChanged", defaults: siteConfigOf(settings.defaults), sites };
+  const tabs = await browser.tabs.query({});
+  await Promise.all(tabs.map((tab) => tab.id === undefined ? undefined
+    : browser.tabs.sendMessage(tab.id, message).catch(() => undefined)));
+}
+
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area === "local" && SETTINGS_KEY in changes) void getSettings().then(settingsChanged);
+});
+
+// On install, update and browser start, check storage and bring the registrations in line.
+browser.runtime.onInstalled.addListener(() => void getSettings().then(applyFlagScripts));
+browser.runtime.onStartup.addListener(() => void getSettings().then(applyFlagScripts));

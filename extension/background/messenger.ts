@@ -1,0 +1,64 @@
+/**
+ * The one place where messages enter the service worker. It decides who is talking from the
+ * `sender` Chrome attaches (never from the payload), validates the message, and dispatches to a
+ * handler map. Content scripts can only reach content handlers; only the extension's own pages
+ * reach UI handlers.
+ */
+import browser, { type Runtime } from "webextension-polyfill";
+
+export interface ContentSender {
+  /** The frame's origin as Chrome reports it. */
+  origin: string;
+  tabId: number;
+  frameId: number;
+  documentId: string | undefined;
+  /** Origin of the tab's top-level document. */
+  topOrigin: string | null;
+}
+
+export type ContentHandlers = Record<string, (params: unknown, sender: ContentSender) => Promise<unknown>>;
+export type UiHandlers = Record<string, (message: Record<string, unknown>) => Promise<unknown>>;
+
+export class MessageError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+function originOf(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const origin = new URL(url).origin;
+    return origin === "null" ? null : origin;
+  } catch {
+    return null;
+  }
+}
+
+export function startMessenger(content: ContentHandlers, ui: UiHandlers): void {
+  const extensionOrigin = new URL(browser.runtime.getURL("")).origin;
+  browser.runtime.onMessage.addListener(((message: unknown, sender: Runtime.MessageSender) => {
+    if (sender.id !== browser.runtime.id) return undefined;
+    if (typeof message !== "object" || message === null || Array.isArray(message)) return undefined;
+    const { type } = message as { type?: unknown };
+    if (typeof type !== "string") return undefined;
+    const senderOrigin = (sender as { origin?: string }).origin ?? originOf(sender.url);
+    if (senderOrigin === extensionOrigin && originOf(sender.url) === extensionOrigin) {
+      const handler = Object.hasOwn(ui, type) ? ui[type] : undefined;
+      if (!handler) return Promise.reject(new MessageError("NotSupportedError", `unknown call ${type}`));
+      return handler(message as Record<string, unknown>);
+    }
+    // Everything else is a content script speaking for a page.
+    const handler = Object.hasOwn(content, type) ? content[type] : undefined;
+    if (!handler || !sender.tab || sender.tab.id === undefined || !senderOrigin) return undefined;
+    const who: ContentSender = {
+      origin: senderOrigin,
+      tabId: sender.tab.id,
+      frameId: sender.frameId ?? 0,
+      documentId: (sender as { documentId?: string }).documentId,
+      topOrigin: originOf(sender.tab.url),
+    };
+    return handler((message as { params?: unknown }).params, who);
+  }) as Parameters<typeof browser.runtime.onMessage.addListener>[0]);
+}

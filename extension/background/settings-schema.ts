@@ -1,0 +1,202 @@
+/**
+ * The settings schema, its validation and migrations. Pure functions (unit-tested in
+ * tests/unit/settings-schema.test.ts); storage lives in settings-store.ts.
+ */
+import type { Semantics, SiteConfig } from "../../src/bridge/protocol";
+
+export const SETTINGS_VERSION = 1;
+
+export type PtzPolicy = "ask" | "allow" | "block";
+
+/** What the user can set globally and override per site. */
+export interface SiteSettings {
+  /** "Let me choose devices": `defaultSemantics` for the site. */
+  semantics: Semantics;
+  /** "Hide device names from sites". */
+  hideLabels: boolean;
+  /** Pan/tilt/zoom permission kept by the extension. */
+  ptz: PtzPolicy;
+}
+export type SiteSettingsPatch = Partial<SiteSettings>;
+
+export interface StoredSettings {
+  version: typeof SETTINGS_VERSION;
+  defaults: SiteSettings;
+  /** Keyed by serialized origin ("https://example.com", "http://localhost:8080"). */
+  sites: Record<string, SiteSettingsPatch>;
+}
+
+export interface StorageProblem {
+  /** When it was found (ms since epoch). */
+  at: number;
+  /** Storage key under which the original data was kept. */
+  backupKey: string;
+  /** What was wrong, in words for the options page. */
+  reason: string;
+}
+
+export const FACTORY_DEFAULTS: SiteSettings = Object.freeze({
+  semantics: "browser-chooses",
+  hideLabels: false,
+  ptz: "ask",
+}) as SiteSettings;
+
+export function emptySettings(): StoredSettings {
+  return { version: SETTINGS_VERSION, defaults: { ...FACTORY_DEFAULTS }, sites: {} };
+}
+
+type Loose = Record<string, unknown>;
+const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
+
+const FIELD_CHECKS: { [K in keyof SiteSettings]: (v: unknown) => v is SiteSettings[K] } = {
+  semantics: (v): v is Semantics => v === "browser-chooses" || v === "user-chooses",
+  hideLabels: (v): v is boolean => typeof v === "boolean",
+  ptz: (v): v is PtzPolicy => v === "ask" || v === "allow" || v === "block",
+};
+const FIELDS = Object.keys(FIELD_CHECKS) as (keyof SiteSettings)[];
+
+/** Validates a patch coming from the UI or an import; returns an error text or null. */
+export function checkPatch(patch: unknown): string | null {
+  if (!isObject(patch)) return "settings must be an object";
+  for (const key of Object.keys(patch)) {
+    if (!(key in FIELD_CHECKS)) return `unknown setting "${key}"`;
+    if (!FIELD_CHECKS[key as keyof SiteSettings](patch[key])) return `invalid value for "${key}"`;
+  }
+  return null;
+}
+
+/** Canonical origin of an http(s) site, or null for anything else. */
+export function normalizeOrigin(input: unknown): string | null {
+  if (typeof input !== "string" || input.length > 2048) return null;
+  try {
+    const url = new URL(input);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+    return url.origin;
+  } catch {
+    return null;
+  }
+}
+
+export interface LoadResult {
+  settings: StoredSettings;
+  /** True when the stored value must be rewritten (migrated or repaired). */
+  changed: boolean;
+  /** Set when part or all of the stored value could not be used; the original must be backed up. */
+  problem: string | null;
+}
+
+/**
+ * Turns whatever is in storage into valid current settings. Valid data passes unchanged; older
+ * versions are migrated; invalid entries are dropped and reported (the caller keeps the original
+ * as a backup first). Data from a newer version is not understood: defaults are used and the
+ * original is reported, so a downgrade loses nothing.
+ */
+export function loadSettings(raw: unknown): LoadResult {
+  if (raw === undefined) return { settings: emptySettings(), changed: true, problem: null };
+  if (!isObject(raw)) {
+    return { settings: emptySettings(), changed: true, problem: "stored settings were not an object" };
+  }
+  const version = raw.version === undefined ? 0 : raw.version;
+  if (typeof version !== "number" || !Number.isInteger(version) || version < 0) {
+    return { settings: emptySettings(), changed: true, problem: "stored settings had no valid version" };
+  }
+  if (version > SETTINGS_VERSION) {
+    return {
+      settings: emptySettings(), changed: true,
+      problem: `stored settings are from a newer version (${version}) of Capture Control`,
+    };
+  }
+  let data: Loose = raw;
+  let changed = false;
+  for (let v = version; v < SETTINGS_VERSION; v++) {
+    data = MIGRATIONS[v](data);
+    changed = true;
+  }
+  return repair(data, changed);
+}
+
+/** MIGRATIONS[n] turns version n into version n + 1. */
+const MIGRATIONS: ((data: Loose) => Loose)[] = [
+  // 0 → 1: the pre-release layout kept the global defaults at the top level and per-site
+  // settings under "perSite"; "userChooses" was a boolean.
+  (data) => {
+    const fromLegacy = (entry: unknown): Loose => {
+      if (!isObject(entry)) return {};
+      const out: Loose = { ...entry };
+      if ("userChooses" in out) {
+        out.semantics = out.userChooses === true ? "user-chooses" : "browser-chooses";
+        delete out.userChooses;
+      }
+      return out;
+    };
+    const { perSite, sites, defaults, ...topLevel } = data;
+    return {
+      version: 1,
+      defaults: fromLegacy(defaults ?? topLevel),
+      sites: Object.fromEntries(Object.entries(isObject(sites ?? perSite) ? (sites ?? perSite) as Loose : {})
+        .map(([origin, entry]) => [origin, fromLegacy(entry)])),
+    };
+  },
+];
+
+function repair(data: Loose, changedSoFar: boolean): LoadResult {
+  const problems: string[] = [];
+  const defaults: SiteSettings = { ...FACTORY_DEFAULTS };
+  const storedDefaults = isObject(data.defaults) ? data.defaults : {};
+  if (!isObject(data.defaults)) problems.push("global defaults were missing");
+  for (const field of FIELDS) {
+    const value = storedDefaults[field];
+    if (value === undefined) continue;
+    if (FIELD_CHECKS[field](value)) (defaults as unknown as Loose)[field] = value;
+    else problems.push(`default "${field}" was invalid`);
+  }
+  const sites: Record<string, SiteSettingsPatch> = {};
+  const storedSites = isObject(data.sites) ? data.sites : {};
+  if (!isObject(data.sites)) problems.push("per-site settings were missing");
+  for (const [key, entry] of Object.entries(storedSites)) {
+    const origin = normalizeOrigin(key);
+    if (!origin || !isObject(entry)) {
+      problems.push(`entry "${key.slice(0, 80)}" was invalid`);
+      continue;
+    }
+    const patch: Loose = {};
+    for (const field of FIELDS) {
+      const value = entry[field];
+      if (value === undefined) continue;
+      if (FIELD_CHECKS[field](value)) patch[field] = value;
+      else problems.push(`"${field}" for ${origin} was invalid`);
+    }
+    const unknown = Object.keys(entry).filter((k) => !(k in FIELD_CHECKS));
+    if (unknown.length) problems.push(`unknown settings for ${origin}: ${unknown.join(", ")}`);
+    if (Object.keys(patch).length) sites[origin] = patch as SiteSettingsPatch;
+  }
+  const extra = Object.keys(data).filter((k) => k !== "version" && k !== "defaults" && k !== "sites");
+  if (extra.length) problems.push(`unknown fields: ${extra.join(", ")}`);
+  return {
+    settings: { version: SETTINGS_VERSION, defaults, sites },
+    changed: changedSoFar || problems.length > 0,
+    problem: problems.length ? problems.join("; ") : null,
+  };
+}
+
+/** The settings in force for one origin. */
+export function effectiveSettings(settings: StoredSettings, origin: string | null): SiteSettings {
+  const site = origin ? settings.sites[origin] : undefined;
+  return { ...settings.defaults, ...site };
+}
+
+export function siteConfigOf(settings: SiteSettings): SiteConfig {
+  return { semantics: settings.semantics, hideLabels: settings.hideLabels };
+}
+
+/** Applies a patch to one site. Values equal to the default are kept: a choice the user made
+ * for a site stays when the default changes later ("Reset" removes it). */
+export function patchSite(settings: StoredSettings, origin: string, patch: SiteSettingsPatch): StoredSettings {
+  return { ...settings, sites: { ...settings.sites, [origin]: { ...settings.sites[origin], ...patch } } };
+}
+
+export function resetSite(settings: StoredSettings, origin: string): StoredSettings {
+  const sites = { ...settings.sites };
+  delete sites[origin];
+  return { ...settings, sites };
+}

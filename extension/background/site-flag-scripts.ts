@@ -1,0 +1,81 @@
+/**
+ * Keeps the registered site-flag content scripts (see extension/content/site-flags/flags.ts) in
+ * step with the settings. `planFlagScripts` is pure and unit-tested.
+ */
+import type { StoredSettings } from "./settings-schema";
+import userChoosesFile from "../content/site-flags/user-chooses.iife.ts?script";
+import hideLabelsFile from "../content/site-flags/hide-labels.iife.ts?script";
+
+export interface FlagScript {
+  id: string;
+  js: string[];
+  matches: string[];
+  excludeMatches: string[];
+}
+
+/** A match pattern for exactly one origin, or null when Chrome's patterns cannot express it. */
+export function originToPattern(origin: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+  if (!/^[a-z0-9.-]+$/i.test(url.hostname)) return null; // IPv6 literals and odd hosts
+  // The port is explicit: a pattern without one matches every port of the host.
+  const port = url.port || (url.protocol === "https:" ? "443" : "80");
+  return `${url.protocol}//${url.hostname}:${port}/*`;
+}
+
+const FLAGS: { id: string; file: () => string; isOn: (s: StoredSettings["defaults"]) => boolean;
+  field: "semantics" | "hideLabels"; }[] = [
+  { id: "site-flag-user-chooses", file: () => userChoosesFile, field: "semantics",
+    isOn: (s) => s.semantics === "user-chooses" },
+  { id: "site-flag-hide-labels", file: () => hideLabelsFile, field: "hideLabels", isOn: (s) => s.hideLabels },
+];
+export const FLAG_SCRIPT_IDS = FLAGS.map((f) => f.id);
+
+export function planFlagScripts(settings: StoredSettings, files?: Record<string, string>): FlagScript[] {
+  const plan: FlagScript[] = [];
+  for (const flag of FLAGS) {
+    const onByDefault = flag.isOn(settings.defaults);
+    const exceptions: string[] = [];
+    for (const [origin, patch] of Object.entries(settings.sites)) {
+      if (patch[flag.field] === undefined) continue;
+      const on = flag.isOn({ ...settings.defaults, ...patch });
+      if (on === onByDefault) continue;
+      const pattern = originToPattern(origin);
+      if (pattern) exceptions.push(pattern);
+    }
+    const js = [files?.[flag.id] ?? flag.file()];
+    if (onByDefault) plan.push({ id: flag.id, js, matches: ["<all_urls>"], excludeMatches: exceptions });
+    else if (exceptions.length) plan.push({ id: flag.id, js, matches: exceptions, excludeMatches: [] });
+  }
+  return plan;
+}
+
+let applying: Promise<void> = Promise.resolve();
+
+/** Replaces the registered flag scripts by the plan for `settings`. */
+export function applyFlagScripts(settings: StoredSettings): Promise<void> {
+  const run = async () => {
+    const plan = planFlagScripts(settings);
+    const existing = await chrome.scripting.getRegisteredContentScripts({ ids: FLAG_SCRIPT_IDS });
+    if (existing.length) await chrome.scripting.unregisterContentScripts({ ids: existing.map((s) => s.id) });
+    if (!plan.length) return;
+    await chrome.scripting.registerContentScripts(plan.map((script) => ({
+      id: script.id,
+      js: script.js,
+      matches: script.matches,
+      excludeMatches: script.excludeMatches.length ? script.excludeMatches : undefined,
+      runAt: "document_start" as const,
+      allFrames: true,
+      matchOriginAsFallback: true,
+      world: "ISOLATED" as const,
+      persistAcrossSessions: true,
+    })));
+  };
+  applying = applying.then(run, run);
+  return applying;
+}

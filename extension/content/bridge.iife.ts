@@ -1,0 +1,69 @@
+/**
+ * The isolated-world half of the bridge. Runs at document_start in every frame, before any page
+ * script; costs nothing more until the page's main-world half asks for something.
+ */
+import { fromJson, toJson } from "../../src/lib/json";
+import {
+  ACK_EVENT, ASK_EVENT, HELLO_EVENT, isPageToExtension, TO_EXTENSION_EVENT, TO_PAGE_EVENT,
+  type ExtensionToPage, type SiteConfig,
+} from "../../src/bridge/protocol";
+import { isToContentMessage } from "../lib/messages";
+import { FLAG_HIDE_LABELS, FLAG_USER_CHOOSES, readSiteFlags } from "./site-flags/flags";
+
+const node = document.createElement("span");
+let pushedConfig: SiteConfig | null = null;
+
+function currentConfig(): SiteConfig {
+  if (pushedConfig) return pushedConfig;
+  const flags = readSiteFlags();
+  return {
+    semantics: flags & FLAG_USER_CHOOSES ? "user-chooses" : "browser-chooses",
+    hideLabels: (flags & FLAG_HIDE_LABELS) !== 0,
+  };
+}
+
+function toPage(message: ExtensionToPage): void {
+  node.dispatchEvent(new CustomEvent(TO_PAGE_EVENT, { detail: toJson(message) }));
+}
+
+function sayHello(): void {
+  window.dispatchEvent(new MouseEvent(HELLO_EVENT, { relatedTarget: node }));
+}
+
+// Whichever half starts second completes the handshake; once the main world acknowledges, the
+// window listener goes away, so a page can never ask for the node later.
+const onAsk = (event: Event) => {
+  event.stopImmediatePropagation();
+  sayHello();
+};
+window.addEventListener(ASK_EVENT, onAsk, true);
+node.addEventListener(ACK_EVENT, () => window.removeEventListener(ASK_EVENT, onAsk, true), { once: true });
+sayHello();
+
+node.addEventListener(TO_EXTENSION_EVENT, (event) => {
+  const message = fromJson((event as CustomEvent).detail);
+  if (!isPageToExtension(message)) return;
+  if (message.kind === "siteConfig") {
+    toPage({ kind: "siteConfig", config: currentConfig() });
+    return;
+  }
+  const { id, call, params } = message;
+  chrome.runtime.sendMessage({ type: call, params }).then(
+    (value: unknown) => toPage({ kind: "reply", id, ok: true, value }),
+    (error: unknown) => toPage({
+      kind: "reply", id, ok: false,
+      error: { name: "AbortError", message: error instanceof Error ? error.message : "The extension did not answer." },
+    }),
+  );
+});
+
+chrome.runtime.onMessage.addListener((message: unknown, sender) => {
+  if (sender.id !== chrome.runtime.id || !isToContentMessage(message)) return;
+  // self.origin is the frame's real origin, inherited by about:blank frames from their creator.
+  const config = Object.hasOwn(message.sites, self.origin) ? message.sites[self.origin] : message.defaults;
+  const before = currentConfig();
+  pushedConfig = config;
+  if (before.semantics !== config.semantics || before.hideLabels !== config.hideLabels) {
+    toPage({ kind: "configChanged", config });
+  }
+});

@@ -1,0 +1,19 @@
+/**
+ * Site flags: what the main world must know synchronously at document_start (before the first page
+ * script) about the current site. The service worker registers one tiny isolated-world content
+ * script per flag, matched to exactly the origins where the flag is on (chrome.scripting
+ * .registerContentScripts); each sets its bit in a global of the extension's isolated world, which
+ * the page cannot see. This costs no message at page load.
+ */
+export const SITE_FLAGS_GLOBAL = "captureControlSiteFlags";
+export const FLAG_USER_CHOOSES = 1;
+export const FLAG_HIDE_LABELS = 2;
+
+export function setSiteFlag(bit: number): void {
+  const scope = globalThis as unknown as Record<string, number | undefined>;
+  scope[SITE_FLAGS_GLOBAL] = (scope[SITE_FLAGS_GLOBAL] ?? 0) | bit;
+}
+
+export function readSiteFlags(): number {
+  return (globalThis as unknown as Record<string, number | undefined>)[SITE_FLAGS_GLOBAL] ?? 0;
+}

@@ -1,0 +1,2 @@
+import { FLAG_HIDE_LABELS, setSiteFlag } from "./flags";
+setSiteFlag(FLAG_HIDE_LABELS);

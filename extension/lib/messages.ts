@@ -1,0 +1,38 @@
+/**
+ * Messages to the service worker, as typed unions, with runtime guards. The service worker never
+ * takes the site from a message: it uses the `sender` that Chrome attaches.
+ */
+import { isSiteConfig, type SiteConfig } from "../../src/bridge/protocol";
+import type { SiteSettingsPatch, StoredSettings, StorageProblem } from "../background/settings-schema";
+
+/** From the isolated-world content script (on behalf of the page). */
+export type ContentMessage = { type: "site.config" };
+
+/** From the extension's own pages (popup, options). */
+export type UiMessage =
+  | { type: "ui.getState"; origin?: string }
+  | { type: "ui.setSiteSettings"; origin: string; patch: SiteSettingsPatch }
+  | { type: "ui.setDefaults"; patch: SiteSettingsPatch }
+  | { type: "ui.resetSite"; origin: string };
+
+export interface UiState {
+  settings: StoredSettings;
+  problems: StorageProblem[];
+  origin: string | null;
+  effective: SiteConfig | null;
+}
+
+/** From the service worker to content scripts, after the user changed settings: the configuration
+ * of every origin that has its own settings, and the default for all others. */
+export type ToContentMessage = {
+  type: "site.configChanged";
+  defaults: SiteConfig;
+  sites: Record<string, SiteConfig>;
+};
+
+export function isToContentMessage(v: unknown): v is ToContentMessage {
+  if (typeof v !== "object" || v === null) return false;
+  const m = v as { type?: unknown; defaults?: unknown; sites?: unknown };
+  return m.type === "site.configChanged" && isSiteConfig(m.defaults) && typeof m.sites === "object" &&
+    m.sites !== null && Object.values(m.sites).every(isSiteConfig);
+}

@@ -1,0 +1,70 @@
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import type { SiteSettings } from "../extension/background/settings-schema";
+import type { UiState } from "../extension/lib/messages";
+import { extensionConnector, type Connector } from "../ui/connector";
+import { t } from "../ui/i18n";
+import { SiteControls } from "../ui/site-controls";
+import "../ui/base.css";
+import "./options.css";
+
+function describe(patch: Partial<SiteSettings>): string {
+  const parts: string[] = [];
+  if (patch.semantics) parts.push(`${t("settingUserChooses")}: ${patch.semantics === "user-chooses" ? t("on") : t("off")}`);
+  if (patch.hideLabels !== undefined) parts.push(`${t("settingHideLabels")}: ${patch.hideLabels ? t("on") : t("off")}`);
+  if (patch.ptz) parts.push(`${t("settingPtz")}: ${t(patch.ptz === "ask" ? "ptzAsk" : patch.ptz === "allow" ? "ptzAllow" : "ptzBlock")}`);
+  return parts.join(" · ");
+}
+
+export function Options({ connector }: { connector: Connector }) {
+  const [state, setState] = useState<UiState | null>(null);
+  const [query, setQuery] = useState("");
+  const load = async () => setState(await connector.getState());
+  useEffect(() => void load(), []);
+  if (!state) return <p class="muted">{t("loading")}</p>;
+  const sites = Object.entries(state.settings.sites).filter(([origin]) => origin.includes(query.trim()));
+  return (
+    <main>
+      <h1>{t("optionsTitle")}</h1>
+      {state.problems.length ? (
+        <section class="notice" role="alert">
+          <h2>{t("problemsTitle")}</h2>
+          <p>{t("problemsText")}</p>
+          <ul>{state.problems.map((p) => <li key={p.backupKey}>{new Date(p.at).toLocaleString()}: {p.reason}</li>)}</ul>
+        </section>
+      ) : null}
+      <section aria-labelledby="defaults-heading">
+        <h2 id="defaults-heading">{t("optionsDefaults")}</h2>
+        <SiteControls idPrefix="defaults" value={state.settings.defaults}
+          onChange={async (patch) => { await connector.setDefaults(patch); await load(); }} />
+      </section>
+      <section aria-labelledby="sites-heading">
+        <h2 id="sites-heading">{t("optionsSites")}</h2>
+        <input type="search" aria-label={t("optionsSearch")} placeholder={t("optionsSearch")} value={query}
+          onInput={(e) => setQuery(e.currentTarget.value)} />
+        {sites.length ? (
+          <table>
+            <thead><tr><th>{t("colSite")}</th><th></th><th>{t("colActions")}</th></tr></thead>
+            <tbody>
+              {sites.map(([origin, patch]) => (
+                <tr key={origin}>
+                  <td>{origin}</td>
+                  <td class="muted">{describe(patch)}</td>
+                  <td><button type="button" aria-label={`${t("remove")} ${origin}`}
+                    onClick={async () => { await connector.resetSite(origin); await load(); }}>{t("remove")}</button></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : <p class="muted">{t("optionsNoSites")}</p>}
+      </section>
+      <section aria-labelledby="privacy-heading">
+        <h2 id="privacy-heading">{t("privacyTitle")}</h2>
+        <p>{t("privacyText")}</p>
+      </section>
+    </main>
+  );
+}
+
+const root = document.getElementById("app");
+if (root) render(<Options connector={extensionConnector} />, root);

@@ -1,0 +1,61 @@
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import browser from "webextension-polyfill";
+import { effectiveSettings, normalizeOrigin, type SiteSettings } from "../extension/background/settings-schema";
+import type { UiState } from "../extension/lib/messages";
+import { extensionConnector, type Connector } from "../ui/connector";
+import { t } from "../ui/i18n";
+import { SiteControls } from "../ui/site-controls";
+import "../ui/base.css";
+import "./popup.css";
+
+export function Popup({ connector }: { connector: Connector }) {
+  const [state, setState] = useState<UiState | null>(null);
+  const [changed, setChanged] = useState(false);
+
+  const load = async () => {
+    const origin = normalizeOrigin(await connector.activeTabUrl()) ?? undefined;
+    setState(await connector.getState(origin));
+  };
+  useEffect(() => void load(), []);
+
+  if (!state) return <p class="muted">{t("loading")}</p>;
+  const origin = state.origin;
+  const update = async (patch: Partial<SiteSettings>) => {
+    if (!origin) return;
+    await connector.setSiteSettings(origin, patch);
+    setChanged(true);
+    await load();
+  };
+  return (
+    <main>
+      <header class="site">
+        <h1>{t("popupThisSite")}</h1>
+        {origin ? <p class="origin" title={origin}>{origin}</p> : null}
+      </header>
+      {origin ? (
+        <section aria-label={t("popupThisSite")}>
+          <SiteControls idPrefix="site" value={effectiveSettings(state.settings, origin)} onChange={update} />
+          <p class="status muted">
+            {state.settings.sites[origin] ? t("hasOwnSettings") : t("usesDefault")}
+            {state.settings.sites[origin] ? (
+              <button type="button" onClick={async () => { await connector.resetSite(origin); setChanged(true); await load(); }}>
+                {t("resetSite")}
+              </button>
+            ) : null}
+          </p>
+          {changed ? <p class="muted" role="status">{t("reloadHint")}</p> : null}
+        </section>
+      ) : (
+        <p class="notice">{t("popupNoSite")}</p>
+      )}
+      {state.problems.length ? <p class="notice" role="alert">{t("problemsTitle")}</p> : null}
+      <footer>
+        <button type="button" onClick={() => browser.runtime.openOptionsPage()}>{t("openOptions")}</button>
+      </footer>
+    </main>
+  );
+}
+
+const root = document.getElementById("app");
+if (root) render(<Popup connector={extensionConnector} />, root);

@@ -1,0 +1,85 @@
+/**
+ * The messages that cross the bridge between the main world (src/, untrusted: it runs inside the
+ * page's realm) and the isolated-world content script (extension/content/). Both halves validate
+ * every message they receive with the guards below; nothing here may call chrome.*.
+ *
+ * Transport: during the handshake the isolated script hands the main world a detached DOM node
+ * (DOM nodes are shared between worlds, JS objects are not). All later traffic is CustomEvents
+ * dispatched on that node with JSON string details. The page never gets a reference to the node,
+ * so it can neither listen nor forge; `window.postMessage` is never used.
+ */
+
+/** Event types on the window during the handshake (before any page script runs). */
+export const HELLO_EVENT = "capture-control:hello";
+export const ASK_EVENT = "capture-control:ask";
+export const ACK_EVENT = "capture-control:ack";
+/** Event types on the private node afterwards. */
+export const TO_EXTENSION_EVENT = "capture-control:up";
+export const TO_PAGE_EVENT = "capture-control:down";
+
+export type Semantics = "browser-chooses" | "user-chooses";
+export const SEMANTICS_VALUES: readonly Semantics[] = ["browser-chooses", "user-chooses"];
+
+/** What the main world needs synchronously about the current site. */
+export interface SiteConfig {
+  semantics: Semantics;
+  hideLabels: boolean;
+}
+
+export const DEFAULT_SITE_CONFIG: SiteConfig = { semantics: "browser-chooses", hideLabels: false };
+
+/** Calls the main world may make through the bridge; the service worker answers each. */
+export interface RpcCalls {
+  /** Re-reads the site's configuration (after a settings change the page was told about). */
+  "site.config": { params: Record<string, never>; result: SiteConfig };
+}
+export type RpcName = keyof RpcCalls;
+export const RPC_NAMES: readonly RpcName[] = ["site.config"];
+
+/** main world → isolated world */
+export type PageToExtension =
+  /** Answered synchronously, from data the isolated world already holds. */
+  | { kind: "siteConfig" }
+  | { kind: "rpc"; id: string; call: RpcName; params: unknown };
+
+/** isolated world → main world */
+export type ExtensionToPage =
+  | { kind: "siteConfig"; config: SiteConfig }
+  | { kind: "reply"; id: string; ok: true; value: unknown }
+  | { kind: "reply"; id: string; ok: false; error: { name: string; message: string } }
+  | { kind: "configChanged"; config: SiteConfig };
+
+import { isArray } from "../lib/natives";
+
+type Loose = Record<string, unknown>;
+// Captured isArray: these guards also run in the main world, after page scripts.
+const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null && !isArray(v);
+const isId = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 64;
+
+export function isSiteConfig(v: unknown): v is SiteConfig {
+  return isObject(v) && (v.semantics === "browser-chooses" || v.semantics === "user-chooses") &&
+    typeof v.hideLabels === "boolean";
+}
+
+export function isPageToExtension(v: unknown): v is PageToExtension {
+  if (!isObject(v)) return false;
+  if (v.kind === "siteConfig") return true;
+  if (v.kind === "rpc") {
+    if (!isId(v.id)) return false;
+    for (let i = 0; i < RPC_NAMES.length; i++) if (RPC_NAMES[i] === v.call) return true;
+    return false;
+  }
+  return false;
+}
+
+export function isExtensionToPage(v: unknown): v is ExtensionToPage {
+  if (!isObject(v)) return false;
+  if (v.kind === "siteConfig" || v.kind === "configChanged") return isSiteConfig(v.config);
+  if (v.kind === "reply") {
+    if (!isId(v.id)) return false;
+    if (v.ok === true) return "value" in v;
+    return v.ok === false && isObject(v.error) && typeof v.error.name === "string" &&
+      typeof v.error.message === "string";
+  }
+  return false;
+}

@@ -1,0 +1,58 @@
+/**
+ * Built-ins captured when the main-world script starts, before any page script can run.
+ * Everything in src/ calls these instead of the live globals, so a page that later replaces
+ * `Array.prototype.push`, `JSON.parse`, `Promise.prototype.then`, `EventTarget.prototype.*` ...
+ * can neither redirect nor break the extension.
+ */
+const R = Reflect;
+export const apply = R.apply;
+export const construct = R.construct;
+export const defineProperty = R.defineProperty;
+export const getOwnPropertyDescriptor = R.getOwnPropertyDescriptor;
+export const ownKeys = R.ownKeys;
+export const getPrototypeOf = R.getPrototypeOf;
+export const has = R.has;
+export const objectCreate = Object.create;
+export const isArray = Array.isArray;
+export const ProxyCtor = Proxy;
+export const PromiseCtor = Promise;
+export const promiseThen = Promise.prototype.then;
+export const jsonParse = JSON.parse;
+export const stringFromCharCode = String.fromCharCode;
+export const numberToString = Number.prototype.toString;
+export const stringCharCodeAt = String.prototype.charCodeAt;
+export const stringSlice = String.prototype.slice;
+export const TypeErrorCtor = TypeError;
+export const WeakMapCtor = WeakMap;
+export const weakMapGet = WeakMap.prototype.get;
+export const weakMapSet = WeakMap.prototype.set;
+export const weakMapHas = WeakMap.prototype.has;
+export const MapCtor = Map;
+export const mapGet = Map.prototype.get;
+export const mapSet = Map.prototype.set;
+export const mapDelete = Map.prototype.delete;
+export const functionToString = Function.prototype.toString;
+export const hasOwnProperty = Object.prototype.hasOwnProperty;
+
+export const addEventListener = EventTarget.prototype.addEventListener;
+export const removeEventListener = EventTarget.prototype.removeEventListener;
+export const dispatchEvent = EventTarget.prototype.dispatchEvent;
+export const stopImmediatePropagation = Event.prototype.stopImmediatePropagation;
+export const CustomEventCtor = CustomEvent;
+export const EventCtor = Event;
+export const customEventDetail = getOwnPropertyDescriptor(CustomEvent.prototype, "detail")!.get!;
+export const mouseEventRelatedTarget = getOwnPropertyDescriptor(MouseEvent.prototype, "relatedTarget")!.get!;
+export const cryptoGetRandomValues = Crypto.prototype.getRandomValues;
+export const cryptoObject = globalThis.crypto;
+export const Uint32ArrayCtor = Uint32Array;
+
+export function hasOwn(object: object, key: PropertyKey): boolean {
+  return apply(hasOwnProperty, object, [key]) as boolean;
+}
+
+/** A fresh random id, e.g. for bridge requests. */
+export function randomId(): string {
+  const words = new Uint32ArrayCtor(2);
+  apply(cryptoGetRandomValues, cryptoObject, [words]);
+  return (apply(numberToString, words[0], [36]) as string) + (apply(numberToString, words[1], [36]) as string);
+}

@@ -1,0 +1,99 @@
+import {
+  apply, defineProperty, functionToString, getOwnPropertyDescriptor, ProxyCtor, TypeErrorCtor,
+  WeakMapCtor, weakMapGet, weakMapHas, weakMapSet,
+} from "./natives";
+
+/**
+ * Wrapping helpers for prototypes. A wrapper is a Proxy of the native function, so `name`,
+ * `length`, `prototype` and property attributes stay the native ones; `Function.prototype.toString`
+ * is itself wrapped once so that wrappers and new getters print as native code.
+ */
+const nativeSource = new WeakMapCtor<object, string>();
+
+function rememberNative(fn: object, source: string): void {
+  apply(weakMapSet, nativeSource, [fn, source]);
+}
+
+let toStringPatched = false;
+function patchToString(): void {
+  if (toStringPatched) return;
+  toStringPatched = true;
+  const proxy = new ProxyCtor(functionToString, {
+    apply(target, thisArg, args) {
+      if ((typeof thisArg === "function" || typeof thisArg === "object") && thisArg !== null &&
+          apply(weakMapHas, nativeSource, [thisArg])) {
+        return apply(weakMapGet, nativeSource, [thisArg]);
+      }
+      return apply(target, thisArg, args);
+    },
+  });
+  rememberNative(proxy, apply(functionToString, functionToString, []) as string);
+  const descriptor = getOwnPropertyDescriptor(Function.prototype, "toString")!;
+  defineProperty(Function.prototype, "toString", { ...descriptor, value: proxy });
+}
+
+export type MethodImpl = (target: Function, thisArg: unknown, args: unknown[]) => unknown;
+
+/** Replaces `proto[name]` (a method) by a Proxy whose calls go to `impl`, which gets the
+ * native function to fall back on. Returns the native function. */
+export function wrapMethod(proto: object, name: string, impl: MethodImpl): Function | undefined {
+  const descriptor = getOwnPropertyDescriptor(proto, name);
+  if (!descriptor || typeof descriptor.value !== "function") return undefined;
+  patchToString();
+  const original = descriptor.value as Function;
+  const proxy = new ProxyCtor(original, {
+    apply(target, thisArg, args) {
+      return impl(target, thisArg, args);
+    },
+  });
+  rememberNative(proxy, apply(functionToString, original, []) as string);
+  defineProperty(proto, name, { ...descriptor, value: proxy });
+  return original;
+}
+
+export type GetterImpl = (nativeGetter: Function, thisArg: unknown) => unknown;
+
+/** Replaces the getter of an accessor `proto[name]`. */
+export function wrapGetter(proto: object, name: string, impl: GetterImpl): Function | undefined {
+  const descriptor = getOwnPropertyDescriptor(proto, name);
+  if (!descriptor || typeof descriptor.get !== "function") return undefined;
+  patchToString();
+  const original = descriptor.get;
+  const proxy = new ProxyCtor(original, {
+    apply(target, thisArg) {
+      return impl(target, thisArg);
+    },
+  });
+  rememberNative(proxy, apply(functionToString, original, []) as string);
+  defineProperty(proto, name, { ...descriptor, get: proxy });
+  return original;
+}
+
+/**
+ * Adds a read-only attribute the browser lacks, shaped like a WebIDL attribute: an enumerable,
+ * configurable accessor whose getter is named `get <name>`, has length 0, prints as native code
+ * and throws "Illegal invocation" on a foreign receiver. Leaves a native attribute alone.
+ */
+export function defineAttribute(
+  proto: object, name: string, isBrand: (thisArg: unknown) => boolean, read: (thisArg: unknown) => unknown,
+): boolean {
+  if (getOwnPropertyDescriptor(proto, name)) return false;
+  patchToString();
+  const getter = {
+    get [name]() {
+      // `this` here is the holder object literal; the real receiver arrives through the Proxy below.
+      return undefined;
+    },
+  };
+  const shape = getOwnPropertyDescriptor(getter, name)!.get!;
+  const proxy = new ProxyCtor(shape, {
+    apply(_target, thisArg) {
+      if (!isBrand(thisArg)) throw new TypeErrorCtor("Illegal invocation");
+      return read(thisArg);
+    },
+    // Accessor functions are not constructors; object-literal getters already are not.
+  });
+  rememberNative(proxy, "function get " + name + "() { [native code] }");
+  defineProperty(proto, name, { get: proxy, set: undefined, enumerable: true, configurable: true });
+  return true;
+}

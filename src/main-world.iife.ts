@@ -1,0 +1,12 @@
+/**
+ * The main-world entry: one self-contained IIFE that Chrome runs at document_start in every frame
+ * (manifest: world MAIN, all_frames, match_about_blank, match_origin_as_fallback). Everything here
+ * runs synchronously, before the first page script. No chrome.* APIs exist in this world.
+ */
+import { connectPageBridge } from "./bridge/page-bridge";
+import { installMediaMethods } from "./core/media-methods";
+import { installDefaultSemantics } from "./semantics/default-semantics";
+
+const bridge = connectPageBridge();
+installMediaMethods();
+installDefaultSemantics(bridge);
