@@ -1,0 +1,84 @@
+/**
+ * The page is hostile: it cannot find, read or forge the bridge between the main world and the
+ * extension, and tampering with built-ins neither redirects nor breaks the extension.
+ */
+import { expect, launch, openExtensionPage, test, extensionWorker } from "./fixtures";
+
+test.describe("bridge", () => {
+  test("a page cannot obtain the private channel by replaying the handshake", async ({ page, site }) => {
+    await page.goto(`${site.origin}/index.html`);
+    const result = await page.evaluate(() => {
+      const seen: unknown[] = [];
+      for (const type of ["capture-control:hello", "capture-control:ask", "capture-control:ack"]) {
+        window.addEventListener(type, (e) => seen.push([type, (e as MouseEvent).relatedTarget ? "node" : "none"]), true);
+        document.addEventListener(type, (e) => seen.push([type, "document"]), true);
+      }
+      window.dispatchEvent(new Event("capture-control:ask"));
+      window.dispatchEvent(new MouseEvent("capture-control:ask"));
+      document.dispatchEvent(new Event("capture-control:ask", { bubbles: true }));
+      return seen;
+    });
+    // Only the page's own events are seen; no hello carrying the extension's node comes back.
+    expect(result.filter((entry) => (entry as string[])[0] === "capture-control:hello")).toEqual([]);
+  });
+
+  test("forged messages on every visible channel change nothing", async ({ page, site }) => {
+    await page.goto(`${site.origin}/index.html`);
+    const before = await page.evaluate(() => navigator.mediaDevices.defaultSemantics);
+    const after = await page.evaluate(async () => {
+      const forged = JSON.stringify({ kind: "configChanged", config: { semantics: "user-chooses", hideLabels: true } });
+      const fakeNode = document.createElement("span");
+      // A forged hello offering the page's own node, then messages on it.
+      window.dispatchEvent(new MouseEvent("capture-control:hello", { relatedTarget: fakeNode }));
+      fakeNode.dispatchEvent(new CustomEvent("capture-control:down", { detail: forged }));
+      for (const target of [window, document, document.documentElement, fakeNode]) {
+        target.dispatchEvent(new CustomEvent("capture-control:down", { detail: forged, bubbles: true }));
+        target.dispatchEvent(new CustomEvent("capture-control:up", {
+          detail: JSON.stringify({ kind: "rpc", id: "x1", call: "site.config", params: {} }), bubbles: true,
+        }));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      return navigator.mediaDevices.defaultSemantics;
+    });
+    expect(before).toBe("browser-chooses");
+    expect(after).toBe("browser-chooses");
+  });
+
+  test("tampered built-ins neither break nor redirect the extension", async ({ page, site }) => {
+    await page.goto(`${site.origin}/tamper.html`);
+    const result = await page.evaluate(async () => {
+      const log = (window as unknown as { tamperLog: string[] }).tamperLog;
+      log.length = 0;
+      const semantics = navigator.mediaDevices.defaultSemantics;
+      const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+      const devices = await navigator.mediaDevices.enumerateDevices();
+      const settings = stream.getVideoTracks()[0].getSettings();
+      const extensionCalls = log.slice(0);
+      stream.getVideoTracks()[0].stop();
+      return { semantics, extensionCalls, tracks: stream.getTracks().length, devices: devices.length, width: settings.width };
+    });
+    expect(result).toEqual({ semantics: "browser-chooses", extensionCalls: [], tracks: 1, devices: 9, width: 640 });
+  });
+});
+
+test.describe("bridge with a site setting", () => {
+  test("tampered built-ins cannot fake or hide the user's choice for the site", async ({ site }) => {
+    const { context, close } = await launch({ extension: true });
+    try {
+      const worker = await extensionWorker(context);
+      const id = new URL(worker.url()).host;
+      const options = await openExtensionPage(context, id, "options/index.html");
+      await options.evaluate((origin) => chrome.runtime.sendMessage({
+        type: "ui.setSiteSettings", origin, patch: { semantics: "user-chooses" },
+      }), site.origin);
+      const page = await context.newPage();
+      await page.goto(`${site.origin}/tamper.html`);
+      expect(await page.evaluate(() => navigator.mediaDevices.defaultSemantics)).toBe("user-chooses");
+      await page.goto(`${site.otherOrigin}/tamper.html`);
+      // The page's JSON.stringify and Object.prototype getter claim "user-chooses"; the answer stays honest.
+      expect(await page.evaluate(() => navigator.mediaDevices.defaultSemantics)).toBe("browser-chooses");
+    } finally {
+      await close();
+    }
+  });
+});

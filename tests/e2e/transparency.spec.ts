@@ -1,0 +1,122 @@
+/**
+ * With no feature engaged, the media APIs behave exactly as native: the same table of calls runs
+ * in the same Chromium with and without the extension and must give the same outcomes (results,
+ * error names, messages and constraint names).
+ */
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+
+const GET_USER_MEDIA_CASES = [
+  "undefined", "{}", "null", "'video'", "42", "true", "[]",
+  "{video: true}", "{audio: true}", "{video: true, audio: true}", "{video: false, audio: false}",
+  "{video: {width: {exact: 99999}}}", "{video: {width: {min: 10, max: 5}}}", "{video: {width: 'abc'}}",
+  "{video: {width: {exact: 640}, height: {exact: 480}}}", "{video: {aspectRatio: {exact: 0}}}",
+  "{video: {frameRate: {ideal: -1}}}", "{video: {frameRate: {max: 0}}}", "{video: {resizeMode: 'crop-and-scale', width: 320}}",
+  "{video: {facingMode: 'environment'}}", "{video: {facingMode: {exact: 'environment'}}}",
+  "{video: {advanced: [{width: 99999}]}}", "{video: {advanced: 'nope'}}",
+  "{video: {deviceId: {exact: 'unknown-device'}}}", "{video: {deviceId: 'unknown-device'}}",
+  "{video: {groupId: {exact: 'unknown-group'}}}", "{audio: {deviceId: {exact: ''}}}",
+  "{video: {pan: {min: 1}}}", "{video: {tilt: {max: 1}}}", "{video: {zoom: {exact: 2}}}", "{video: {pan: true}}",
+  "{video: {pan: 150, zoom: true}}", "{video: {mandatory: {minWidth: 640}}}", "{video: {optional: [{minWidth: 640}]}}",
+  "{audio: {echoCancellation: {exact: true}}}", "{audio: {sampleRate: {exact: 1}}}", "{audio: {channelCount: {min: 9}}}",
+  "{audio: {voiceIsolation: true}}", "{audio: {voiceIsolation: {exact: true}}}",
+  "{video: {width: NaN}}", "{video: {width: Infinity}}", "{video: {width: {ideal: 1e308}}}",
+  "{video: true, semantics: 'browser-chooses'}", "{video: true, unknownMember: 1}",
+  "{get video() { throw new RangeError('getter threw'); }}",
+  "{video: {get width() { throw new SyntaxError('inner getter'); }}}",
+];
+
+const APPLY_CASES = [
+  "undefined", "{}", "null", "'str'", "{width: 320}", "{width: {exact: 99999}}", "{width: {min: 10, max: 5}}",
+  "{pan: 1}", "{zoom: {exact: 2}}", "{advanced: [{width: 1}]}", "{advanced: [{width: {exact: 99999}}]}",
+  "{deviceId: {exact: 'x'}}", "{frameRate: 10}", "{facingMode: {exact: 'environment'}}",
+  "{backgroundBlur: true}", "{faceFraming: {exact: true}}", "{width: 640, height: 480}",
+];
+
+async function runGetUserMediaTable(page: Page, cases: string[]) {
+  return page.evaluate(async (cases) => {
+    const results: unknown[] = [];
+    for (const source of cases) {
+      // eslint-disable-next-line no-eval
+      results.push([source, await window.probe.outcome(() => navigator.mediaDevices.getUserMedia(eval(`(${source})`)))]);
+    }
+    results.push(["getUserMedia.call({})", await window.probe.outcome(() =>
+      MediaDevices.prototype.getUserMedia.call({} as MediaDevices, { video: true }))]);
+    results.push(["getUserMedia()", await window.probe.outcome(() =>
+      (navigator.mediaDevices.getUserMedia as () => Promise<MediaStream>)())]);
+    return results;
+  }, cases);
+}
+
+async function runTrackTable(page: Page, cases: string[]) {
+  return page.evaluate(async (cases) => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    const [video] = stream.getVideoTracks();
+    const [audio] = stream.getAudioTracks();
+    const results: unknown[] = [
+      ["video capabilities", window.probe.clean(video.getCapabilities())],
+      ["audio capabilities", window.probe.clean(audio.getCapabilities())],
+      ["video settings", window.probe.clean(video.getSettings())],
+      ["audio settings", window.probe.clean(audio.getSettings())],
+      ["supported constraints", window.probe.clean(navigator.mediaDevices.getSupportedConstraints())],
+    ];
+    for (const source of cases) {
+      // eslint-disable-next-line no-eval
+      const result = await window.probe.outcome(() => video.applyConstraints(eval(`(${source})`)));
+      results.push([source, result, window.probe.clean(video.getSettings()), window.probe.clean(video.getConstraints())]);
+    }
+    results.push(["applyConstraints.call({})", await window.probe.outcome(() =>
+      MediaStreamTrack.prototype.applyConstraints.call({} as MediaStreamTrack, {}))]);
+    let getSettingsForeign: unknown;
+    try {
+      MediaStreamTrack.prototype.getSettings.call({} as MediaStreamTrack);
+    } catch (e) {
+      getSettingsForeign = window.probe.describeError(e);
+    }
+    results.push(["getSettings.call({})", getSettingsForeign]);
+    stream.getTracks().forEach((t) => t.stop());
+    results.push(["ended video settings", window.probe.clean(video.getSettings())]);
+    results.push(["applyConstraints on ended", await window.probe.outcome(() => video.applyConstraints({ width: 320 }))]);
+    return results;
+  }, cases);
+}
+
+declare global {
+  interface Window {
+    probe: {
+      clean(v: unknown): unknown;
+      describeError(e: unknown): unknown;
+      outcome(run: () => unknown): Promise<unknown>;
+    };
+  }
+}
+
+test.describe("transparency when no feature is engaged", () => {
+  test("getUserMedia gives native results and errors for a table of constraints", async ({ page, nativePage, site }) => {
+    await page.goto(`${site.origin}/probe.html`);
+    await nativePage.goto(`${site.origin}/probe.html`);
+    const native = await runGetUserMediaTable(nativePage, GET_USER_MEDIA_CASES);
+    const withExtension = await runGetUserMediaTable(page, GET_USER_MEDIA_CASES);
+    expect(withExtension).toEqual(native);
+    // The table really covers both outcomes and several error kinds.
+    const errors = new Set((native as [string, { error?: string }][]).map(([, r]) => r.error).filter(Boolean));
+    expect([...errors].sort()).toEqual(expect.arrayContaining(["OverconstrainedError", "TypeError"]));
+    expect((native as [string, { ok?: unknown }][]).some(([, r]) => r.ok)).toBe(true);
+  });
+
+  test("enumerateDevices lists the same devices and labels", async ({ page, nativePage, site }) => {
+    const list = () => navigator.mediaDevices.enumerateDevices().then((d) => window.probe.clean(d.map((x) => x.toJSON())));
+    await page.goto(`${site.origin}/probe.html`);
+    await nativePage.goto(`${site.origin}/probe.html`);
+    const native = await nativePage.evaluate(list);
+    expect(await page.evaluate(list)).toEqual(native);
+    expect((native as unknown[]).length).toBeGreaterThanOrEqual(6);
+  });
+
+  test("capabilities, settings and applyConstraints match native", async ({ page, nativePage, site }) => {
+    await page.goto(`${site.origin}/probe.html`);
+    await nativePage.goto(`${site.origin}/probe.html`);
+    const native = await runTrackTable(nativePage, APPLY_CASES);
+    expect(await runTrackTable(page, APPLY_CASES)).toEqual(native);
+  });
+});
