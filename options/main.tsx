@@ -36,7 +36,11 @@ export function Options({ connector }: { connector: Connector }) {
       <section aria-labelledby="defaults-heading">
         <h2 id="defaults-heading">{t("optionsDefaults")}</h2>
         <SiteControls idPrefix="defaults" value={state.settings.defaults}
-          onChange={async (patch) => { await connector.setDefaults(patch); await load(); }} />
+          onChange={async (patch) => {
+            setState({ ...state, settings: { ...state.settings, defaults: { ...state.settings.defaults, ...patch } } });
+            await connector.setDefaults(patch);
+            await load();
+          }} />
       </section>
       <section aria-labelledby="sites-heading">
         <h2 id="sites-heading">{t("optionsSites")}</h2>

@@ -23,6 +23,9 @@ export function Popup({ connector }: { connector: Connector }) {
   const origin = state.origin;
   const update = async (patch: Partial<SiteSettings>) => {
     if (!origin) return;
+    // Show the choice at once; the stored state follows.
+    const sites = { ...state.settings.sites, [origin]: { ...state.settings.sites[origin], ...patch } };
+    setState({ ...state, settings: { ...state.settings, sites } });
     await connector.setSiteSettings(origin, patch);
     setChanged(true);
     await load();

@@ -59,7 +59,7 @@ const FIELDS = Object.keys(FIELD_CHECKS) as (keyof SiteSettings)[];
 export function checkPatch(patch: unknown): string | null {
   if (!isObject(patch)) return "settings must be an object";
   for (const key of Object.keys(patch)) {
-    if (!(key in FIELD_CHECKS)) return `unknown setting "${key}"`;
+    if (!Object.hasOwn(FIELD_CHECKS, key)) return `unknown setting "${key}"`;
     if (!FIELD_CHECKS[key as keyof SiteSettings](patch[key])) return `invalid value for "${key}"`;
   }
   return null;
@@ -166,7 +166,7 @@ function repair(data: Loose, changedSoFar: boolean): LoadResult {
       if (FIELD_CHECKS[field](value)) patch[field] = value;
       else problems.push(`"${field}" for ${origin} was invalid`);
     }
-    const unknown = Object.keys(entry).filter((k) => !(k in FIELD_CHECKS));
+    const unknown = Object.keys(entry).filter((k) => !Object.hasOwn(FIELD_CHECKS, k));
     if (unknown.length) problems.push(`unknown settings for ${origin}: ${unknown.join(", ")}`);
     if (Object.keys(patch).length) sites[origin] = patch as SiteSettingsPatch;
   }

@@ -1,0 +1,164 @@
+/**
+ * Settings: per-site choices made in the popup reach the site (open pages at once, new pages before
+ * their first script), survive service-worker restarts, and corrupt storage is backed up, reported
+ * and never silently wiped.
+ */
+import type { BrowserContext, Page } from "@playwright/test";
+import { expect, extensionWorker, launch, openExtensionPage, stopServiceWorkers, test } from "./fixtures";
+
+async function tabIdOf(context: BrowserContext, url: string): Promise<number> {
+  const worker = await extensionWorker(context);
+  return worker.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)!.id!, url);
+}
+
+async function firstScriptSemantics(page: Page, url: string) {
+  await page.goto(url);
+  return page.evaluate(() => (window as unknown as { firstScript: { semantics: string; blankFrame: string } }).firstScript);
+}
+
+test.describe("site settings", () => {
+  let context: BrowserContext;
+  let close: () => Promise<void>;
+  let extensionId: string;
+  test.beforeEach(async () => {
+    ({ context, close } = await launch({ extension: true }));
+    extensionId = new URL((await extensionWorker(context)).url()).host;
+  });
+  test.afterEach(async () => close());
+
+  test("the popup switch reaches the site at once, on reload and after a worker restart", async ({ site }) => {
+    const page = await context.newPage();
+    const url = `${site.origin}/first-script.html`;
+    expect((await firstScriptSemantics(page, url)).semantics).toBe("browser-chooses");
+
+    const popup = await openExtensionPage(context, extensionId, `popup/index.html?tab=${await tabIdOf(context, url)}`);
+    await expect(popup.getByText(site.origin, { exact: true })).toBeVisible();
+    const toggle = popup.getByRole("switch", { name: /Let me choose devices/ });
+    await expect(toggle).not.toBeChecked();
+    await toggle.check();
+    await expect(popup.getByText("Has its own settings")).toBeVisible();
+
+    // The open page learns it without a reload.
+    await expect.poll(() => page.evaluate(() => navigator.mediaDevices.defaultSemantics)).toBe("user-chooses");
+    // A new load sees it in its first script, also in its about:blank iframe.
+    expect(await firstScriptSemantics(page, url)).toMatchObject({ semantics: "user-chooses", blankFrame: "user-chooses" });
+    // Another origin keeps the default.
+    expect((await firstScriptSemantics(page, `${site.otherOrigin}/first-script.html`)).semantics).toBe("browser-chooses");
+
+    await stopServiceWorkers(context, extensionId);
+    expect((await firstScriptSemantics(page, url)).semantics).toBe("user-chooses");
+    await popup.reload();
+    await expect(popup.getByRole("switch", { name: /Let me choose devices/ })).toBeChecked();
+
+    // Reset returns the site to the defaults.
+    await popup.getByRole("button", { name: "Reset to defaults" }).click();
+    await expect(popup.getByText("Follows your defaults")).toBeVisible();
+    expect((await firstScriptSemantics(page, url)).semantics).toBe("browser-chooses");
+  });
+
+  test("a global default applies to every site except those with their own setting", async ({ site }) => {
+    const options = await openExtensionPage(context, extensionId, "options/index.html");
+    await options.evaluate((origin) => chrome.runtime.sendMessage({
+      type: "ui.setSiteSettings", origin, patch: { semantics: "browser-chooses" },
+    }), site.otherOrigin);
+    await options.reload();
+    await options.locator("#defaults-user-chooses").check();
+    await expect(options.getByRole("cell", { name: site.otherOrigin, exact: true })).toBeVisible();
+    const page = await context.newPage();
+    expect((await firstScriptSemantics(page, `${site.origin}/first-script.html`)).semantics).toBe("user-chooses");
+    expect((await firstScriptSemantics(page, `${site.otherOrigin}/first-script.html`)).semantics).toBe("browser-chooses");
+  });
+
+  test("the popup says so plainly on pages where the extension cannot run", async () => {
+    const page = await context.newPage();
+    await page.goto("chrome://version");
+    // Without the "tabs" permission Chrome hides the URL of pages outside the host permissions.
+    const worker = await extensionWorker(context);
+    const tabId = await worker.evaluate(async () => (await chrome.tabs.query({})).find((t) => !t.url)!.id!);
+    const popup = await openExtensionPage(context, extensionId, `popup/index.html?tab=${tabId}`);
+    await expect(popup.getByText(/cannot run on this page/)).toBeVisible();
+  });
+
+  test("malformed settings from an extension page are refused with a clear error", async () => {
+    const options = await openExtensionPage(context, extensionId, "options/index.html");
+    const outcomes = await options.evaluate(async () => {
+      const attempts = [
+        { type: "ui.setSiteSettings", origin: "javascript:alert(1)", patch: { hideLabels: true } },
+        { type: "ui.setSiteSettings", origin: "https://a.example", patch: { hideLabels: "yes" } },
+        { type: "ui.setSiteSettings", origin: "https://a.example", patch: { evil: 1 } },
+        { type: "ui.setDefaults", patch: null },
+        { type: "ui.noSuchCall" },
+      ];
+      const results: string[] = [];
+      for (const attempt of attempts) {
+        results.push(await chrome.runtime.sendMessage(attempt).then(() => "accepted", (e: Error) => e.message));
+      }
+      const stored = await chrome.storage.local.get("settings");
+      return { results, stored: stored.settings };
+    });
+    expect(outcomes.results).toEqual([
+      "not an http(s) origin", 'invalid value for "hideLabels"', 'unknown setting "evil"',
+      "settings must be an object", "unknown call ui.noSuchCall",
+    ]);
+    expect(outcomes.stored.sites).toEqual({});
+  });
+});
+
+test.describe("stored data that cannot be read", () => {
+  let context: BrowserContext;
+  let close: () => Promise<void>;
+  let extensionId: string;
+  test.beforeEach(async () => {
+    ({ context, close } = await launch({ extension: true }));
+    extensionId = new URL((await extensionWorker(context)).url()).host;
+  });
+  test.afterEach(async () => close());
+
+  const cases: [string, unknown][] = [
+    ["not an object", "{{garbage"],
+    ["a newer version", { version: 99, defaults: { semantics: "user-chooses" }, sites: {}, future: true }],
+    ["partly invalid", {
+      version: 1, defaults: { semantics: "bogus", hideLabels: true },
+      sites: { "not a url": { hideLabels: true }, "https://kept.example": { hideLabels: true, ptz: "sideways" } },
+    }],
+  ];
+  for (const [name, corrupt] of cases) {
+    test(`is kept as a backup and reported: ${name}`, async () => {
+      const options = await openExtensionPage(context, extensionId, "options/index.html");
+      await options.evaluate((value) => chrome.storage.local.set({ settings: value }), corrupt);
+      await stopServiceWorkers(context, extensionId);
+      await options.reload();
+      await expect(options.getByRole("alert")).toContainText("could not be read");
+      const stored = await options.evaluate(() => chrome.storage.local.get(null));
+      const problems = stored.storageProblems as { backupKey: string; reason: string }[];
+      expect(problems).toHaveLength(1);
+      expect(stored[problems[0].backupKey]).toEqual(corrupt);
+      expect(stored.settings.version).toBe(1);
+      if (name === "partly invalid") {
+        // What could be read survives.
+        expect(stored.settings.defaults.hideLabels).toBe(true);
+        expect(stored.settings.sites).toEqual({ "https://kept.example": { hideLabels: true } });
+      }
+      // Reading again finds nothing new to report.
+      await options.reload();
+      await expect(options.getByRole("alert")).toBeVisible();
+      expect((await options.evaluate(() => chrome.storage.local.get("storageProblems"))).storageProblems).toHaveLength(1);
+    });
+  }
+
+  test("settings from before versioning are migrated without loss", async () => {
+    const options = await openExtensionPage(context, extensionId, "options/index.html");
+    await options.evaluate(() => chrome.storage.local.set({
+      settings: { userChooses: true, hideLabels: false, perSite: { "https://legacy.example": { userChooses: false, hideLabels: true } } },
+    }));
+    await options.reload();
+    const stored = await options.evaluate(() => chrome.storage.local.get(null));
+    expect(stored.settings).toEqual({
+      version: 1,
+      defaults: { semantics: "user-chooses", hideLabels: false, ptz: "ask" },
+      sites: { "https://legacy.example": { semantics: "browser-chooses", hideLabels: true } },
+    });
+    expect(stored.storageProblems ?? []).toEqual([]);
+    await expect(options.locator("#defaults-user-chooses")).toBeChecked();
+  });
+});
