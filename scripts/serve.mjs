@@ -13,7 +13,7 @@ export function startServer(roots, port = 0) {
     for (const [prefix, folder] of Object.entries(roots)) {
       if (!url.pathname.startsWith(prefix)) continue;
       let rel = normalize(decodeURIComponent(url.pathname.slice(prefix.length))).replace(/^([/\\])+/, "");
-      if (rel === "" || rel.endsWith("/")) rel = join(rel, "index.html");
+      if (rel === "" || rel === "." || rel.endsWith("/")) rel = join(rel, "index.html");
       const file = resolve(folder, rel);
       if (!file.startsWith(resolve(folder))) break;
       try {

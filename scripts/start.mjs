@@ -76,13 +76,20 @@ async function runVisible(executablePath, url) {
   // chromeArgs always asks for fake devices; without --fake the user wants their real ones.
   if (!fake) args = args.filter((a) => !a.startsWith("--use-fake-device-for-media-stream"));
   mkdirSync(PROFILE, { recursive: true });
-  const context = await chromium.launchPersistentContext(PROFILE, {
-    executablePath,
-    headless: false,
-    viewport: null,
-    args,
-    ignoreDefaultArgs: ["--enable-automation"],
-  });
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(PROFILE, {
+      executablePath,
+      headless: false,
+      viewport: null,
+      args,
+      ignoreDefaultArgs: ["--enable-automation"],
+    });
+  } catch (e) {
+    const first = String(e instanceof Error ? e.message : e).split("\n")[0];
+    throw new Error(`Could not open a visible Chromium: ${first}\n` +
+      "If this machine has no usable display, run `node scripts/start.mjs --headless` instead.");
+  }
   const extensionId = await waitForExtension(context);
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(url);
@@ -108,13 +115,14 @@ const STEPS = [
   { name: "choose", button: "#choose-btn", output: "#choose-out" },
   { name: "ptz", button: "#ptz-btn", output: "#ptz-out", video: "#ptz-video" },
   { name: "stats", button: "#stats-btn", output: "#stats-out", settle: 2_500 },
-  { name: "devices-after-permission", button: "#devices-btn", output: "#devices-out" },
 ];
 const FINISHED = ["done", "error", "unsupported"];
 
-function summarize(text, maxLines = 6) {
-  const lines = text.replace(/\t/g, "  ").split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
-  const shown = lines.slice(0, maxLines).map((l) => (l.length > 110 ? `${l.slice(0, 109)}…` : l));
+function summarize(text, maxLines = 8) {
+  // Table cells as "a | b", and each pretty-printed JSON object on one line.
+  const flat = text.replace(/\t/g, " | ").replace(/\{\n[\s\S]*?\n\}/g, (m) => m.replace(/\s*\n\s*/g, " "));
+  const lines = flat.split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  const shown = lines.slice(0, maxLines).map((l) => (l.length > 160 ? `${l.slice(0, 159)}…` : l));
   if (lines.length > maxLines) shown.push(`… (${lines.length - maxLines} more lines)`);
   return shown.map((l) => `    ${l}`).join("\n");
 }
@@ -164,7 +172,13 @@ async function runHeadless(executablePath, url) {
       console.log(`\n[${step.name}] ${state}`);
       console.log(summarize(await page.locator(step.output).innerText()));
     }
-    console.log(`\nRan HEADLESS with fake devices (no display${flags.has("--headless") ? " wanted: --headless" : " available"}).`);
+    // The same page in dark mode, to check the prefers-color-scheme styles.
+    await page.emulateMedia({ colorScheme: "dark" });
+    const dark = join(ARTIFACTS, "demo-dark.png");
+    await page.screenshot({ path: dark, fullPage: true });
+    shots.push(dark);
+
+    console.log(`\nRan HEADLESS with fake camera/microphone (${flags.has("--headless") ? "--headless given" : "no display available"}).`);
     console.log(`Screenshots (full page, one per step) in ${relative(process.cwd(), ARTIFACTS) || "."}/:`);
     for (const f of shots) console.log(`  ${relative(process.cwd(), f)}`);
   } finally {

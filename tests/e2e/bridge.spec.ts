@@ -11,7 +11,7 @@ test.describe("bridge", () => {
       const seen: unknown[] = [];
       for (const type of ["capture-control:hello", "capture-control:ask", "capture-control:ack"]) {
         window.addEventListener(type, (e) => seen.push([type, (e as MouseEvent).relatedTarget ? "node" : "none"]), true);
-        document.addEventListener(type, (e) => seen.push([type, "document"]), true);
+        document.addEventListener(type, () => seen.push([type, "document"]), true);
       }
       window.dispatchEvent(new Event("capture-control:ask"));
       window.dispatchEvent(new MouseEvent("capture-control:ask"));

@@ -48,7 +48,7 @@ type TestFixtures = { page: Page; nativePage: Page };
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   site: [async ({}, use) => {
-    const server: Server = await startServer({ "/": resolve("tests/pages"), "/demo/": resolve("demo") });
+    const server: Server = await startServer({ "/demo/": resolve("demo"), "/": resolve("tests/pages") });
     const port = (server.address() as { port: number }).port;
     await use({ origin: `http://localhost:${port}`, otherOrigin: `http://127.0.0.1:${port}` });
     server.close();

@@ -94,7 +94,7 @@ test.describe("site settings", () => {
         results.push(await chrome.runtime.sendMessage(attempt).then(() => "accepted", (e: Error) => e.message));
       }
       const stored = await chrome.storage.local.get("settings");
-      return { results, stored: stored.settings };
+      return { results, stored: stored.settings as { sites: unknown } };
     });
     expect(outcomes.results).toEqual([
       "not an http(s) origin", 'invalid value for "hideLabels"', 'unknown setting "evil"',
@@ -129,7 +129,7 @@ test.describe("stored data that cannot be read", () => {
       await stopServiceWorkers(context, extensionId);
       await options.reload();
       await expect(options.getByRole("alert")).toContainText("could not be read");
-      const stored = await options.evaluate(() => chrome.storage.local.get(null));
+      const stored = await options.evaluate(() => chrome.storage.local.get(null)) as Record<string, any>;
       const problems = stored.storageProblems as { backupKey: string; reason: string }[];
       expect(problems).toHaveLength(1);
       expect(stored[problems[0].backupKey]).toEqual(corrupt);

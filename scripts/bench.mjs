@@ -1,0 +1,100 @@
+// `npm run bench`: the same Chromium with and without the extension, measured in one run, rounds
+// interleaved so both see the same machine load. Prints a Markdown table with ratios.
+import { chromium } from "playwright-core";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromeArgs, findChrome } from "./chrome-path.mjs";
+import { startServer } from "./serve.mjs";
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
+const DIST = resolve("dist");
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+async function open(withExtension) {
+  const dir = mkdtempSync(join(tmpdir(), "cc-bench-"));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: await findChrome(), headless: true,
+    args: chromeArgs({ extensionDir: withExtension ? DIST : undefined }),
+  });
+  if (withExtension && !context.serviceWorkers().length) await context.waitForEvent("serviceworker");
+  const page = await context.newPage();
+  return { context, page, close: async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+const server = await startServer({ "/": resolve("tests/pages") });
+const origin = `http://localhost:${server.address().port}`;
+
+const measures = {
+  "Page with 100 iframes, load (ms)": async (page) => {
+    await page.goto(`${origin}/iframes-100.html`, { waitUntil: "load" });
+    return page.evaluate(() => {
+      const nav = performance.getEntriesByType("navigation")[0];
+      return nav.loadEventStart - nav.startTime;
+    });
+  },
+  "getUserMedia({video:true}) (ms)": async (page) => {
+    await page.goto(`${origin}/index.html`);
+    return page.evaluate(async () => {
+      const times = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+        times.push(performance.now() - t0);
+        stream.getTracks().forEach((t) => t.stop());
+      }
+      times.sort((a, b) => a - b);
+      return times[2];
+    });
+  },
+  "enumerateDevices() (ms)": async (page) => {
+    await page.goto(`${origin}/index.html`);
+    return page.evaluate(async () => {
+      await navigator.mediaDevices.enumerateDevices();
+      const t0 = performance.now();
+      for (let i = 0; i < 50; i++) await navigator.mediaDevices.enumerateDevices();
+      return (performance.now() - t0) / 50;
+    });
+  },
+};
+
+const native = await open(false);
+const extension = await open(true);
+const samples = Object.fromEntries(Object.keys(measures).map((k) => [k, { native: [], extension: [] }]));
+try {
+  for (let round = 0; round < ROUNDS + 2; round++) {
+    const order = round % 2 ? [["native", native], ["extension", extension]] : [["extension", extension], ["native", native]];
+    for (const [name, run] of Object.entries(measures)) {
+      for (const [side, browser] of order) {
+        const value = await run(browser.page);
+        if (round >= 2) samples[name][side].push(value); // two warm-up rounds
+      }
+    }
+  }
+} finally {
+  await native.close();
+  await extension.close();
+  server.close();
+}
+
+const mainWorld = readFileSync(join(DIST, "src/main-world.iife.js"));
+const bridge = readFileSync(join(DIST, "extension/content/bridge.iife.js"));
+const rows = Object.entries(samples).map(([name, { native, extension }]) => {
+  const n = median(native);
+  const e = median(extension);
+  return [name, n.toFixed(2), e.toFixed(2), (e / n).toFixed(3)];
+});
+const kib = (b) => (b / 1024).toFixed(2);
+console.log(`\nChromium ${(await import("node:child_process")).execFileSync(await findChrome(), ["--version"]).toString().trim()}; ` +
+  `${ROUNDS} interleaved rounds, medians.\n`);
+console.log("| measure | native | with extension | ratio |");
+console.log("|---|---:|---:|---:|");
+for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+console.log(`| main-world script, minified (KiB) | – | ${kib(mainWorld.length)} (gzip ${kib(gzipSync(mainWorld).length)}) | target < 20 |`);
+console.log(`| isolated-world bridge, minified (KiB) | – | ${kib(bridge.length)} (gzip ${kib(gzipSync(bridge).length)}) | – |`);
