@@ -4,7 +4,7 @@
  */
 import { fromJson, toJson } from "../../src/lib/json";
 import {
-  ACK_EVENT, ASK_EVENT, HELLO_EVENT, isPageToExtension, TO_EXTENSION_EVENT, TO_PAGE_EVENT,
+  ACK_EVENT, ASK_EVENT, HELLO_EVENT, isPageToExtension, isSiteConfig, TO_EXTENSION_EVENT, TO_PAGE_EVENT,
   type ExtensionToPage, type SiteConfig,
 } from "../../src/bridge/protocol";
 import { isToContentMessage } from "../lib/messages";
@@ -40,13 +40,41 @@ window.addEventListener(ASK_EVENT, onAsk, true);
 node.addEventListener(ACK_EVENT, () => window.removeEventListener(ASK_EVENT, onAsk, true), { once: true });
 sayHello();
 
+// chrome.* is touched only once the page uses a media API: instantiating the extension bindings
+// in every frame of every page is measurable (see the benchmark in the README).
+let awake = false;
+function wake(): void {
+  if (awake) return;
+  awake = true;
+  chrome.runtime.onMessage.addListener((message: unknown, sender) => {
+    if (sender.id !== chrome.runtime.id || !isToContentMessage(message)) return;
+    // self.origin is the frame's real origin, inherited by about:blank frames from their creator.
+    updateConfig(Object.hasOwn(message.sites, self.origin) ? message.sites[self.origin] : message.defaults);
+  });
+  // The flags were fixed when this document loaded; settings may have changed since.
+  chrome.runtime.sendMessage({ type: "site.config" }).then(
+    (config: unknown) => { if (isSiteConfig(config)) updateConfig(config); },
+    () => undefined,
+  );
+}
+
+function updateConfig(config: SiteConfig): void {
+  const before = currentConfig();
+  pushedConfig = config;
+  if (before.semantics !== config.semantics || before.hideLabels !== config.hideLabels) {
+    toPage({ kind: "configChanged", config });
+  }
+}
+
 node.addEventListener(TO_EXTENSION_EVENT, (event) => {
   const message = fromJson((event as CustomEvent).detail);
   if (!isPageToExtension(message)) return;
   if (message.kind === "siteConfig") {
     toPage({ kind: "siteConfig", config: currentConfig() });
+    wake();
     return;
   }
+  wake();
   const { id, call, params } = message;
   chrome.runtime.sendMessage({ type: call, params }).then(
     (value: unknown) => toPage({ kind: "reply", id, ok: true, value }),
@@ -55,15 +83,4 @@ node.addEventListener(TO_EXTENSION_EVENT, (event) => {
       error: { name: "AbortError", message: error instanceof Error ? error.message : "The extension did not answer." },
     }),
   );
-});
-
-chrome.runtime.onMessage.addListener((message: unknown, sender) => {
-  if (sender.id !== chrome.runtime.id || !isToContentMessage(message)) return;
-  // self.origin is the frame's real origin, inherited by about:blank frames from their creator.
-  const config = Object.hasOwn(message.sites, self.origin) ? message.sites[self.origin] : message.defaults;
-  const before = currentConfig();
-  pushedConfig = config;
-  if (before.semantics !== config.semantics || before.hideLabels !== config.hideLabels) {
-    toPage({ kind: "configChanged", config });
-  }
 });
