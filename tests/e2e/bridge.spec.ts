@@ -2,7 +2,7 @@
  * The page is hostile: it cannot find, read or forge the bridge between the main world and the
  * extension, and tampering with built-ins neither redirects nor breaks the extension.
  */
-import { expect, launch, openExtensionPage, test, extensionWorker } from "./fixtures";
+import { expect, openExtensionPage, test } from "./fixtures";
 
 test.describe("bridge", () => {
   test("a page cannot obtain the private channel by replaying the handshake", async ({ page, site }) => {
@@ -62,23 +62,16 @@ test.describe("bridge", () => {
 });
 
 test.describe("bridge with a site setting", () => {
-  test("tampered built-ins cannot fake or hide the user's choice for the site", async ({ site }) => {
-    const { context, close } = await launch({ extension: true });
-    try {
-      const worker = await extensionWorker(context);
-      const id = new URL(worker.url()).host;
-      const options = await openExtensionPage(context, id, "options/index.html");
-      await options.evaluate((origin) => chrome.runtime.sendMessage({
-        type: "ui.setSiteSettings", origin, patch: { semantics: "user-chooses" },
-      }), site.origin);
-      const page = await context.newPage();
-      await page.goto(`${site.origin}/tamper.html`);
-      expect(await page.evaluate(() => navigator.mediaDevices.defaultSemantics)).toBe("user-chooses");
-      await page.goto(`${site.otherOrigin}/tamper.html`);
-      // The page's JSON.stringify and Object.prototype getter claim "user-chooses"; the answer stays honest.
-      expect(await page.evaluate(() => navigator.mediaDevices.defaultSemantics)).toBe("browser-chooses");
-    } finally {
-      await close();
-    }
+  test("tampered built-ins cannot fake or hide the user's choice for the site", async ({ fresh: { context, extensionId: id }, site }) => {
+    const options = await openExtensionPage(context, id, "options/index.html");
+    await options.evaluate((origin) => chrome.runtime.sendMessage({
+      type: "ui.setSiteSettings", origin, patch: { semantics: "user-chooses" },
+    }), site.origin);
+    const page = await context.newPage();
+    await page.goto(`${site.origin}/tamper.html`);
+    expect(await page.evaluate(() => navigator.mediaDevices.defaultSemantics)).toBe("user-chooses");
+    await page.goto(`${site.otherOrigin}/tamper.html`);
+    // The page's JSON.stringify and Object.prototype getter claim "user-chooses"; the answer stays honest.
+    expect(await page.evaluate(() => navigator.mediaDevices.defaultSemantics)).toBe("browser-chooses");
   });
 });

@@ -44,7 +44,12 @@ type WorkerFixtures = {
   nativeContext: BrowserContext;
   extensionId: string;
 };
-type TestFixtures = { page: Page; nativePage: Page };
+/** A browser with the extension and a new profile, for tests that change settings or storage. */
+export interface FreshBrowser {
+  context: BrowserContext;
+  extensionId: string;
+}
+type TestFixtures = { page: Page; nativePage: Page; fresh: FreshBrowser };
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   site: [async ({}, use) => {
@@ -72,6 +77,12 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     const page = await extContext.newPage();
     await use(page);
     await page.close();
+  },
+  fresh: async ({}, use) => {
+    const { context, close } = await launch({ extension: true });
+    const extensionId = new URL((await extensionWorker(context)).url()).host;
+    await use({ context, extensionId });
+    await close();
   },
   nativePage: async ({ nativeContext }, use) => {
     const page = await nativeContext.newPage();

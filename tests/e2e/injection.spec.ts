@@ -69,3 +69,34 @@ test.describe("main-world script", () => {
     expect(await page.evaluate(probe)).toEqual(await nativePage.evaluate(probe));
   });
 });
+
+test.describe("fresh realms a page can create", () => {
+  test("are patched synchronously: iframes, document.write, window.open", async ({ page, site }) => {
+    await page.goto(`${site.origin}/escape.html`);
+    const escapes = await page.evaluate(() => (window as unknown as { escapes: Record<string, string> }).escapes);
+    expect(escapes).toEqual({
+      "appended iframe": "browser-chooses",
+      "about:blank src": "browser-chooses",
+      "document.write iframe": "browser-chooses",
+      "window.open": "browser-chooses",
+    });
+  });
+
+  test("are patched in srcdoc, sandboxed and same-origin frames once loaded", async ({ page, site }) => {
+    await page.goto(`${site.origin}/index.html`);
+    const seen = await page.evaluate(async () => {
+      const load = (setup: (f: HTMLIFrameElement) => void) => new Promise<HTMLIFrameElement>((done) => {
+        const f = document.createElement("iframe");
+        setup(f);
+        f.onload = () => done(f);
+        document.body.appendChild(f);
+      });
+      const srcdoc = await load((f) => { f.srcdoc = "<p>srcdoc</p>"; });
+      const sandboxed = await load((f) => { f.setAttribute("sandbox", "allow-same-origin allow-scripts"); f.src = "frame.html"; });
+      const sameOrigin = await load((f) => { f.src = "frame.html"; });
+      const semantics = (f: HTMLIFrameElement) => f.contentWindow!.navigator.mediaDevices.defaultSemantics;
+      return { srcdoc: semantics(srcdoc), sandboxed: semantics(sandboxed), sameOrigin: semantics(sameOrigin) };
+    });
+    expect(seen).toEqual({ srcdoc: "browser-chooses", sandboxed: "browser-chooses", sameOrigin: "browser-chooses" });
+  });
+});

@@ -4,7 +4,7 @@
  * and never silently wiped.
  */
 import type { BrowserContext, Page } from "@playwright/test";
-import { expect, extensionWorker, launch, openExtensionPage, stopServiceWorkers, test } from "./fixtures";
+import { expect, extensionWorker, openExtensionPage, stopServiceWorkers, test } from "./fixtures";
 
 async function tabIdOf(context: BrowserContext, url: string): Promise<number> {
   const worker = await extensionWorker(context);
@@ -17,16 +17,7 @@ async function firstScriptSemantics(page: Page, url: string) {
 }
 
 test.describe("site settings", () => {
-  let context: BrowserContext;
-  let close: () => Promise<void>;
-  let extensionId: string;
-  test.beforeEach(async () => {
-    ({ context, close } = await launch({ extension: true }));
-    extensionId = new URL((await extensionWorker(context)).url()).host;
-  });
-  test.afterEach(async () => close());
-
-  test("the popup switch reaches the site at once, on reload and after a worker restart", async ({ site }) => {
+  test("the popup switch reaches the site at once, on reload and after a worker restart", async ({ fresh: { context, extensionId }, site }) => {
     const page = await context.newPage();
     const url = `${site.origin}/first-script.html`;
     expect((await firstScriptSemantics(page, url)).semantics).toBe("browser-chooses");
@@ -56,7 +47,7 @@ test.describe("site settings", () => {
     expect((await firstScriptSemantics(page, url)).semantics).toBe("browser-chooses");
   });
 
-  test("a global default applies to every site except those with their own setting", async ({ site }) => {
+  test("a global default applies to every site except those with their own setting", async ({ fresh: { context, extensionId }, site }) => {
     const options = await openExtensionPage(context, extensionId, "options/index.html");
     await options.evaluate((origin) => chrome.runtime.sendMessage({
       type: "ui.setSiteSettings", origin, patch: { semantics: "browser-chooses" },
@@ -69,7 +60,7 @@ test.describe("site settings", () => {
     expect((await firstScriptSemantics(page, `${site.otherOrigin}/first-script.html`)).semantics).toBe("browser-chooses");
   });
 
-  test("the popup says so plainly on pages where the extension cannot run", async () => {
+  test("the popup says so plainly on pages where the extension cannot run", async ({ fresh: { context, extensionId } }) => {
     const page = await context.newPage();
     await page.goto("chrome://version");
     // Without the "tabs" permission Chrome hides the URL of pages outside the host permissions.
@@ -79,7 +70,7 @@ test.describe("site settings", () => {
     await expect(popup.getByText(/cannot run on this page/)).toBeVisible();
   });
 
-  test("malformed settings from an extension page are refused with a clear error", async () => {
+  test("malformed settings from an extension page are refused with a clear error", async ({ fresh: { context, extensionId } }) => {
     const options = await openExtensionPage(context, extensionId, "options/index.html");
     const outcomes = await options.evaluate(async () => {
       const attempts = [
@@ -105,15 +96,6 @@ test.describe("site settings", () => {
 });
 
 test.describe("stored data that cannot be read", () => {
-  let context: BrowserContext;
-  let close: () => Promise<void>;
-  let extensionId: string;
-  test.beforeEach(async () => {
-    ({ context, close } = await launch({ extension: true }));
-    extensionId = new URL((await extensionWorker(context)).url()).host;
-  });
-  test.afterEach(async () => close());
-
   const cases: [string, unknown][] = [
     ["not an object", "{{garbage"],
     ["a newer version", { version: 99, defaults: { semantics: "user-chooses" }, sites: {}, future: true }],
@@ -123,7 +105,7 @@ test.describe("stored data that cannot be read", () => {
     }],
   ];
   for (const [name, corrupt] of cases) {
-    test(`is kept as a backup and reported: ${name}`, async () => {
+    test(`is kept as a backup and reported: ${name}`, async ({ fresh: { context, extensionId } }) => {
       const options = await openExtensionPage(context, extensionId, "options/index.html");
       await options.evaluate((value) => chrome.storage.local.set({ settings: value }), corrupt);
       await stopServiceWorkers(context, extensionId);
@@ -146,7 +128,7 @@ test.describe("stored data that cannot be read", () => {
     });
   }
 
-  test("settings from before versioning are migrated without loss", async () => {
+  test("settings from before versioning are migrated without loss", async ({ fresh: { context, extensionId } }) => {
     const options = await openExtensionPage(context, extensionId, "options/index.html");
     await options.evaluate(() => chrome.storage.local.set({
       settings: { userChooses: true, hideLabels: false, perSite: { "https://legacy.example": { userChooses: false, hideLabels: true } } },
