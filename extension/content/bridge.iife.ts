@@ -69,12 +69,9 @@ function updateConfig(config: SiteConfig): void {
 node.addEventListener(TO_EXTENSION_EVENT, (event) => {
   const message = fromJson((event as CustomEvent).detail);
   if (!isPageToExtension(message)) return;
-  if (message.kind === "siteConfig") {
-    toPage({ kind: "siteConfig", config: currentConfig() });
-    wake();
-    return;
-  }
+  if (message.kind === "siteConfig") toPage({ kind: "siteConfig", config: currentConfig() });
   wake();
+  if (message.kind !== "rpc") return;
   const { id, call, params } = message;
   chrome.runtime.sendMessage({ type: call, params }).then(
     (value: unknown) => toPage({ kind: "reply", id, ok: true, value }),
