@@ -95,6 +95,11 @@ test.describe("site settings", () => {
   });
 });
 
+/** The worker writes fresh settings on install; a test that plants data waits for that first. */
+async function installWritesDone(page: Page) {
+  await expect.poll(() => page.evaluate(() => chrome.storage.local.get("settings").then((s) => !!s.settings))).toBe(true);
+}
+
 test.describe("stored data that cannot be read", () => {
   const cases: [string, unknown][] = [
     ["not an object", "{{garbage"],
@@ -107,7 +112,11 @@ test.describe("stored data that cannot be read", () => {
   for (const [name, corrupt] of cases) {
     test(`is kept as a backup and reported: ${name}`, async ({ fresh: { context, extensionId } }) => {
       const options = await openExtensionPage(context, extensionId, "options/index.html");
+      await installWritesDone(options);
       await options.evaluate((value) => chrome.storage.local.set({ settings: value }), corrupt);
+      // The worker notices the change and repairs at once; the repair must survive a restart.
+      await expect.poll(() => options.evaluate(() => chrome.storage.local.get("storageProblems")
+        .then((s) => (s.storageProblems as unknown[] | undefined)?.length ?? 0))).toBe(1);
       await stopServiceWorkers(context, extensionId);
       await options.reload();
       await expect(options.getByRole("alert")).toContainText("could not be read");
@@ -130,6 +139,7 @@ test.describe("stored data that cannot be read", () => {
 
   test("settings from before versioning are migrated without loss", async ({ fresh: { context, extensionId } }) => {
     const options = await openExtensionPage(context, extensionId, "options/index.html");
+    await installWritesDone(options);
     await options.evaluate(() => chrome.storage.local.set({
       settings: { userChooses: true, hideLabels: false, perSite: { "https://legacy.example": { userChooses: false, hideLabels: true } } },
     }));
