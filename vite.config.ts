@@ -32,6 +32,8 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     target: "chrome119",
+    // Extension pages that the manifest does not name (opened with chrome.windows.create).
+    rollupOptions: { input: { picker: "extension/picker/index.html" } },
   },
   server: { port: 5199, strictPort: true },
 });

@@ -3,6 +3,7 @@
  * takes the site from a message: it uses the `sender` that Chrome attaches.
  */
 import { isSiteConfig, type SiteConfig } from "../../src/bridge/protocol";
+import type { CaptureKind, PermissionSetting, PickerChoice } from "./picker";
 import type { SiteSettingsPatch, StoredSettings, StorageProblem } from "../background/settings-schema";
 
 /** From the isolated-world content script (on behalf of the page). */
@@ -13,7 +14,21 @@ export type UiMessage =
   | { type: "ui.getState"; origin?: string }
   | { type: "ui.setSiteSettings"; origin: string; patch: SiteSettingsPatch }
   | { type: "ui.setDefaults"; patch: SiteSettingsPatch }
-  | { type: "ui.resetSite"; origin: string };
+  | { type: "ui.resetSite"; origin: string }
+  /** The device picker page (extension/picker/). */
+  | { type: "ui.picker.get"; promptId: string }
+  | { type: "ui.picker.answer"; promptId: string; choice: PickerChoice | null; remember: boolean }
+  /** Browser camera/microphone permission of a site (chrome.contentSettings), and remembered devices. */
+  | { type: "ui.getPermissions"; origin: string }
+  | { type: "ui.setPermission"; origin: string; kind: CaptureKind; setting: PermissionSetting }
+  | { type: "ui.forgetDevice"; origin: string; kind?: CaptureKind };
+
+/** Answer to ui.getPermissions. */
+export interface SitePermissions {
+  video: PermissionSetting;
+  audio: PermissionSetting;
+  remembered: { video?: string; audio?: string };
+}
 
 export interface UiState {
   settings: StoredSettings;

@@ -1,0 +1,76 @@
+/**
+ * Devices the user told the picker to remember for a site ("Remember for this site"): one label
+ * per kind, in chrome.storage.local under REMEMBERED_KEY. The picker pre-selects them. Entries that
+ * cannot be read are dropped from the working copy but the original is kept as a backup first.
+ */
+import browser from "webextension-polyfill";
+import type { CaptureKind } from "../lib/picker";
+import { normalizeOrigin } from "./settings-schema";
+
+export const REMEMBERED_KEY = "rememberedDevices";
+export type RememberedDevices = Record<string, { video?: string; audio?: string }>;
+
+const isLabel = (v: unknown): v is string => typeof v === "string" && v.length <= 512;
+
+/** Keeps the valid part of a stored value; `dropped` tells whether anything was left out. */
+export function parseRemembered(raw: unknown): { value: RememberedDevices; dropped: boolean } {
+  const value: RememberedDevices = {};
+  if (raw === undefined) return { value, dropped: false };
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { value, dropped: true };
+  let dropped = false;
+  for (const [key, entry] of Object.entries(raw as Record<string, unknown>)) {
+    const origin = normalizeOrigin(key);
+    if (!origin || typeof entry !== "object" || entry === null) { dropped = true; continue; }
+    const out: { video?: string; audio?: string } = {};
+    for (const [kind, label] of Object.entries(entry as Record<string, unknown>)) {
+      if ((kind === "video" || kind === "audio") && isLabel(label)) out[kind] = label;
+      else dropped = true;
+    }
+    if (out.video !== undefined || out.audio !== undefined) value[origin] = out;
+  }
+  return { value, dropped };
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+function serialized<T>(task: () => Promise<T>): Promise<T> {
+  const next = queue.then(task, task);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+async function read(): Promise<RememberedDevices> {
+  const raw = (await browser.storage.local.get(REMEMBERED_KEY))[REMEMBERED_KEY];
+  const { value, dropped } = parseRemembered(raw);
+  if (dropped) await browser.storage.local.set({ [`backup:${REMEMBERED_KEY}:${Date.now()}`]: raw ?? null });
+  return value;
+}
+
+export const listRemembered = (): Promise<RememberedDevices> => serialized(read);
+
+export async function rememberedFor(origin: string): Promise<{ video?: string; audio?: string }> {
+  return (await listRemembered())[origin] ?? {};
+}
+
+export function rememberDevice(origin: string, kind: CaptureKind, label: string): Promise<void> {
+  return serialized(async () => {
+    const all = await read();
+    all[origin] = { ...all[origin], [kind]: label };
+    await browser.storage.local.set({ [REMEMBERED_KEY]: all });
+  });
+}
+
+/** Forgets one kind, or everything remembered for the site when `kind` is omitted. */
+export function forgetDevice(origin: string, kind?: CaptureKind): Promise<void> {
+  return serialized(async () => {
+    const all = await read();
+    if (!all[origin]) return;
+    if (kind) {
+      const { [kind]: _gone, ...rest } = all[origin];
+      if (rest.video === undefined && rest.audio === undefined) delete all[origin];
+      else all[origin] = rest;
+    } else {
+      delete all[origin];
+    }
+    await browser.storage.local.set({ [REMEMBERED_KEY]: all });
+  });
+}
