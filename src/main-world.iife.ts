@@ -6,7 +6,11 @@
 import { connectPageBridge } from "./bridge/page-bridge";
 import { installMediaMethods } from "./core/media-methods";
 import { installDefaultSemantics } from "./semantics/default-semantics";
+import { installHideLabels } from "./semantics/hide-labels";
+import { installUserChooses } from "./semantics/user-chooses";
 
 const bridge = connectPageBridge();
 installMediaMethods();
 installDefaultSemantics(bridge);
+installUserChooses(bridge);
+installHideLabels(bridge);

@@ -9,6 +9,8 @@ import {
 } from "./settings-store";
 import { applyFlagScripts } from "./site-flag-scripts";
 import { MessageError, startMessenger } from "./messenger";
+import { answerPrompt, openPicker, promptView, startPromptListeners } from "./prompts";
+import { permissionUiHandlers, startPermissionListeners } from "./permissions";
 import type { SiteConfig } from "../../src/bridge/protocol";
 import type { ToContentMessage, UiState } from "../lib/messages";
 
@@ -27,6 +29,7 @@ function requirePatch(value: unknown) {
 startMessenger(
   {
     "site.config": async (_params, sender) => siteConfigOf(effectiveSettings(await getSettings(), sender.origin)),
+    "picker.open": async (params, sender) => openPicker(params, sender),
   },
   {
     "ui.getState": async (message): Promise<UiState> => {
@@ -43,8 +46,13 @@ startMessenger(
       setSiteSettings(requireOrigin(message.origin), requirePatch(message.patch)),
     "ui.setDefaults": async (message) => setDefaults(requirePatch(message.patch)),
     "ui.resetSite": async (message) => clearSiteSettings(requireOrigin(message.origin)),
+    "ui.picker.get": async (message) => promptView(message.promptId),
+    "ui.picker.answer": async (message) => answerPrompt(message.promptId, message.choice, message.remember),
+    ...permissionUiHandlers,
   },
 );
+startPromptListeners();
+startPermissionListeners();
 
 /** Tells open pages about new settings, and re-registers the site-flag scripts for new pages. */
 async function settingsChanged(settings: StoredSettings): Promise<void> {

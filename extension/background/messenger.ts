@@ -59,6 +59,12 @@ export function startMessenger(content: ContentHandlers, ui: UiHandlers): void {
       documentId: (sender as { documentId?: string }).documentId,
       topOrigin: originOf(sender.tab.url),
     };
-    return handler((message as { params?: unknown }).params, who);
+    // Errors travel as values: a rejection would reach the page without its DOMException name.
+    return handler((message as { params?: unknown }).params, who).catch((error: unknown) => ({
+      $error: {
+        name: error instanceof MessageError ? error.name : "AbortError",
+        message: error instanceof MessageError ? error.message : "Capture Control could not handle the request.",
+      },
+    }));
   }) as Parameters<typeof browser.runtime.onMessage.addListener>[0]);
 }

@@ -41,7 +41,11 @@ function serialized<T>(task: () => Promise<T>): Promise<T> {
 async function read(): Promise<RememberedDevices> {
   const raw = (await browser.storage.local.get(REMEMBERED_KEY))[REMEMBERED_KEY];
   const { value, dropped } = parseRemembered(raw);
-  if (dropped) await browser.storage.local.set({ [`backup:${REMEMBERED_KEY}:${Date.now()}`]: raw ?? null });
+  // The repaired value is written with the backup, in one step: otherwise every later read would
+  // find the same problem and add another backup.
+  if (dropped) {
+    await browser.storage.local.set({ [`backup:${REMEMBERED_KEY}:${Date.now()}`]: raw ?? null, [REMEMBERED_KEY]: value });
+  }
   return value;
 }
 
@@ -52,6 +56,10 @@ export async function rememberedFor(origin: string): Promise<{ video?: string; a
 }
 
 export function rememberDevice(origin: string, kind: CaptureKind, label: string): Promise<void> {
+  // What parseRemembered would drop on the next read is refused now instead.
+  if (normalizeOrigin(origin) !== origin || (kind !== "video" && kind !== "audio") || !isLabel(label)) {
+    return Promise.reject(new TypeError("cannot remember this device for this site"));
+  }
   return serialized(async () => {
     const all = await read();
     all[origin] = { ...all[origin], [kind]: label };
@@ -65,7 +73,8 @@ export function forgetDevice(origin: string, kind?: CaptureKind): Promise<void> 
     const all = await read();
     if (!all[origin]) return;
     if (kind) {
-      const { [kind]: _gone, ...rest } = all[origin];
+      const rest = { ...all[origin] };
+      delete rest[kind];
       if (rest.video === undefined && rest.audio === undefined) delete all[origin];
       else all[origin] = rest;
     } else {

@@ -7,11 +7,13 @@ import {
   ACK_EVENT, ASK_EVENT, HELLO_EVENT, isPageToExtension, isSiteConfig, TO_EXTENSION_EVENT, TO_PAGE_EVENT,
   type ExtensionToPage, type SiteConfig,
 } from "../../src/bridge/protocol";
-import { isToContentMessage } from "../lib/messages";
+import { isContentDeferred, isContentError, isRpcResultMessage, isToContentMessage } from "../lib/messages";
 import { FLAG_HIDE_LABELS, FLAG_USER_CHOOSES, readSiteFlags } from "./site-flags/flags";
 
 const node = document.createElement("span");
 let pushedConfig: SiteConfig | null = null;
+/** Calls the service worker answers later (the picker): deferred id -> the page's request id. */
+const deferred = new Map<string, string>();
 
 function currentConfig(): SiteConfig {
   if (pushedConfig) return pushedConfig;
@@ -47,7 +49,16 @@ function wake(): void {
   if (awake) return;
   awake = true;
   chrome.runtime.onMessage.addListener((message: unknown, sender) => {
-    if (sender.id !== chrome.runtime.id || !isToContentMessage(message)) return;
+    // Only the service worker sends here (pages cannot reach chrome.runtime in this world).
+    if (sender.id !== chrome.runtime.id || sender.tab) return;
+    if (isRpcResultMessage(message)) {
+      const id = deferred.get(message.deferredId);
+      if (id === undefined) return;
+      deferred.delete(message.deferredId);
+      toPage(message.ok ? { kind: "reply", id, ok: true, value: message.value } : { kind: "reply", id, ok: false, error: message.error });
+      return;
+    }
+    if (!isToContentMessage(message)) return;
     // self.origin is the frame's real origin, inherited by about:blank frames from their creator.
     updateConfig(Object.hasOwn(message.sites, self.origin) ? message.sites[self.origin] : message.defaults);
   });
@@ -74,7 +85,11 @@ node.addEventListener(TO_EXTENSION_EVENT, (event) => {
   if (message.kind !== "rpc") return;
   const { id, call, params } = message;
   chrome.runtime.sendMessage({ type: call, params }).then(
-    (value: unknown) => toPage({ kind: "reply", id, ok: true, value }),
+    (value: unknown) => {
+      if (isContentDeferred(value)) deferred.set(value.$deferred, id);
+      else if (isContentError(value)) toPage({ kind: "reply", id, ok: false, error: value.$error });
+      else toPage({ kind: "reply", id, ok: true, value });
+    },
     (error: unknown) => toPage({
       kind: "reply", id, ok: false,
       error: { name: "AbortError", message: error instanceof Error ? error.message : "The extension did not answer." },

@@ -21,7 +21,9 @@ export type UiMessage =
   /** Browser camera/microphone permission of a site (chrome.contentSettings), and remembered devices. */
   | { type: "ui.getPermissions"; origin: string }
   | { type: "ui.setPermission"; origin: string; kind: CaptureKind; setting: PermissionSetting }
-  | { type: "ui.forgetDevice"; origin: string; kind?: CaptureKind };
+  | { type: "ui.forgetDevice"; origin: string; kind?: CaptureKind }
+  /** Every site's remembered devices (options page): RememberedDevices from background/remembered.ts. */
+  | { type: "ui.listRemembered" };
 
 /** Answer to ui.getPermissions. */
 export interface SitePermissions {
@@ -44,6 +46,35 @@ export type ToContentMessage = {
   defaults: SiteConfig;
   sites: Record<string, SiteConfig>;
 };
+
+/** A content call's answer that stands for an error (see messenger.ts). */
+export interface ContentError { $error: { name: string; message: string } }
+/** A content call's answer that says the result will come later as an `rpc.result` push. */
+export interface ContentDeferred { $deferred: string }
+
+/** From the service worker to one frame: the late answer to a deferred call. */
+export type RpcResultMessage =
+  | { type: "rpc.result"; deferredId: string; ok: true; value: unknown }
+  | { type: "rpc.result"; deferredId: string; ok: false; error: { name: string; message: string } };
+
+const isErrorShape = (v: unknown): v is { name: string; message: string } =>
+  typeof v === "object" && v !== null && typeof (v as { name?: unknown }).name === "string" &&
+  typeof (v as { message?: unknown }).message === "string";
+
+export function isContentError(v: unknown): v is ContentError {
+  return typeof v === "object" && v !== null && isErrorShape((v as { $error?: unknown }).$error);
+}
+
+export function isContentDeferred(v: unknown): v is ContentDeferred {
+  return typeof v === "object" && v !== null && typeof (v as { $deferred?: unknown }).$deferred === "string";
+}
+
+export function isRpcResultMessage(v: unknown): v is RpcResultMessage {
+  if (typeof v !== "object" || v === null) return false;
+  const m = v as Record<string, unknown>;
+  if (m.type !== "rpc.result" || typeof m.deferredId !== "string") return false;
+  return m.ok === true ? "value" in m : m.ok === false && isErrorShape(m.error);
+}
 
 export function isToContentMessage(v: unknown): v is ToContentMessage {
   if (typeof v !== "object" || v === null) return false;

@@ -28,13 +28,21 @@ export interface SiteConfig {
 
 export const DEFAULT_SITE_CONFIG: SiteConfig = { semantics: "browser-chooses", hideLabels: false };
 
+/** `defaultSemantics` for a site: hiding device names leaves the picker as the way to choose. */
+export function effectiveSemantics(config: SiteConfig): Semantics {
+  return config.hideLabels ? "user-chooses" : config.semantics;
+}
+
 /** Calls the main world may make through the bridge; the service worker answers each. */
 export interface RpcCalls {
   /** Re-reads the site's configuration (after a settings change the page was told about). */
   "site.config": { params: Record<string, never>; result: SiteConfig };
+  /** Asks the user to choose devices in the extension's picker; answered once the user has
+   * chosen (a `PickerChoice`) or refused (an error named NotAllowedError). */
+  "picker.open": { params: PickerRequest; result: PickerChoice };
 }
 export type RpcName = keyof RpcCalls;
-export const RPC_NAMES: readonly RpcName[] = ["site.config"];
+export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open"];
 
 /** main world → isolated world */
 export type PageToExtension =
@@ -50,6 +58,7 @@ export type ExtensionToPage =
   | { kind: "configChanged"; config: SiteConfig };
 
 import { isArray } from "../lib/natives";
+import type { PickerChoice, PickerRequest } from "../../extension/lib/picker";
 
 type Loose = Record<string, unknown>;
 // Captured isArray: these guards also run in the main world, after page scripts.

@@ -17,6 +17,7 @@ export const isArray = Array.isArray;
 export const ProxyCtor = Proxy;
 export const PromiseCtor = Promise;
 export const promiseThen = Promise.prototype.then;
+export const promiseReject = Promise.reject;
 export const jsonParse = JSON.parse;
 export const stringFromCharCode = String.fromCharCode;
 export const numberToString = Number.prototype.toString;
@@ -56,3 +57,19 @@ export function randomId(): string {
   apply(cryptoGetRandomValues, cryptoObject, [words]);
   return (apply(numberToString, words[0], [36]) as string) + (apply(numberToString, words[1], [36]) as string);
 }
+
+// Media built-ins, captured before the wrappers replace them (absent in insecure contexts).
+const getter = (proto: object | undefined, name: string): Function | undefined =>
+  proto ? getOwnPropertyDescriptor(proto, name)?.get : undefined;
+const deviceInfoProto = typeof MediaDeviceInfo === "undefined" ? undefined : MediaDeviceInfo.prototype;
+const trackProto = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
+export const nativeEnumerateDevices: Function | undefined =
+  typeof MediaDevices === "undefined" ? undefined : MediaDevices.prototype.enumerateDevices;
+export const deviceInfoKind = getter(deviceInfoProto, "kind");
+export const deviceInfoLabel = getter(deviceInfoProto, "label");
+export const deviceInfoDeviceId = getter(deviceInfoProto, "deviceId");
+export const deviceInfoGroupId = getter(deviceInfoProto, "groupId");
+export const inputDeviceGetCapabilities: Function | undefined =
+  typeof InputDeviceInfo === "undefined" ? undefined : InputDeviceInfo.prototype.getCapabilities;
+export const trackGetSettings: Function | undefined = trackProto?.getSettings;
+export const DOMExceptionCtor = DOMException;

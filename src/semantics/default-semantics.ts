@@ -1,5 +1,5 @@
 import type { PageBridge } from "../bridge/page-bridge";
-import { DEFAULT_SITE_CONFIG } from "../bridge/protocol";
+import { DEFAULT_SITE_CONFIG, effectiveSemantics } from "../bridge/protocol";
 import { apply, getOwnPropertyDescriptor } from "../lib/natives";
 import { defineAttribute } from "../lib/wrap";
 
@@ -22,5 +22,5 @@ export function installDefaultSemantics(bridge: PageBridge): void {
     }
   };
   defineAttribute(MediaDevices.prototype, "defaultSemantics", isMediaDevices, () =>
-    bridge.connected ? bridge.siteConfig().semantics : DEFAULT_SITE_CONFIG.semantics);
+    effectiveSemantics(bridge.connected ? bridge.siteConfig() : DEFAULT_SITE_CONFIG));
 }

@@ -1,0 +1,218 @@
+/**
+ * The device-picker prompt queue. A frame's getUserMedia with "user-chooses" semantics (and more
+ * than one device left) arrives here as a `picker.open` call; the service worker opens the picker
+ * (extension/picker/, a popup window the page cannot draw over, read or click) and answers the
+ * frame later with an `rpc.result` push addressed by tab, frame and document.
+ *
+ * All state is in chrome.storage.session, so a worker restart while the picker is open loses
+ * nothing: the picker page, the window and tab listeners all find the prompt again by its id.
+ * One picker per tab at a time; further requests from that tab wait their turn.
+ */
+import browser from "webextension-polyfill";
+import {
+  CAPTURE_KINDS, isPickerChoice, isPickerRequest, type CaptureKind, type PickerChoice, type PickerRequest,
+  type PromptView,
+} from "../lib/picker";
+import type { RpcResultMessage } from "../lib/messages";
+import { MessageError, type ContentSender } from "./messenger";
+import { getSitePermission, grantForPicker } from "./permissions";
+import { rememberDevice, rememberedFor } from "./remembered";
+
+export const PROMPTS_KEY = "prompts";
+/** Requests one tab may have waiting; more are refused (a page cannot flood the user). */
+const MAX_PER_TAB = 4;
+const PICKER_PATH = "extension/picker/index.html";
+
+export interface Prompt {
+  id: string;
+  tabId: number;
+  frameId: number;
+  documentId: string | undefined;
+  origin: string;
+  topOrigin: string | null;
+  request: PickerRequest;
+  createdAt: number;
+  /** Set once the picker window is open. */
+  windowId: number | null;
+}
+
+type Prompts = Record<string, Prompt>;
+
+let queue: Promise<unknown> = Promise.resolve();
+function serialized<T>(task: () => Promise<T>): Promise<T> {
+  const next = queue.then(task, task);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+async function load(): Promise<Prompts> {
+  const raw = (await browser.storage.session.get(PROMPTS_KEY))[PROMPTS_KEY];
+  return typeof raw === "object" && raw !== null ? (raw as Prompts) : {};
+}
+
+const save = (prompts: Prompts) => browser.storage.session.set({ [PROMPTS_KEY]: prompts });
+
+function byAge(prompts: Prompts, tabId: number): Prompt[] {
+  return Object.values(prompts).filter((p) => p.tabId === tabId).sort((a, b) => a.createdAt - b.createdAt);
+}
+
+async function showWindow(prompt: Prompt): Promise<number | null> {
+  const win = await browser.windows.create({
+    type: "popup",
+    url: browser.runtime.getURL(`${PICKER_PATH}?prompt=${encodeURIComponent(prompt.id)}`),
+    width: 440,
+    height: 620,
+    focused: true,
+  }).catch(() => null);
+  return win?.id ?? null;
+}
+
+/** Opens the oldest waiting prompt of the tab if none is showing. Runs inside `serialized`. */
+async function showNext(prompts: Prompts, tabId: number): Promise<Prompt[]> {
+  const waiting = byAge(prompts, tabId);
+  if (!waiting.length || waiting.some((p) => p.windowId !== null)) return [];
+  const next = waiting[0];
+  const windowId = await showWindow(next);
+  if (windowId === null) {
+    // No window could be opened (e.g. the browser is closing): the request fails like a dismissal.
+    delete prompts[next.id];
+    return [next];
+  }
+  next.windowId = windowId;
+  return [];
+}
+
+async function deliver(prompt: Prompt, message: RpcResultMessage): Promise<void> {
+  const options: { frameId: number; documentId?: string } = { frameId: prompt.frameId };
+  if (prompt.documentId) options.documentId = prompt.documentId;
+  await browser.tabs.sendMessage(prompt.tabId, message, options as never).catch(() => undefined);
+}
+
+const refusal = (id: string, name: string, message: string): RpcResultMessage =>
+  ({ type: "rpc.result", deferredId: id, ok: false, error: { name, message } });
+
+async function closeWindow(windowId: number | null): Promise<void> {
+  if (windowId !== null) await browser.windows.remove(windowId).catch(() => undefined);
+}
+
+/** Content call `picker.open`: queues the prompt and answers `{$deferred: id}`. */
+export function openPicker(params: unknown, sender: ContentSender): Promise<{ $deferred: string }> {
+  if (!isPickerRequest(params)) throw new MessageError("TypeError", "malformed picker request");
+  return serialized(async () => {
+    const prompts = await load();
+    if (byAge(prompts, sender.tabId).length >= MAX_PER_TAB) {
+      throw new MessageError("NotAllowedError", "Too many pending device requests from this tab.");
+    }
+    const prompt: Prompt = {
+      id: crypto.randomUUID(),
+      tabId: sender.tabId,
+      frameId: sender.frameId,
+      documentId: sender.documentId,
+      origin: sender.origin,
+      topOrigin: sender.topOrigin !== sender.origin ? sender.topOrigin : null,
+      request: params,
+      createdAt: Date.now(),
+      windowId: null,
+    };
+    prompts[prompt.id] = prompt;
+    const failed = await showNext(prompts, sender.tabId);
+    await save(prompts);
+    if (failed.some((p) => p.id === prompt.id)) {
+      throw new MessageError("NotAllowedError", "Permission dismissed");
+    }
+    return { $deferred: prompt.id };
+  });
+}
+
+/** UI call `ui.picker.get`: what the picker shows. */
+export async function promptView(promptId: unknown): Promise<PromptView> {
+  const prompt = typeof promptId === "string" ? (await load())[promptId] : undefined;
+  if (!prompt) throw new MessageError("NotFoundError", "This request is no longer waiting.");
+  const kinds = CAPTURE_KINDS.filter((k) => prompt.request[k]);
+  const permission = { video: "ask", audio: "ask" } as PromptView["permission"];
+  for (const kind of kinds) permission[kind] = await getSitePermission(prompt.origin, kind).catch(() => "ask" as const);
+  return {
+    id: prompt.id,
+    origin: prompt.origin,
+    topOrigin: prompt.topOrigin,
+    request: prompt.request,
+    remembered: await rememberedFor(prompt.origin),
+    permission,
+  };
+}
+
+/** Removes a prompt and returns it, opening the tab's next one. */
+function take(promptId: string): Promise<{ prompt: Prompt | undefined; failed: Prompt[] }> {
+  return serialized(async () => {
+    const prompts = await load();
+    const prompt = prompts[promptId];
+    if (!prompt) return { prompt: undefined, failed: [] };
+    delete prompts[promptId];
+    const failed = await showNext(prompts, prompt.tabId);
+    await save(prompts);
+    return { prompt, failed };
+  });
+}
+
+async function failAll(prompts: Prompt[]): Promise<void> {
+  for (const p of prompts) await deliver(p, refusal(p.id, "NotAllowedError", "Permission dismissed"));
+}
+
+/** UI call `ui.picker.answer`: the user's choice (null: Cancel). */
+export async function answerPrompt(promptId: unknown, choice: unknown, remember: unknown): Promise<void> {
+  if (typeof promptId !== "string") throw new MessageError("TypeError", "promptId must be a string");
+  if (choice !== null && !isPickerChoice(choice)) throw new MessageError("TypeError", "malformed choice");
+  const current = (await load())[promptId];
+  if (!current) throw new MessageError("NotFoundError", "This request is no longer waiting.");
+  const kinds = CAPTURE_KINDS.filter((k) => current.request[k]);
+  if (choice && (kinds.some((k) => !choice[k]) || CAPTURE_KINDS.some((k) => choice[k] && !current.request[k]))) {
+    throw new MessageError("TypeError", "the choice must name one device for each requested kind");
+  }
+  const { prompt, failed } = await take(promptId);
+  if (!prompt) throw new MessageError("NotFoundError", "This request is no longer waiting.");
+  if (choice) {
+    const c = choice as PickerChoice;
+    // One prompt, not two: the picker's Allow also gives the site the browser's permission.
+    const missing: CaptureKind[] = [];
+    for (const kind of kinds) if ((await getSitePermission(prompt.origin, kind).catch(() => "ask")) !== "allow") missing.push(kind);
+    if (missing.length) await grantForPicker(prompt.origin, missing, { persistent: remember === true });
+    if (remember === true) for (const kind of kinds) await rememberDevice(prompt.origin, kind, c[kind]!.label);
+    await deliver(prompt, { type: "rpc.result", deferredId: prompt.id, ok: true, value: c });
+  } else {
+    await deliver(prompt, refusal(prompt.id, "NotAllowedError", "Permission denied"));
+  }
+  await closeWindow(prompt.windowId);
+  await failAll(failed);
+}
+
+/** Ends prompts matching `match` with NotAllowedError, closing their windows. */
+async function dismissWhere(match: (p: Prompt) => boolean, tell: boolean): Promise<void> {
+  const { gone, failed } = await serialized(async () => {
+    const prompts = await load();
+    const gone = Object.values(prompts).filter(match);
+    if (!gone.length) return { gone, failed: [] as Prompt[] };
+    for (const p of gone) delete prompts[p.id];
+    const failed: Prompt[] = [];
+    for (const tabId of new Set(gone.map((p) => p.tabId))) failed.push(...await showNext(prompts, tabId));
+    await save(prompts);
+    return { gone, failed };
+  });
+  for (const p of gone) {
+    if (tell) await deliver(p, refusal(p.id, "NotAllowedError", "Permission dismissed"));
+    await closeWindow(p.windowId);
+  }
+  await failAll(failed);
+}
+
+/** Window, tab and navigation listeners; registered at the worker's top level so that they wake
+ * a stopped worker. */
+export function startPromptListeners(): void {
+  // The user closed the picker window: a dismissal.
+  browser.windows.onRemoved.addListener((windowId) => void dismissWhere((p) => p.windowId === windowId, true));
+  // The tab went away: nothing to answer, the picker closes.
+  browser.tabs.onRemoved.addListener((tabId) => void dismissWhere((p) => p.tabId === tabId, false));
+  // The asking document went away (navigation or reload of it or of its tab).
+  chrome.webNavigation.onCommitted.addListener((details) => {
+    void dismissWhere((p) => p.tabId === details.tabId && (details.frameId === 0 || p.frameId === details.frameId), false);
+  });
+}
