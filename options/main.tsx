@@ -1,9 +1,11 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import type { RememberedDevices } from "../extension/background/remembered";
 import type { SiteSettings } from "../extension/background/settings-schema";
 import type { UiState } from "../extension/lib/messages";
 import { extensionConnector, type Connector } from "../ui/connector";
 import { t } from "../ui/i18n";
+import { SitePermissionsPanel } from "../ui/permission-controls";
 import { SiteControls } from "../ui/site-controls";
 import "../ui/base.css";
 import "./options.css";
@@ -18,11 +20,18 @@ function describe(patch: Partial<SiteSettings>): string {
 
 export function Options({ connector }: { connector: Connector }) {
   const [state, setState] = useState<UiState | null>(null);
+  const [remembered, setRemembered] = useState<RememberedDevices>({});
   const [query, setQuery] = useState("");
-  const load = async () => setState(await connector.getState());
+  const load = async () => {
+    const [next, devices] = await Promise.all([connector.getState(), connector.listRemembered().catch(() => ({}))]);
+    setState(next);
+    setRemembered(devices);
+  };
   useEffect(() => void load(), []);
   if (!state) return <p class="muted">{t("loading")}</p>;
-  const sites = Object.entries(state.settings.sites).filter(([origin]) => origin.includes(query.trim()));
+  // Sites with their own settings, and sites with only remembered devices.
+  const sites = [...new Set([...Object.keys(state.settings.sites), ...Object.keys(remembered)])].sort()
+    .filter((origin) => origin.includes(query.trim()));
   return (
     <main>
       <h1>{t("optionsTitle")}</h1>
@@ -48,14 +57,18 @@ export function Options({ connector }: { connector: Connector }) {
           onInput={(e) => setQuery(e.currentTarget.value)} />
         {sites.length ? (
           <table>
-            <thead><tr><th>{t("colSite")}</th><th></th><th>{t("colActions")}</th></tr></thead>
+            <thead><tr><th>{t("colSite")}</th><th></th><th>{t("permissionsTitle")}</th><th>{t("colActions")}</th></tr></thead>
             <tbody>
-              {sites.map(([origin, patch]) => (
+              {sites.map((origin, index) => (
                 <tr key={origin}>
                   <td>{origin}</td>
-                  <td class="muted">{describe(patch)}</td>
-                  <td><button type="button" aria-label={`${t("remove")} ${origin}`}
-                    onClick={async () => { await connector.resetSite(origin); await load(); }}>{t("remove")}</button></td>
+                  <td class="muted">{state.settings.sites[origin] ? describe(state.settings.sites[origin]) : null}</td>
+                  <td><SitePermissionsPanel connector={connector} origin={origin} idPrefix={`row${index}`} nameSite
+                    onChanged={() => void load()} /></td>
+                  <td>{state.settings.sites[origin] ? (
+                    <button type="button" aria-label={`${t("remove")} ${origin}`}
+                      onClick={async () => { await connector.resetSite(origin); await load(); }}>{t("remove")}</button>
+                  ) : null}</td>
                 </tr>
               ))}
             </tbody>

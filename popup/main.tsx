@@ -5,6 +5,7 @@ import { effectiveSettings, normalizeOrigin, type SiteSettings } from "../extens
 import type { UiState } from "../extension/lib/messages";
 import { extensionConnector, type Connector } from "../ui/connector";
 import { t } from "../ui/i18n";
+import { SitePermissionsPanel } from "../ui/permission-controls";
 import { SiteControls } from "../ui/site-controls";
 import "../ui/base.css";
 import "./popup.css";
@@ -36,7 +37,7 @@ export function Popup({ connector }: { connector: Connector }) {
         <h1>{t("popupThisSite")}</h1>
         {origin ? <p class="origin" title={origin}>{origin}</p> : null}
       </header>
-      {origin ? (
+      {origin ? (<>
         <section aria-label={t("popupThisSite")}>
           <SiteControls idPrefix="site" value={effectiveSettings(state.settings, origin)} onChange={update} />
           <p class="status muted">
@@ -49,7 +50,12 @@ export function Popup({ connector }: { connector: Connector }) {
           </p>
           {changed ? <p class="muted" role="status">{t("reloadHint")}</p> : null}
         </section>
-      ) : (
+        <section aria-labelledby="permissions-heading">
+          <h2 id="permissions-heading">{t("permissionsTitle")}</h2>
+          <p class="hint">{t("permissionsHint")}</p>
+          <SitePermissionsPanel connector={connector} origin={origin} idPrefix="site" />
+        </section>
+      </>) : (
         <p class="notice">{t("popupNoSite")}</p>
       )}
       {state.problems.length ? <p class="notice" role="alert">{t("problemsTitle")}</p> : null}

@@ -4,7 +4,9 @@
  */
 import browser from "webextension-polyfill";
 import type { SiteSettingsPatch, StoredSettings } from "../extension/background/settings-schema";
-import type { UiMessage, UiState } from "../extension/lib/messages";
+import type { RememberedDevices } from "../extension/background/remembered";
+import type { SitePermissions, UiMessage, UiState } from "../extension/lib/messages";
+import type { CaptureKind, PermissionSetting } from "../extension/lib/picker";
 
 export interface Connector {
   getState(origin?: string): Promise<UiState>;
@@ -12,6 +14,12 @@ export interface Connector {
   setDefaults(patch: SiteSettingsPatch): Promise<StoredSettings>;
   resetSite(origin: string): Promise<StoredSettings>;
   activeTabUrl(): Promise<string | undefined>;
+  /** The site's browser permission for camera and microphone, and its remembered devices. */
+  getPermissions(origin: string): Promise<SitePermissions>;
+  setPermission(origin: string, kind: CaptureKind, setting: PermissionSetting): Promise<SitePermissions>;
+  /** Forgets the remembered device of one kind, or of both when `kind` is omitted. */
+  forgetDevice(origin: string, kind?: CaptureKind): Promise<SitePermissions>;
+  listRemembered(): Promise<RememberedDevices>;
 }
 
 function send<T>(message: UiMessage): Promise<T> {
@@ -23,6 +31,10 @@ export const extensionConnector: Connector = {
   setSiteSettings: (origin, patch) => send({ type: "ui.setSiteSettings", origin, patch }),
   setDefaults: (patch) => send({ type: "ui.setDefaults", patch }),
   resetSite: (origin) => send({ type: "ui.resetSite", origin }),
+  getPermissions: (origin) => send({ type: "ui.getPermissions", origin }),
+  setPermission: (origin, kind, setting) => send({ type: "ui.setPermission", origin, kind, setting }),
+  forgetDevice: (origin, kind) => send(kind ? { type: "ui.forgetDevice", origin, kind } : { type: "ui.forgetDevice", origin }),
+  listRemembered: () => send({ type: "ui.listRemembered" }),
   async activeTabUrl() {
     // The popup may be opened for a specific tab in tests and screenshots: ?tab=ID.
     const forced = new URLSearchParams(location.search).get("tab");
