@@ -10,7 +10,7 @@
  */
 import browser from "webextension-polyfill";
 import {
-  CAPTURE_KINDS, isPickerChoice, isPickerRequest, type CaptureKind, type PickerChoice, type PickerRequest,
+  CAPTURE_KINDS, isPickerChoice, isPickerRequest, type PickerChoice, type PickerRequest,
   type PromptView,
 } from "../lib/picker";
 import type { RpcResultMessage } from "../lib/messages";
@@ -124,13 +124,16 @@ export function openPicker(params: unknown, sender: ContentSender): Promise<{ $d
   });
 }
 
+/** Whose browser permission covers the prompt's frame: the tab's top-level site. */
+const permissionOrigin = (prompt: Prompt): string => prompt.topOrigin ?? prompt.origin;
+
 /** UI call `ui.picker.get`: what the picker shows. */
 export async function promptView(promptId: unknown): Promise<PromptView> {
   const prompt = typeof promptId === "string" ? (await load())[promptId] : undefined;
   if (!prompt) throw new MessageError("NotFoundError", "This request is no longer waiting.");
   const kinds = CAPTURE_KINDS.filter((k) => prompt.request[k]);
   const permission = { video: "ask", audio: "ask" } as PromptView["permission"];
-  for (const kind of kinds) permission[kind] = await getSitePermission(prompt.origin, kind).catch(() => "ask" as const);
+  for (const kind of kinds) permission[kind] = await getSitePermission(permissionOrigin(prompt), kind).catch(() => "ask" as const);
   return {
     id: prompt.id,
     origin: prompt.origin,
@@ -172,10 +175,11 @@ export async function answerPrompt(promptId: unknown, choice: unknown, remember:
   if (!prompt) throw new MessageError("NotFoundError", "This request is no longer waiting.");
   if (choice) {
     const c = choice as PickerChoice;
-    // One prompt, not two: the picker's Allow also gives the site the browser's permission.
-    const missing: CaptureKind[] = [];
-    for (const kind of kinds) if ((await getSitePermission(prompt.origin, kind).catch(() => "ask")) !== "allow") missing.push(kind);
-    if (missing.length) await grantForPicker(prompt.origin, missing, { persistent: remember === true });
+    // One prompt, not two: the picker's Allow also gives the site the browser's permission. For an
+    // iframe, Chrome checks the top-level site's permission (the iframe's `allow` delegates it).
+    // grantForPicker leaves kinds that are already allowed alone, and a remembered choice turns an
+    // earlier one-time grant into a lasting one.
+    await grantForPicker(permissionOrigin(prompt), kinds, { persistent: remember === true });
     if (remember === true) for (const kind of kinds) await rememberDevice(prompt.origin, kind, c[kind]!.label);
     await deliver(prompt, { type: "rpc.result", deferredId: prompt.id, ok: true, value: c });
   } else {
