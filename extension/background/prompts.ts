@@ -10,10 +10,11 @@
  */
 import browser from "webextension-polyfill";
 import {
-  CAPTURE_KINDS, isPickerChoice, isPickerRequest, type PickerChoice, type PickerRequest,
+  CAPTURE_KINDS, isPickerChoice, type PickerChoice, type PickerRequest,
   type PromptView,
 } from "../lib/picker";
 import type { RpcResultMessage } from "../lib/messages";
+import { isPickerAsk, planPicker } from "../lib/picker-plan";
 import { MessageError, type ContentSender } from "./messenger";
 import { getSitePermission, grantForPicker } from "./permissions";
 import { rememberDevice, rememberedFor } from "./remembered";
@@ -95,9 +96,12 @@ async function closeWindow(windowId: number | null): Promise<void> {
   if (windowId !== null) await browser.windows.remove(windowId).catch(() => undefined);
 }
 
-/** Content call `picker.open`: queues the prompt and answers `{$deferred: id}`. */
-export function openPicker(params: unknown, sender: ContentSender): Promise<{ $deferred: string }> {
-  if (!isPickerRequest(params)) throw new MessageError("TypeError", "malformed picker request");
+/** Content call `picker.open`: `{native: true}` when the browser may choose, else queues the
+ * prompt and answers `{$deferred: id}`. */
+export async function openPicker(params: unknown, sender: ContentSender): Promise<{ $deferred: string } | { native: true }> {
+  if (!isPickerAsk(params)) throw new MessageError("TypeError", "malformed picker request");
+  const plan = planPicker(params);
+  if (plan.native) return { native: true };
   return serialized(async () => {
     const prompts = await load();
     if (byAge(prompts, sender.tabId).length >= MAX_PER_TAB) {
@@ -110,7 +114,7 @@ export function openPicker(params: unknown, sender: ContentSender): Promise<{ $d
       documentId: sender.documentId,
       origin: sender.origin,
       topOrigin: sender.topOrigin !== sender.origin ? sender.topOrigin : null,
-      request: params,
+      request: plan.request,
       createdAt: Date.now(),
       windowId: null,
     };

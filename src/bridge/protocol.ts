@@ -37,9 +37,10 @@ export function effectiveSemantics(config: SiteConfig): Semantics {
 export interface RpcCalls {
   /** Re-reads the site's configuration (after a settings change the page was told about). */
   "site.config": { params: Record<string, never>; result: SiteConfig };
-  /** Asks the user to choose devices in the extension's picker; answered once the user has
-   * chosen (a `PickerChoice`) or refused (an error named NotAllowedError). */
-  "picker.open": { params: PickerRequest; result: PickerChoice };
+  /** Asks the service worker whether the user must choose (more than one device left for a kind);
+   * answered `{native: true}` at once when not, else once the user has chosen in the extension's
+   * picker (a `PickerChoice`) or refused (an error named NotAllowedError). */
+  "picker.open": { params: PickerAsk; result: PickerChoice | { native: true } };
 }
 export type RpcName = keyof RpcCalls;
 export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open"];
@@ -58,7 +59,8 @@ export type ExtensionToPage =
   | { kind: "configChanged"; config: SiteConfig };
 
 import { isArray } from "../lib/natives";
-import type { PickerChoice, PickerRequest } from "../../extension/lib/picker";
+import type { PickerChoice } from "../../extension/lib/picker";
+import type { PickerAsk } from "../../extension/lib/picker-plan";
 
 type Loose = Record<string, unknown>;
 // Captured isArray: these guards also run in the main world, after page scripts.

@@ -42,7 +42,9 @@ export const stopImmediatePropagation = Event.prototype.stopImmediatePropagation
 export const CustomEventCtor = CustomEvent;
 export const EventCtor = Event;
 export const customEventDetail = getOwnPropertyDescriptor(CustomEvent.prototype, "detail")!.get!;
-export const mouseEventRelatedTarget = getOwnPropertyDescriptor(MouseEvent.prototype, "relatedTarget")!.get!;
+// (Guarded: the service worker and the picker also import this module, and workers have no MouseEvent.)
+export const mouseEventRelatedTarget = (typeof MouseEvent === "undefined" ? undefined
+  : getOwnPropertyDescriptor(MouseEvent.prototype, "relatedTarget")!.get) as Function;
 export const cryptoGetRandomValues = Crypto.prototype.getRandomValues;
 export const cryptoObject = globalThis.crypto;
 export const Uint32ArrayCtor = Uint32Array;

@@ -13,12 +13,14 @@ import type { PageBridge } from "../bridge/page-bridge";
 import { effectiveSemantics } from "../bridge/protocol";
 import {
   apply, defineProperty, deviceInfoDeviceId, deviceInfoGroupId, deviceInfoKind, deviceInfoLabel, DOMExceptionCtor,
-  hasOwn, inputDeviceGetCapabilities, isArray, nativeEnumerateDevices, objectCreate, ownKeys, PromiseCtor, promiseReject,
+  hasOwn, inputDeviceGetCapabilities, isArray, nativeEnumerateDevices, ownKeys, PromiseCtor, promiseReject,
   promiseThen, TypeErrorCtor,
 } from "../lib/natives";
 import { intercept } from "../core/media-methods";
-import { normalizeTrackConstraints, selectDevices, type ConstraintSet, type NormalizedTrackConstraints } from "./select-settings";
-import type { CaptureKind, DeviceRef, PickerChoice, PickerKindRequest, PickerRequest } from "../../extension/lib/picker";
+import { normalizeTrackConstraints } from "./track-constraints";
+import type { ConstraintSet, NormalizedTrackConstraints } from "./select-settings";
+import type { CaptureKind, DeviceRef, PickerChoice } from "../../extension/lib/picker";
+import type { PickerAsk } from "../../extension/lib/picker-plan";
 
 const INPUT_KIND: Record<CaptureKind, string> = { video: "videoinput", audio: "audioinput" };
 
@@ -30,7 +32,6 @@ interface PageDevice {
   /** Index among the devices of the same kind and label, in enumeration order. */
   ordinal: number;
   capabilities: Record<string, unknown>;
-  info: object;
 }
 
 function append<T>(list: T[], item: T): void {
@@ -41,7 +42,7 @@ function set(object: object, key: string, value: unknown): void {
   defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
-/** Reads the page's device list through the native getters (never the wrapped label getter). */
+/** Reads the page's input devices through the native getters (never the wrapped label getter). */
 function readDevices(list: unknown): PageDevice[] {
   const out: PageDevice[] = [];
   if (!isArray(list)) return out;
@@ -53,7 +54,7 @@ function readDevices(list: unknown): PageDevice[] {
     const label = apply(deviceInfoLabel!, info, []) as string;
     let ordinal = 0;
     for (let j = 0; j < out.length; j++) if (out[j].kind === kind && out[j].label === label) ordinal++;
-    let capabilities: Record<string, unknown> = objectCreate(null);
+    let capabilities: Record<string, unknown> = {};
     if (inputDeviceGetCapabilities) {
       try {
         capabilities = apply(inputDeviceGetCapabilities, info, []) as Record<string, unknown>;
@@ -62,7 +63,7 @@ function readDevices(list: unknown): PageDevice[] {
       }
     }
     append(out, {
-      kind, label, ordinal, capabilities, info,
+      kind, label, ordinal, capabilities,
       deviceId: apply(deviceInfoDeviceId!, info, []) as string,
       groupId: apply(deviceInfoGroupId!, info, []) as string,
     });
@@ -70,28 +71,7 @@ function readDevices(list: unknown): PageDevice[] {
   return out;
 }
 
-/** One entry per physical device: Chrome also lists the system default (and "communications")
- * as an alias that shares its groupId with the real entry. */
-function uniqueOfKind(devices: PageDevice[], kind: string): PageDevice[] {
-  const out: PageDevice[] = [];
-  for (let i = 0; i < devices.length; i++) {
-    const d = devices[i];
-    if (d.kind !== kind) continue;
-    if (d.deviceId === "default" || d.deviceId === "communications") {
-      let alias = false;
-      for (let j = 0; j < devices.length; j++) {
-        const other = devices[j];
-        if (other !== d && other.kind === kind && other.groupId === d.groupId &&
-          other.deviceId !== "default" && other.deviceId !== "communications") alias = true;
-      }
-      if (alias) continue;
-    }
-    append(out, d);
-  }
-  return out;
-}
-
-/** A JSON-safe copy of a constraint set, optionally without the page's device and group ids. */
+/** A JSON-safe copy of a constraint set. */
 function plainSet(set0: ConstraintSet, dropIds: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const keys = ownKeys(set0);
@@ -104,21 +84,17 @@ function plainSet(set0: ConstraintSet, dropIds: boolean): Record<string, unknown
   return out;
 }
 
-function plainConstraints(c: NormalizedTrackConstraints, dropIds: boolean): PickerKindRequest["constraints"] {
+function plainConstraints(c: NormalizedTrackConstraints): { basic: Record<string, unknown>; advanced: Record<string, unknown>[] } {
   const advanced: Record<string, unknown>[] = [];
-  for (let i = 0; i < c.advanced.length; i++) append(advanced, plainSet(c.advanced[i], dropIds));
-  return { basic: plainSet(c.basic, dropIds), advanced };
+  for (let i = 0; i < c.advanced.length; i++) append(advanced, plainSet(c.advanced[i], false));
+  return { basic: plainSet(c.basic, false), advanced };
 }
 
 /** The page's constraints for one kind, pinned to one device. */
 function pinned(c: NormalizedTrackConstraints, deviceId: string): Record<string, unknown> {
   const out = plainSet(c.basic, true);
   set(out, "deviceId", { exact: deviceId });
-  if (c.advanced.length) {
-    const advanced: Record<string, unknown>[] = [];
-    for (let i = 0; i < c.advanced.length; i++) append(advanced, plainSet(c.advanced[i], false));
-    set(out, "advanced", advanced);
-  }
+  if (c.advanced.length) set(out, "advanced", plainConstraints(c).advanced);
   return out;
 }
 
@@ -184,8 +160,9 @@ export function installUserChooses(bridge: PageBridge): void {
     const a = normalizeTrackConstraints(audio);
     const v = normalizeTrackConstraints(video);
     if ((a && "error" in a) || (v && "error" in v) || (!a && !v)) return undefined; // native's own TypeError
-    if (a) wanted.audio = a;
-    if (v) wanted.video = v;
+    // (defineProperty, not assignment: a page may put setters on Object.prototype.)
+    if (a) set(wanted, "audio", a);
+    if (v) set(wanted, "video", v);
 
     return new PromiseCtor((resolve, reject) => {
       const passThrough = () => apply(promiseThen, apply(native, thisArg, args), [resolve, reject]);
@@ -198,44 +175,27 @@ export function installUserChooses(bridge: PageBridge): void {
           passThrough();
           return;
         }
-        // Labels tell whether the site has permission: only then can the page side see devices.
+        // Labels tell whether the site has permission; without it the page's list is useless and
+        // the picker works from the extension's own list.
         let seesLabels = false;
         for (let i = 0; i < devices.length; i++) if (devices[i].label !== "") seesLabels = true;
-        const request: PickerRequest = {};
-        let asking = false;
+        const ask: PickerAsk = { devices: seesLabels ? devices : null };
         const kinds: CaptureKind[] = ["video", "audio"];
         for (let k = 0; k < kinds.length; k++) {
-          const kind = kinds[k];
-          const c = wanted[kind];
-          if (!c) continue;
-          if (!seesLabels) {
-            request[kind] = { candidates: null, constraints: plainConstraints(c, true) };
-            asking = true;
-            continue;
-          }
-          const result = selectDevices(uniqueOfKind(devices, INPUT_KIND[kind]), c);
-          // None left: the native call reports it, with the browser's own error.
-          if (result.candidates.length === 0) {
-            passThrough();
-            return;
-          }
-          if (result.candidates.length === 1) continue;
-          const refs: DeviceRef[] = [];
-          for (let i = 0; i < result.candidates.length; i++) {
-            append(refs, { label: result.candidates[i].label, ordinal: result.candidates[i].ordinal });
-          }
-          request[kind] = { candidates: refs, constraints: plainConstraints(c, false) };
-          asking = true;
+          const c = wanted[kinds[k]];
+          if (c) set(ask, kinds[k], plainConstraints(c));
         }
-        if (!asking) {
-          passThrough();
-          return;
-        }
-        bridge.call("picker.open", request, (error, choice) => {
+        bridge.call("picker.open", ask, (error, answer) => {
           if (error) {
             fail(new DOMExceptionCtor(error.message, error.name));
             return;
           }
+          // At most one device left per kind: the browser takes it (or reports none left).
+          if (!answer || (answer as { native?: unknown }).native === true) {
+            passThrough();
+            return;
+          }
+          const choice = answer as PickerChoice;
           // Permission may be new: enumerate again to see the site's ids for the chosen devices.
           apply(promiseThen, apply(nativeEnumerateDevices!, thisArg, []), [(again: unknown) => {
             const now = readDevices(again);
@@ -244,11 +204,12 @@ export function installUserChooses(bridge: PageBridge): void {
               const kind = kinds[k];
               const c = wanted[kind];
               if (!c) continue;
-              if (!request[kind]) {
+              const ref = hasOwn(choice, kind) ? choice[kind] : undefined;
+              if (ref === undefined) {
+                // Narrowed to one device by the page's constraints: as the page asked.
                 set(final, kind, kind === "audio" ? audio : video);
                 continue;
               }
-              const ref = choice && hasOwn(choice, kind) ? (choice as PickerChoice)[kind] : undefined;
               const device = isRef(ref) ? findDevice(now, INPUT_KIND[kind], ref) : null;
               if (!device) {
                 fail(new DOMExceptionCtor("Requested device not found", "NotFoundError"));

@@ -1,0 +1,79 @@
+/**
+ * The service worker's half of "user-chooses": from what the page's main world reports (its own
+ * device list, when it can see labels, and its constraints per kind), decide whether the user must
+ * choose. Pure, unit-tested (tests/unit/picker-plan.test.ts). Running the SelectSettings
+ * algorithm here rather than in the page keeps the main-world script small; the page's data is
+ * trusted for nothing but narrowing its own request.
+ */
+import { candidatesFor, type DeviceRecord } from "../picker/candidates";
+import { CAPTURE_KINDS, type CaptureKind, type PickerKindRequest, type PickerRequest } from "./picker";
+
+type Constraints = PickerKindRequest["constraints"];
+
+/** What the main world sends with `picker.open`. */
+export interface PickerAsk {
+  /** The page's enumerateDevices() inputs with capabilities, or null when it sees no labels (no
+   * permission yet): the picker then computes the candidates with the extension's devices. */
+  devices: DeviceRecord[] | null;
+  video?: Constraints;
+  audio?: Constraints;
+}
+
+type Loose = Record<string, unknown>;
+const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
+const MAX_DEVICES = 64;
+
+function isConstraints(v: unknown): v is Constraints {
+  return isObject(v) && isObject(v.basic) && Array.isArray(v.advanced) && v.advanced.length <= 64 &&
+    v.advanced.every(isObject);
+}
+
+function isDeviceRecord(v: unknown): v is DeviceRecord {
+  return isObject(v) && (v.kind === "videoinput" || v.kind === "audioinput") &&
+    typeof v.deviceId === "string" && v.deviceId.length <= 256 && typeof v.groupId === "string" &&
+    v.groupId.length <= 256 && typeof v.label === "string" && v.label.length <= 512 && isObject(v.capabilities);
+}
+
+export function isPickerAsk(v: unknown): v is PickerAsk {
+  if (!isObject(v)) return false;
+  let kinds = 0;
+  for (const key of Object.keys(v)) {
+    if (key === "devices") continue;
+    if (key !== "video" && key !== "audio") return false;
+    if (!isConstraints(v[key])) return false;
+    kinds++;
+  }
+  if (kinds === 0) return false;
+  return v.devices === null ||
+    (Array.isArray(v.devices) && v.devices.length <= MAX_DEVICES && v.devices.every(isDeviceRecord));
+}
+
+function withoutIds(set: Loose): Loose {
+  const { deviceId: _d, groupId: _g, ...rest } = set;
+  return rest;
+}
+
+/**
+ * `native`: the browser may decide (no kind has more than one device left, or one kind has none,
+ * which the native call reports with its own OverconstrainedError). Otherwise the picker request:
+ * the kinds with more than one candidate.
+ */
+export function planPicker(ask: PickerAsk): { native: true } | { native: false; request: PickerRequest } {
+  const request: PickerRequest = {};
+  for (const kind of CAPTURE_KINDS) {
+    const constraints = ask[kind];
+    if (!constraints) continue;
+    if (!ask.devices) {
+      // The page's device and group ids mean nothing to the extension's own device list.
+      request[kind] = {
+        candidates: null,
+        constraints: { basic: withoutIds(constraints.basic), advanced: constraints.advanced.map(withoutIds) },
+      };
+      continue;
+    }
+    const options = candidatesFor(ask.devices, kind as CaptureKind, { candidates: null, constraints });
+    if (options.length === 0) return { native: true };
+    if (options.length > 1) request[kind] = { candidates: options.map((o) => o.ref), constraints };
+  }
+  return CAPTURE_KINDS.some((k) => request[k]) ? { native: false, request } : { native: true };
+}
