@@ -112,7 +112,8 @@ const STEPS = [
   { name: "devices", button: "#devices-btn", output: "#devices-out" },
   { name: "camera", button: "#camera-btn", output: "#camera-out", video: "#camera-video" },
   { name: "mic", button: "#mic-btn", output: "#mic-out" },
-  { name: "choose", button: "#choose-btn", output: "#choose-out" },
+  // The extension's picker window opens: the tour picks the second camera in it.
+  { name: "choose", button: "#choose-btn", output: "#choose-out", picker: "fake_device_1" },
   { name: "ptz", button: "#ptz-btn", output: "#ptz-out", video: "#ptz-video" },
   { name: "stats", button: "#stats-btn", output: "#stats-out", settle: 2_500 },
 ];
@@ -151,7 +152,20 @@ async function runHeadless(executablePath, url) {
 
     const shots = [];
     for (const [i, step] of STEPS.entries()) {
+      const pickerOpened = step.picker
+        ? context.waitForEvent("page", { predicate: (p) => p.url().includes("/extension/picker/"), timeout: 10_000 }).catch(() => null)
+        : null;
       await page.locator(step.button).click();
+      const picker = await pickerOpened;
+      if (picker) {
+        await picker.getByRole("radio", { name: step.picker }).check();
+        await picker.waitForFunction(() => document.documentElement.dataset.paintedAt).catch(() => undefined);
+        const file = join(ARTIFACTS, `demo-${i + 1}-${step.name}-picker.png`);
+        await picker.screenshot({ path: file });
+        shots.push(file);
+        console.log(`\n[${step.name}] the picker window opened; choosing ${step.picker}`);
+        await picker.getByRole("button", { name: /^Allow/ }).click().catch(() => undefined); // it closes itself
+      }
       let state = "timed out";
       try {
         await page.waitForFunction(({ sel, finished }) => finished.includes(document.querySelector(sel)?.dataset.state),

@@ -5,6 +5,8 @@
  * reach UI handlers.
  */
 import browser, { type Runtime } from "webextension-polyfill";
+import type { PushTopic } from "../../src/bridge/protocol";
+import type { PagePushMessage } from "../lib/messages";
 
 export interface ContentSender {
   /** The frame's origin as Chrome reports it. */
@@ -67,4 +69,17 @@ export function startMessenger(content: ContentHandlers, ui: UiHandlers): void {
       },
     }));
   }) as Parameters<typeof browser.runtime.onMessage.addListener>[0]);
+}
+
+/** Sends `data` under `topic` to one frame's main world (through its isolated-world bridge, which
+ * listens once the page has used a media API). Frames that are gone are ignored. */
+export async function pushToFrame(
+  target: { tabId: number; frameId: number; documentId?: string },
+  topic: PushTopic,
+  data: unknown,
+): Promise<void> {
+  const message: PagePushMessage = { type: "page.push", topic, data };
+  const options: { frameId: number; documentId?: string } = { frameId: target.frameId };
+  if (target.documentId) options.documentId = target.documentId;
+  await browser.tabs.sendMessage(target.tabId, message, options as never).catch(() => undefined);
 }

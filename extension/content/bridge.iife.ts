@@ -7,7 +7,9 @@ import {
   ACK_EVENT, ASK_EVENT, HELLO_EVENT, isPageToExtension, isSiteConfig, TO_EXTENSION_EVENT, TO_PAGE_EVENT,
   type ExtensionToPage, type SiteConfig,
 } from "../../src/bridge/protocol";
-import { isContentDeferred, isContentError, isRpcResultMessage, isToContentMessage } from "../lib/messages";
+import {
+  isContentDeferred, isContentError, isPagePushMessage, isRpcResultMessage, isToContentMessage,
+} from "../lib/messages";
 import { FLAG_HIDE_LABELS, FLAG_USER_CHOOSES, readSiteFlags } from "./site-flags/flags";
 
 const node = document.createElement("span");
@@ -56,6 +58,10 @@ function wake(): void {
       if (id === undefined) return;
       deferred.delete(message.deferredId);
       toPage(message.ok ? { kind: "reply", id, ok: true, value: message.value } : { kind: "reply", id, ok: false, error: message.error });
+      return;
+    }
+    if (isPagePushMessage(message)) {
+      toPage({ kind: "push", topic: message.topic, data: message.data });
       return;
     }
     if (!isToContentMessage(message)) return;

@@ -2,7 +2,7 @@
  * Messages to the service worker, as typed unions, with runtime guards. The service worker never
  * takes the site from a message: it uses the `sender` that Chrome attaches.
  */
-import { isSiteConfig, type SiteConfig } from "../../src/bridge/protocol";
+import { isPushTopic, isSiteConfig, type PushTopic, type SiteConfig } from "../../src/bridge/protocol";
 import type { CaptureKind, PermissionSetting, PickerChoice } from "./picker";
 import type { SiteSettingsPatch, StoredSettings, StorageProblem } from "../background/settings-schema";
 
@@ -74,6 +74,19 @@ export function isRpcResultMessage(v: unknown): v is RpcResultMessage {
   const m = v as Record<string, unknown>;
   if (m.type !== "rpc.result" || typeof m.deferredId !== "string") return false;
   return m.ok === true ? "value" in m : m.ok === false && isErrorShape(m.error);
+}
+
+/** From the service worker to one frame: pass `data` on to the page's main world under `topic`. */
+export interface PagePushMessage {
+  type: "page.push";
+  topic: PushTopic;
+  data: unknown;
+}
+
+export function isPagePushMessage(v: unknown): v is PagePushMessage {
+  if (typeof v !== "object" || v === null) return false;
+  const m = v as Record<string, unknown>;
+  return m.type === "page.push" && isPushTopic(m.topic) && "data" in m;
 }
 
 export function isToContentMessage(v: unknown): v is ToContentMessage {

@@ -5,7 +5,7 @@ import {
 } from "../lib/natives";
 import {
   ACK_EVENT, ASK_EVENT, DEFAULT_SITE_CONFIG, HELLO_EVENT, isExtensionToPage, TO_EXTENSION_EVENT, TO_PAGE_EVENT,
-  type ExtensionToPage, type PageToExtension, type RpcCalls, type RpcName, type SiteConfig,
+  type ExtensionToPage, type PageToExtension, type PushTopic, type RpcCalls, type RpcName, type SiteConfig,
 } from "./protocol";
 
 /**
@@ -25,6 +25,8 @@ export interface PageBridge {
   ): void;
   /** Called when the user changes this site's settings. */
   onConfigChanged(listener: (config: SiteConfig) => void): void;
+  /** Called for each push of `topic` from the service worker (one listener per topic). */
+  onPush(topic: PushTopic, listener: (data: unknown) => void): void;
 }
 
 type Pending = (error: { name: string; message: string } | null, value?: unknown) => void;
@@ -57,6 +59,7 @@ export function connectPageBridge(): PageBridge {
   }
 
   const pending = new MapCtor<string, Pending>();
+  const pushListeners = new MapCtor<string, (data: unknown) => void>();
   let configListener: ((config: SiteConfig) => void) | null = null;
   let lastConfig: SiteConfig | null = null;
 
@@ -82,6 +85,9 @@ export function connectPageBridge(): PageBridge {
     } else if (message.kind === "configChanged") {
       lastConfig = message.config;
       if (configListener) configListener(message.config);
+    } else if (message.kind === "push") {
+      const listener = apply(mapGet, pushListeners, [message.topic]) as ((data: unknown) => void) | undefined;
+      if (listener) listener(message.data);
     } else {
       const done = apply(mapGet, pending, [message.id]) as Pending | undefined;
       if (!done) return;
@@ -96,8 +102,10 @@ export function connectPageBridge(): PageBridge {
       return node !== null;
     },
     siteConfig() {
+      // Asked once: the question wakes the isolated half, which from then on pushes every change
+      // (configChanged), so the answer stays current without a dispatch per call.
+      if (lastConfig) return lastConfig;
       // The isolated world answers synchronously, inside this dispatch.
-      lastConfig = null;
       send({ kind: "siteConfig" });
       return lastConfig ?? DEFAULT_SITE_CONFIG;
     },
@@ -112,6 +120,9 @@ export function connectPageBridge(): PageBridge {
     },
     onConfigChanged(listener) {
       configListener = listener;
+    },
+    onPush(topic, listener) {
+      apply(mapSet, pushListeners, [topic, listener]);
     },
   };
 }

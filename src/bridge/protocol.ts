@@ -56,7 +56,18 @@ export type ExtensionToPage =
   | { kind: "siteConfig"; config: SiteConfig }
   | { kind: "reply"; id: string; ok: true; value: unknown }
   | { kind: "reply"; id: string; ok: false; error: { name: string; message: string } }
-  | { kind: "configChanged"; config: SiteConfig };
+  | { kind: "configChanged"; config: SiteConfig }
+  /** Something the service worker tells this frame unasked (see PUSH_TOPICS). */
+  | { kind: "push"; topic: PushTopic; data: unknown };
+
+/** Topics the service worker may push to a frame; each feature validates its own `data`. */
+export const PUSH_TOPICS = ["test.echo"] as const;
+export type PushTopic = (typeof PUSH_TOPICS)[number];
+
+export function isPushTopic(v: unknown): v is PushTopic {
+  for (let i = 0; i < PUSH_TOPICS.length; i++) if (PUSH_TOPICS[i] === v) return true;
+  return false;
+}
 
 import { isArray } from "../lib/natives";
 import type { PickerChoice } from "../../extension/lib/picker";
@@ -86,6 +97,7 @@ export function isPageToExtension(v: unknown): v is PageToExtension {
 export function isExtensionToPage(v: unknown): v is ExtensionToPage {
   if (!isObject(v)) return false;
   if (v.kind === "siteConfig" || v.kind === "configChanged") return isSiteConfig(v.config);
+  if (v.kind === "push") return isPushTopic(v.topic) && "data" in v;
   if (v.kind === "reply") {
     if (!isId(v.id)) return false;
     if (v.ok === true) return "value" in v;
