@@ -166,8 +166,12 @@ async function failAll(prompts: Prompt[]): Promise<void> {
 }
 
 /** UI call `ui.picker.answer`: the user's choice (null: Cancel). */
-export async function answerPrompt(promptId: unknown, choice: unknown, remember: unknown): Promise<void> {
+export async function answerPrompt(promptId: unknown, choice: unknown, remember: unknown, overconstrained?: unknown): Promise<void> {
   if (typeof promptId !== "string") throw new MessageError("TypeError", "promptId must be a string");
+  if (overconstrained !== undefined && (choice !== null || typeof overconstrained !== "string" ||
+    !/^[A-Za-z]{0,64}$/.test(overconstrained))) {
+    throw new MessageError("TypeError", "overconstrained must name a constraint, with no choice");
+  }
   if (choice !== null && !isPickerChoice(choice)) throw new MessageError("TypeError", "malformed choice");
   const current = (await load())[promptId];
   if (!current) throw new MessageError("NotFoundError", "This request is no longer waiting.");
@@ -186,6 +190,9 @@ export async function answerPrompt(promptId: unknown, choice: unknown, remember:
     await grantForPicker(permissionOrigin(prompt), kinds, { persistent: remember === true });
     if (remember === true) for (const kind of kinds) await rememberDevice(prompt.origin, kind, c[kind]!.label);
     await deliver(prompt, { type: "rpc.result", deferredId: prompt.id, ok: true, value: c });
+  } else if (typeof overconstrained === "string") {
+    // The page's OverconstrainedError: `message` carries the constraint's name.
+    await deliver(prompt, refusal(prompt.id, "OverconstrainedError", overconstrained));
   } else {
     await deliver(prompt, refusal(prompt.id, "NotAllowedError", "Permission denied"));
   }

@@ -17,7 +17,9 @@ export type UiMessage =
   | { type: "ui.resetSite"; origin: string }
   /** The device picker page (extension/picker/). */
   | { type: "ui.picker.get"; promptId: string }
-  | { type: "ui.picker.answer"; promptId: string; choice: PickerChoice | null; remember: boolean }
+  | { type: "ui.picker.answer"; promptId: string; choice: PickerChoice | null; remember: boolean;
+      /** Set (with choice null) when no device satisfies the page's constraints. */
+      overconstrained?: string }
   /** Browser camera/microphone permission of a site (chrome.contentSettings), and remembered devices. */
   | { type: "ui.getPermissions"; origin: string }
   | { type: "ui.setPermission"; origin: string; kind: CaptureKind; setting: PermissionSetting }

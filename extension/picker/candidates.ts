@@ -122,6 +122,20 @@ export function candidatesFor(devices: readonly DeviceRecord[], kind: CaptureKin
   return uniqueDevices(chosen).map(toOption);
 }
 
+/**
+ * When the picker computed the candidates itself (the page could not see labels) and none is
+ * left: the constraint to name in the OverconstrainedError ("" when no single one failed).
+ * null when there is something to choose, or when the page gave the candidates.
+ */
+export function failedConstraintFor(devices: readonly DeviceRecord[], kind: CaptureKind, request: PickerKindRequest): string | null {
+  if (request.candidates) return null;
+  const result = selectDevices(uniqueDevices(ofKind(devices, kind)), {
+    basic: request.constraints.basic,
+    advanced: request.constraints.advanced,
+  });
+  return result.candidates.length ? null : result.failedConstraint ?? "";
+}
+
 /** The option to select first: the remembered device when it is offered, else the best one. */
 export function initialSelection(options: readonly DeviceOption[], rememberedLabel: string | undefined): DeviceOption | null {
   if (rememberedLabel !== undefined) {

@@ -89,8 +89,18 @@ function App() {
       .catch(() => undefined)
       .finally(() => window.close());
   };
+  const onOverconstrained = (constraint: string) => {
+    stopAllPreviews();
+    if (demo) {
+      setPhase({ name: "demo-answered", answer: JSON.stringify({ overconstrained: constraint }) });
+      return;
+    }
+    send({ type: "ui.picker.answer", promptId, choice: null, remember: false, overconstrained: constraint })
+      .catch(() => undefined)
+      .finally(() => window.close());
+  };
   return (
-    <PickerForm view={phase.view} initialDevices={phase.devices} onAnswer={onAnswer}
+    <PickerForm view={phase.view} initialDevices={phase.devices} onAnswer={onAnswer} onOverconstrained={onOverconstrained}
       notice={demo ? <p class="muted demo-notice">{t("pickerDemoNotice")}</p> : null} />
   );
 }

@@ -9,7 +9,7 @@ import type { MessageKey } from "../../ui/i18n";
 import { t } from "../../ui/i18n";
 import { useArmed } from "./arming";
 import {
-  candidatesFor, initialSelection, labelState, refKey, type DeviceOption, type DeviceRecord, type LabelState,
+  candidatesFor, failedConstraintFor, initialSelection, labelState, refKey, type DeviceOption, type DeviceRecord, type LabelState,
 } from "./candidates";
 import { readDevices, requestOwnAccess } from "./devices";
 import { CameraPreview, MicLevel } from "./previews";
@@ -59,6 +59,8 @@ export function PickerForm(props: {
   view: PromptView;
   initialDevices: DeviceRecord[];
   onAnswer: (choice: PickerChoice | null, remember: boolean) => void;
+  /** No device satisfies the page's constraints: the request fails without a choice. */
+  onOverconstrained?: (constraint: string) => void;
   notice?: ComponentChildren;
 }) {
   const { view, onAnswer } = props;
@@ -87,6 +89,16 @@ export function PickerForm(props: {
     return { kind, labels, options, selected };
   });
   const missing = states.filter((s) => s.labels === "needs-access").map((s) => s.kind);
+  // Once the device names are known: a kind with no device left fails the request, as the
+  // browser's getUserMedia would (OverconstrainedError naming the constraint).
+  const failed = states.map((s) => s.labels === "ready" && s.options.length === 0
+    ? failedConstraintFor(devices, s.kind, view.request[s.kind]!) : null).find((f) => f !== null) ?? null;
+  useEffect(() => {
+    if (failed === null || answeredNow.current || !props.onOverconstrained) return;
+    answeredNow.current = true;
+    setAnswered(true);
+    props.onOverconstrained(failed);
+  }, [failed]);
   const ready = states.every((s) => s.selected !== null);
   const canAllow = ready && armed && !answered;
 

@@ -75,3 +75,11 @@ export const inputDeviceGetCapabilities: Function | undefined =
   typeof InputDeviceInfo === "undefined" ? undefined : InputDeviceInfo.prototype.getCapabilities;
 export const trackGetSettings: Function | undefined = trackProto?.getSettings;
 export const DOMExceptionCtor = DOMException;
+export const OverconstrainedErrorCtor: (new (constraint: string, message?: string) => Error) | undefined =
+  typeof OverconstrainedError === "undefined" ? undefined : OverconstrainedError;
+// For in-use tracking (src/tracking/): read through the native getters, which hide-labels wraps.
+const streamProto = typeof MediaStream === "undefined" ? undefined : MediaStream.prototype;
+export const streamGetTracks: Function | undefined = streamProto?.getTracks;
+export const trackKind = getter(trackProto, "kind");
+export const trackLabel = getter(trackProto, "label");
+export const trackReadyState = getter(trackProto, "readyState");

@@ -13,7 +13,7 @@ import type { PageBridge } from "../bridge/page-bridge";
 import { effectiveSemantics } from "../bridge/protocol";
 import {
   apply, defineProperty, deviceInfoDeviceId, deviceInfoGroupId, deviceInfoKind, deviceInfoLabel, DOMExceptionCtor,
-  hasOwn, inputDeviceGetCapabilities, isArray, nativeEnumerateDevices, ownKeys, PromiseCtor, promiseReject,
+  hasOwn, inputDeviceGetCapabilities, OverconstrainedErrorCtor, isArray, nativeEnumerateDevices, ownKeys, PromiseCtor, promiseReject,
   promiseThen, TypeErrorCtor,
 } from "../lib/natives";
 import { intercept } from "../core/media-methods";
@@ -187,7 +187,10 @@ export function installUserChooses(bridge: PageBridge): void {
         }
         bridge.call("picker.open", ask, (error, answer) => {
           if (error) {
-            fail(new DOMExceptionCtor(error.message, error.name));
+            // As the native call words it: the constraint's name, an empty message.
+            fail(error.name === "OverconstrainedError" && OverconstrainedErrorCtor
+              ? new OverconstrainedErrorCtor(error.message, "")
+              : new DOMExceptionCtor(error.message, error.name));
             return;
           }
           // At most one device left per kind: the browser takes it (or reports none left).

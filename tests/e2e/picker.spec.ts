@@ -290,6 +290,17 @@ test.describe("first visit without the browser's own prompt", () => {
       expect(await settled(page, "first")).toMatchObject({ state: "ok", tracks: [{ label: "fake_device_1" }] });
       expect(await page.evaluate(() => navigator.permissions.query({ name: "camera" as PermissionName }).then((p) => p.state)))
         .toBe("granted");
+
+      // A site without labels cannot narrow the choice itself: the picker does, and when no device
+      // is left the page gets the OverconstrainedError the browser would give.
+      const other = await context.newPage();
+      await other.goto(`${site.otherOrigin}/gum.html`);
+      const opened2 = nextPicker(context);
+      await ask(other, "impossible", { video: { width: { min: 9000 } }, semantics: "user-chooses" });
+      await opened2;
+      expect(await settled(other, "impossible")).toEqual({
+        state: "error", name: "OverconstrainedError", message: "", constraint: "width",
+      });
     } finally {
       await close();
     }
