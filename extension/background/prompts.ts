@@ -9,6 +9,7 @@
  * One picker per tab at a time; further requests from that tab wait their turn.
  */
 import browser from "webextension-polyfill";
+import { serialQueue } from "./serial";
 import {
   CAPTURE_KINDS, isPickerChoice, type PickerChoice, type PickerRequest,
   type PromptView,
@@ -39,12 +40,7 @@ export interface Prompt {
 
 type Prompts = Record<string, Prompt>;
 
-let queue: Promise<unknown> = Promise.resolve();
-function serialized<T>(task: () => Promise<T>): Promise<T> {
-  const next = queue.then(task, task);
-  queue = next.catch(() => undefined);
-  return next;
-}
+const serialized = serialQueue();
 
 async function load(): Promise<Prompts> {
   const raw = (await browser.storage.session.get(PROMPTS_KEY))[PROMPTS_KEY];

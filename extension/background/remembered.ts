@@ -4,6 +4,7 @@
  * cannot be read are dropped from the working copy but the original is kept as a backup first.
  */
 import browser from "webextension-polyfill";
+import { serialQueue } from "./serial";
 import type { CaptureKind } from "../lib/picker";
 import { normalizeOrigin } from "./settings-schema";
 
@@ -31,12 +32,7 @@ export function parseRemembered(raw: unknown): { value: RememberedDevices; dropp
   return { value, dropped };
 }
 
-let queue: Promise<unknown> = Promise.resolve();
-function serialized<T>(task: () => Promise<T>): Promise<T> {
-  const next = queue.then(task, task);
-  queue = next.catch(() => undefined);
-  return next;
-}
+const serialized = serialQueue();
 
 async function read(): Promise<RememberedDevices> {
   const raw = (await browser.storage.local.get(REMEMBERED_KEY))[REMEMBERED_KEY];

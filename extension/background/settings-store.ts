@@ -4,6 +4,7 @@
  * is copied to a backup key and reported before anything is rewritten.
  */
 import browser from "webextension-polyfill";
+import { serialQueue } from "./serial";
 import {
   effectiveSettings, loadSettings, patchSite, resetSite, type SiteSettings, type SiteSettingsPatch,
   type StorageProblem, type StoredSettings,
@@ -14,13 +15,7 @@ export const PROBLEMS_KEY = "storageProblems";
 const BACKUP_PREFIX = "backup:settings:";
 const MAX_PROBLEMS = 20;
 
-let queue: Promise<unknown> = Promise.resolve();
-/** Runs `task` after every earlier write has finished. */
-function serialized<T>(task: () => Promise<T>): Promise<T> {
-  const next = queue.then(task, task);
-  queue = next.catch(() => undefined);
-  return next;
-}
+const serialized = serialQueue();
 
 async function readAndRepair(): Promise<StoredSettings> {
   const stored = await browser.storage.local.get(SETTINGS_KEY);
