@@ -209,6 +209,32 @@ test.describe("user-chooses semantics", () => {
   });
 });
 
+test.describe("a page that floods the picker", () => {
+  test("gets one picker at a time and at most four waiting requests", async ({ page, extContext, site }) => {
+    await page.goto(`${site.origin}/gum.html`);
+    const pickers: Page[] = [];
+    const collect = (p: Page) => { if (isPicker(p)) pickers.push(p); };
+    extContext.on("page", collect);
+    try {
+      for (let i = 0; i < 6; i++) await ask(page, `flood${i}`, { video: true, semantics: "user-chooses" });
+      // The fifth and sixth are refused at once; the first four wait their turn.
+      expect(await settled(page, "flood4")).toMatchObject({ state: "error", name: "NotAllowedError" });
+      expect(await settled(page, "flood5")).toMatchObject({ state: "error", name: "NotAllowedError" });
+      await expect.poll(() => pickers.length).toBe(1);
+      for (let i = 0; i < 4; i++) {
+        await expect.poll(() => pickers.length).toBe(i + 1);
+        await expect(pickers[i].getByRole("radio")).toHaveCount(3);
+        expect(await page.evaluate(() => [0, 1, 2, 3].map((k) => (window as any).outcome(`flood${k}`).state)))
+          .toEqual([0, 1, 2, 3].map((k) => (k < i ? "error" : "pending")));
+        await closesPicker(pickers[i].getByRole("button", { name: /^Cancel/ }).click());
+        expect(await settled(page, `flood${i}`)).toMatchObject({ state: "error", name: "NotAllowedError" });
+      }
+    } finally {
+      extContext.off("page", collect);
+    }
+  });
+});
+
 test.describe("user-chooses with the user's settings", () => {
   test("a worker restart while the picker is open loses nothing; Remember pre-selects next time", async ({ fresh: { context, extensionId }, site }) => {
     const page = await context.newPage();
