@@ -7,6 +7,8 @@ import { extensionConnector, type Connector } from "../ui/connector";
 import { t } from "../ui/i18n";
 import { SitePermissionsPanel } from "../ui/permission-controls";
 import { SiteControls } from "../ui/site-controls";
+import { InUseNow } from "../ui/in-use";
+import { trackingConnector } from "../ui/in-use-connector";
 import "../ui/base.css";
 import "./popup.css";
 
@@ -33,6 +35,7 @@ export function Popup({ connector }: { connector: Connector }) {
   };
   return (
     <main>
+      <InUseNow connector={trackingConnector} />
       <header class="site">
         <h1>{t("popupThisSite")}</h1>
         {origin ? <p class="origin" title={origin}>{origin}</p> : null}

@@ -8,9 +8,11 @@ import { installMediaMethods } from "./core/media-methods";
 import { installDefaultSemantics } from "./semantics/default-semantics";
 import { installHideLabels } from "./semantics/hide-labels";
 import { installUserChooses } from "./semantics/user-chooses";
+import { installLiveTracks } from "./tracking/live-tracks";
 
 const bridge = connectPageBridge();
 installMediaMethods();
 installDefaultSemantics(bridge);
 installUserChooses(bridge);
 installHideLabels(bridge);
+installLiveTracks(bridge);

@@ -11,6 +11,7 @@ import { applyFlagScripts } from "./site-flag-scripts";
 import { MessageError, startMessenger } from "./messenger";
 import { answerPrompt, openPicker, promptView, startPromptListeners } from "./prompts";
 import { permissionUiHandlers, startPermissionListeners } from "./permissions";
+import { startTracking, trackingContentHandlers, trackingUiHandlers } from "./tracking";
 import type { SiteConfig } from "../../src/bridge/protocol";
 import type { ToContentMessage, UiState } from "../lib/messages";
 
@@ -30,6 +31,7 @@ startMessenger(
   {
     "site.config": async (_params, sender) => siteConfigOf(effectiveSettings(await getSettings(), sender.origin)),
     "picker.open": async (params, sender) => openPicker(params, sender),
+    ...trackingContentHandlers,
   },
   {
     "ui.getState": async (message): Promise<UiState> => {
@@ -49,10 +51,12 @@ startMessenger(
     "ui.picker.get": async (message) => promptView(message.promptId),
     "ui.picker.answer": async (message) => answerPrompt(message.promptId, message.choice, message.remember, message.overconstrained),
     ...permissionUiHandlers,
+    ...trackingUiHandlers,
   },
 );
 startPromptListeners();
 startPermissionListeners();
+startTracking();
 
 /** Tells open pages about new settings, and re-registers the site-flag scripts for new pages. */
 async function settingsChanged(settings: StoredSettings): Promise<void> {

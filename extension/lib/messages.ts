@@ -25,7 +25,15 @@ export type UiMessage =
   | { type: "ui.setPermission"; origin: string; kind: CaptureKind; setting: PermissionSetting }
   | { type: "ui.forgetDevice"; origin: string; kind?: CaptureKind }
   /** Every site's remembered devices (options page): RememberedDevices from background/remembered.ts. */
-  | { type: "ui.listRemembered" };
+  | { type: "ui.listRemembered" }
+  /** What uses the camera and microphone now (LiveGroup rows, background/tracking.ts), Stop, Go to tab. */
+  | { type: "ui.tracking.live" }
+  | { type: "ui.tracking.stop"; tabId: number; origin: string; kind: CaptureKind; label: string }
+  | { type: "ui.tracking.goToTab"; tabId: number }
+  /** Capture history (StoredHistory, background/tracking-history.ts); clear one site or all. */
+  | { type: "ui.history.get" }
+  | { type: "ui.history.clear"; origin?: string }
+  | { type: "ui.history.setRetention"; days: number };
 
 /** Answer to ui.getPermissions. */
 export interface SitePermissions {

@@ -41,9 +41,15 @@ export interface RpcCalls {
    * answered `{native: true}` at once when not, else once the user has chosen in the extension's
    * picker (a `PickerChoice`) or refused (an error named NotAllowedError). */
   "picker.open": { params: PickerAsk; result: PickerChoice | { native: true } };
+  /** Capture tracks this frame's getUserMedia just got (src/tracking/); ids are the frame's own. */
+  "tracking.started": { params: { captures: TrackReport[] }; result: null };
+  /** Captures of this frame whose every track (clones included) has ended. */
+  "tracking.ended": { params: { ids: string[] }; result: null };
 }
+/** One capture source as the page reports it: its id in this frame, kind and device label. */
+export interface TrackReport { id: string; kind: "audio" | "video"; label: string }
 export type RpcName = keyof RpcCalls;
-export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open"];
+export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open", "tracking.started", "tracking.ended"];
 
 /** main world → isolated world */
 export type PageToExtension =
@@ -61,7 +67,7 @@ export type ExtensionToPage =
   | { kind: "push"; topic: PushTopic; data: unknown };
 
 /** Topics the service worker may push to a frame; each feature validates its own `data`. */
-export const PUSH_TOPICS = ["test.echo"] as const;
+export const PUSH_TOPICS = ["test.echo", "tracking.stop"] as const;
 export type PushTopic = (typeof PUSH_TOPICS)[number];
 
 export function isPushTopic(v: unknown): v is PushTopic {

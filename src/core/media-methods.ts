@@ -1,4 +1,4 @@
-import { apply } from "../lib/natives";
+import { apply, PromiseCtor, promiseThen } from "../lib/natives";
 import { wrapMethod } from "../lib/wrap";
 
 /**
@@ -19,16 +19,47 @@ export function intercept(method: MethodName, interceptor: Interceptor): void {
   list[list.length] = interceptor;
 }
 
+/** Sees the value a method's promise fulfils with (e.g. getUserMedia's stream); cannot change it. */
+export type ResolvedHook = (value: unknown) => void;
+
+const resolvedHooks: Partial<Record<MethodName, ResolvedHook[]>> = {};
+
+export function onResolved(method: MethodName, hook: ResolvedHook): void {
+  const list = resolvedHooks[method] ?? (resolvedHooks[method] = []);
+  list[list.length] = hook;
+}
+
+/** A promise that settles as `result` does, after the hooks saw the value. A fresh promise rather
+ * than a reaction on `result`: a reaction would mark a rejection handled and so hide the page's
+ * own `unhandledrejection` event. */
+function observed(result: unknown, hooks: ResolvedHook[]): unknown {
+  if (typeof result !== "object" || result === null) return result;
+  return new PromiseCtor((resolve, reject) => {
+    apply(promiseThen, result, [(value: unknown) => {
+      for (let i = 0; i < hooks.length; i++) {
+        try {
+          hooks[i](value);
+        } catch {
+          // A hook's failure never reaches the page.
+        }
+      }
+      resolve(value);
+    }, reject]);
+  });
+}
+
 function route(method: MethodName) {
   return (native: Function, thisArg: unknown, args: unknown[]): unknown => {
+    const hooks = resolvedHooks[method];
     const list = interceptors[method];
     if (list) {
       for (let i = 0; i < list.length; i++) {
         const result = list[i](native, thisArg, args);
-        if (result !== undefined) return result;
+        if (result !== undefined) return hooks ? observed(result, hooks) : result;
       }
     }
-    return apply(native, thisArg, args);
+    const result = apply(native, thisArg, args);
+    return hooks ? observed(result, hooks) : result;
   };
 }
 

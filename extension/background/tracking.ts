@@ -1,0 +1,275 @@
+/**
+ * What uses the camera and microphone (issue 5), service-worker side: the live-capture registry
+ * (chrome.storage.session, so it survives worker restarts), the toolbar badge, Stop, and the
+ * history (chrome.storage.local).
+ *
+ * A frame reports only its own captures: every entry is keyed by the tab, frame and document that
+ * Chrome names as the sender, so a page can end or invent entries of its own frame and nothing
+ * else. Nothing here ever goes back to a page. Entries of frames that went away without a word
+ * (navigation, tab close, a removed iframe, a crashed renderer) are ended by the listeners below
+ * and by `verify`, which asks Chrome whether each entry's document still exists.
+ */
+import browser from "webextension-polyfill";
+import type { TrackReport } from "../../src/bridge/protocol";
+import { MessageError, pushToFrame, type ContentSender } from "./messenger";
+import { PROBLEMS_KEY } from "./settings-store";
+import type { StorageProblem } from "./settings-schema";
+import {
+  addEntries, clearHistory, isRetentionDays, loadHistory, prune, type CaptureKind, type HistoryEntry, type StoredHistory,
+} from "./tracking-history";
+
+export const LIVE_KEY = "liveCaptures";
+export const HISTORY_KEY = "captureHistory";
+const HISTORY_BACKUP_PREFIX = "backup:history:";
+/** Captures one frame may have live at once; a page cannot flood the registry. */
+const MAX_PER_FRAME = 32;
+const MAX_LABEL = 256;
+
+export interface LiveCapture {
+  /** The frame's own id for the capture (see src/tracking/live-tracks.ts). */
+  id: string;
+  tabId: number;
+  frameId: number;
+  documentId: string | null;
+  origin: string;
+  topOrigin: string | null;
+  kind: CaptureKind;
+  label: string;
+  startedAt: number;
+}
+
+type Registry = Record<string, LiveCapture>;
+
+/** What the popup lists: one row per tab, site and device. */
+export interface LiveGroup {
+  tabId: number;
+  origin: string;
+  topOrigin: string | null;
+  kind: CaptureKind;
+  label: string;
+  since: number;
+  /** How many captures (getUserMedia tracks) the row stands for. */
+  count: number;
+}
+
+const keyOf = (c: { tabId: number; frameId: number; documentId: string | null; id: string }) =>
+  `${c.tabId}/${c.frameId}/${c.documentId ?? ""}/${c.id}`;
+
+let queue: Promise<unknown> = Promise.resolve();
+function serialized<T>(task: () => Promise<T>): Promise<T> {
+  const next = queue.then(task, task);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+async function loadLive(): Promise<Registry> {
+  const raw = (await browser.storage.session.get(LIVE_KEY))[LIVE_KEY];
+  return typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Registry) : {};
+}
+
+async function readHistory(): Promise<StoredHistory> {
+  const raw = (await browser.storage.local.get(HISTORY_KEY))[HISTORY_KEY];
+  const { history, problem } = loadHistory(raw);
+  if (problem) {
+    // Kept before anything is rewritten, and reported on the options page with the settings' problems.
+    const at = Date.now();
+    const backupKey = HISTORY_BACKUP_PREFIX + at;
+    await browser.storage.local.set({ [backupKey]: raw === undefined ? null : raw });
+    const stored = (await browser.storage.local.get(PROBLEMS_KEY))[PROBLEMS_KEY];
+    const problems = Array.isArray(stored) ? (stored as StorageProblem[]) : [];
+    await browser.storage.local.set({ [PROBLEMS_KEY]: [...problems, { at, backupKey, reason: problem }].slice(-20) });
+    await browser.storage.local.set({ [HISTORY_KEY]: history });
+  }
+  return history;
+}
+
+/** Removes entries matching `match` from the registry and records them in the history. */
+function endWhere(match: (c: LiveCapture) => boolean): Promise<number> {
+  return serialized(async () => {
+    const live = await loadLive();
+    const ended: LiveCapture[] = [];
+    for (const [key, capture] of Object.entries(live)) {
+      if (match(capture)) {
+        ended.push(capture);
+        delete live[key];
+      }
+    }
+    if (!ended.length) return 0;
+    const now = Date.now();
+    const added: HistoryEntry[] = ended.map((c) => ({
+      origin: c.origin, topOrigin: c.topOrigin, kind: c.kind, label: c.label, start: c.startedAt, end: Math.max(now, c.startedAt),
+    }));
+    const history = addEntries(await readHistory(), added, now);
+    await browser.storage.session.set({ [LIVE_KEY]: live });
+    await browser.storage.local.set({ [HISTORY_KEY]: history });
+    await updateBadge(live);
+    return ended.length;
+  });
+}
+
+export function groupLive(live: Registry): LiveGroup[] {
+  const groups = new Map<string, LiveGroup>();
+  for (const c of Object.values(live)) {
+    const key = JSON.stringify([c.tabId, c.origin, c.kind, c.label]);
+    const group = groups.get(key);
+    if (group) {
+      group.count++;
+      group.since = Math.min(group.since, c.startedAt);
+    } else {
+      groups.set(key, { tabId: c.tabId, origin: c.origin, topOrigin: c.topOrigin, kind: c.kind, label: c.label, since: c.startedAt, count: 1 });
+    }
+  }
+  return [...groups.values()].sort((a, b) => a.origin.localeCompare(b.origin) || a.kind.localeCompare(b.kind) || a.since - b.since);
+}
+
+async function updateBadge(live: Registry): Promise<void> {
+  const groups = groupLive(live);
+  const video = groups.some((g) => g.kind === "video");
+  const audio = groups.some((g) => g.kind === "audio");
+  const title = browser.i18n.getMessage(video && audio ? "badgeTitleBoth" : video ? "badgeTitleCamera" : audio ? "badgeTitleMicrophone" : "extName");
+  await Promise.all([
+    browser.action.setBadgeText({ text: groups.length ? String(groups.length) : "" }),
+    browser.action.setBadgeBackgroundColor({ color: video ? "#c5221f" : "#b06000" }),
+    browser.action.setTitle({ title: title || "Capture Control" }),
+  ]).catch(() => undefined);
+}
+
+const isId = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 64;
+
+function isTrackReport(v: unknown): v is TrackReport {
+  if (typeof v !== "object" || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return isId(r.id) && (r.kind === "audio" || r.kind === "video") && typeof r.label === "string";
+}
+
+/** Content call `tracking.started`. */
+export async function capturesStarted(params: unknown, sender: ContentSender): Promise<null> {
+  const captures = (params as { captures?: unknown } | null)?.captures;
+  if (!Array.isArray(captures) || !captures.length || captures.length > MAX_PER_FRAME || !captures.every(isTrackReport)) {
+    throw new MessageError("TypeError", "malformed capture report");
+  }
+  return serialized(async () => {
+    const live = await loadLive();
+    const documentId = sender.documentId ?? null;
+    const mine = Object.values(live).filter((c) => c.tabId === sender.tabId && c.frameId === sender.frameId && c.documentId === documentId);
+    if (mine.length + captures.length > MAX_PER_FRAME) throw new MessageError("QuotaExceededError", "too many live captures");
+    const now = Date.now();
+    for (const r of captures as TrackReport[]) {
+      const capture: LiveCapture = {
+        id: r.id, tabId: sender.tabId, frameId: sender.frameId, documentId,
+        origin: sender.origin, topOrigin: sender.topOrigin !== sender.origin ? sender.topOrigin : null,
+        kind: r.kind, label: r.label.slice(0, MAX_LABEL), startedAt: now,
+      };
+      live[keyOf(capture)] ??= capture;
+    }
+    await browser.storage.session.set({ [LIVE_KEY]: live });
+    await updateBadge(live);
+    return null;
+  });
+}
+
+/** Content call `tracking.ended`: only the sender's own frame and document. */
+export async function capturesEnded(params: unknown, sender: ContentSender): Promise<null> {
+  const ids = (params as { ids?: unknown } | null)?.ids;
+  if (!Array.isArray(ids) || ids.length > MAX_PER_FRAME || !ids.every(isId)) throw new MessageError("TypeError", "malformed ids");
+  const documentId = sender.documentId ?? null;
+  await endWhere((c) => c.tabId === sender.tabId && c.frameId === sender.frameId && c.documentId === documentId && ids.includes(c.id));
+  return null;
+}
+
+async function frameExists(c: LiveCapture): Promise<boolean> {
+  try {
+    const details: { tabId: number; frameId: number; documentId?: string } = { tabId: c.tabId, frameId: c.frameId };
+    if (c.documentId) details.documentId = c.documentId;
+    const frame = await chrome.webNavigation.getFrame(details);
+    return !!frame && !frame.errorOccurred;
+  } catch {
+    return false;
+  }
+}
+
+/** Ends the entries whose document no longer exists (a crash, a removed iframe, a missed event). */
+export async function verify(tabId?: number): Promise<void> {
+  const live = await loadLive();
+  const gone = new Set<string>();
+  await Promise.all(Object.entries(live).map(async ([key, c]) => {
+    if ((tabId === undefined || c.tabId === tabId) && !(await frameExists(c))) gone.add(key);
+  }));
+  if (gone.size) await endWhere((c) => gone.has(keyOf(c)));
+  else if (tabId === undefined) await updateBadge(live);
+}
+
+async function liveNow(): Promise<LiveGroup[]> {
+  await verify();
+  return groupLive(await loadLive());
+}
+
+/** UI call `ui.tracking.stop`: ends the captures of one row of the popup (tab, site, device). */
+async function stopGroup(message: Record<string, unknown>): Promise<number> {
+  const { tabId, origin, kind, label } = message;
+  if (!Number.isInteger(tabId) || typeof origin !== "string" || (kind !== "audio" && kind !== "video") || typeof label !== "string") {
+    throw new MessageError("TypeError", "malformed stop request");
+  }
+  const live = await loadLive();
+  const targets = new Map<string, { tabId: number; frameId: number; documentId?: string; ids: string[] }>();
+  for (const c of Object.values(live)) {
+    if (c.tabId !== tabId || c.origin !== origin || c.kind !== kind || c.label !== label) continue;
+    const frameKey = `${c.frameId}/${c.documentId ?? ""}`;
+    const target = targets.get(frameKey) ?? { tabId: c.tabId, frameId: c.frameId, documentId: c.documentId ?? undefined, ids: [] };
+    target.ids.push(c.id);
+    targets.set(frameKey, target);
+  }
+  // The frames end the tracks and report them ended, like any other end.
+  await Promise.all([...targets.values()].map(({ ids, ...frame }) => pushToFrame(frame, "tracking.stop", { ids })));
+  return [...targets.values()].reduce((n, t) => n + t.ids.length, 0);
+}
+
+async function goToTab(message: Record<string, unknown>): Promise<void> {
+  const { tabId } = message;
+  if (!Number.isInteger(tabId)) throw new MessageError("TypeError", "tabId must be an integer");
+  const tab = await browser.tabs.update(tabId as number, { active: true });
+  if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true }).catch(() => undefined);
+}
+
+function changeHistory(change: (h: StoredHistory) => StoredHistory): Promise<StoredHistory> {
+  return serialized(async () => {
+    const next = prune(change(await readHistory()), Date.now());
+    await browser.storage.local.set({ [HISTORY_KEY]: next });
+    return next;
+  });
+}
+
+export const trackingContentHandlers = {
+  "tracking.started": capturesStarted,
+  "tracking.ended": capturesEnded,
+};
+
+export const trackingUiHandlers: Record<string, (message: Record<string, unknown>) => Promise<unknown>> = {
+  "ui.tracking.live": async () => ({ now: Date.now(), groups: await liveNow() }),
+  "ui.tracking.stop": stopGroup,
+  "ui.tracking.goToTab": goToTab,
+  "ui.history.get": async () => serialized(async () => prune(await readHistory(), Date.now())),
+  "ui.history.clear": async (message) => {
+    const origin = message.origin;
+    if (origin !== undefined && typeof origin !== "string") throw new MessageError("TypeError", "origin must be a string");
+    return changeHistory((h) => clearHistory(h, origin as string | undefined));
+  },
+  "ui.history.setRetention": async (message) => {
+    if (!isRetentionDays(message.days)) throw new MessageError("TypeError", "retention must be 1 to 3650 days");
+    return changeHistory((h) => ({ ...h, retentionDays: message.days as number }));
+  },
+};
+
+/** Listeners at the worker's top level (they wake a stopped worker), and the reconciliation with
+ * the tabs that still exist, which runs on every worker start. */
+export function startTracking(): void {
+  browser.tabs.onRemoved.addListener((tabId) => void endWhere((c) => c.tabId === tabId));
+  browser.tabs.onReplaced.addListener((_added, removed) => void endWhere((c) => c.tabId === removed));
+  chrome.webNavigation.onCommitted.addListener((details) => {
+    const documentId = (details as { documentId?: string }).documentId ?? null;
+    void endWhere((c) => c.tabId === details.tabId && c.frameId === details.frameId && c.documentId !== documentId)
+      // A document's own iframes went with it.
+      .then(() => details.frameId === 0 ? verify(details.tabId) : undefined);
+  });
+  void verify();
+}

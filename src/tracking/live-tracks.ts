@@ -1,0 +1,107 @@
+/**
+ * In-use tracking, page half (issue 5): tells the service worker when a capture starts and when
+ * its last track ends, and stops a capture when the user presses Stop in the popup.
+ *
+ * A "capture" is one track getUserMedia returned; its clones belong to it, and it stays live until
+ * every one of them has ended. Tracks end by `stop()` (which fires no `ended` event, so `stop` is
+ * wrapped), by the `ended` event (the device went away) or by the popup's Stop. Frames that go
+ * away (navigation, tab close, crash) are ended by the service worker, which never trusts this
+ * side for anything but its own frame's captures.
+ *
+ * Nothing is sent until getUserMedia has resolved with tracks.
+ */
+import type { PageBridge } from "../bridge/page-bridge";
+import type { TrackReport } from "../bridge/protocol";
+import { onResolved } from "../core/media-methods";
+import {
+  addEventListener, apply, defineProperty, dispatchEvent, EventCtor, isArray, MapCtor, mapDelete, mapGet, mapSet,
+  randomId, streamGetTracks, trackKind, trackLabel, trackReadyState, WeakMapCtor, weakMapGet, weakMapHas, weakMapSet,
+} from "../lib/natives";
+import { wrapMethod } from "../lib/wrap";
+
+interface Capture {
+  id: string;
+  tracks: object[];
+  live: number;
+}
+
+// defineProperty, not assignment: a page may put setters on Array.prototype's indexes.
+const append = (list: unknown[], item: unknown) =>
+  defineProperty(list, list.length, { value: item, writable: true, enumerable: true, configurable: true });
+
+const noop = () => undefined;
+
+export function installLiveTracks(bridge: PageBridge): void {
+  if (typeof MediaStreamTrack === "undefined" || !streamGetTracks || !trackReadyState) return;
+  const proto = MediaStreamTrack.prototype;
+  const captureOf = new WeakMapCtor<object, Capture>();
+  const finished = new WeakMapCtor<object, true>();
+  const byId = new MapCtor<string, Capture>();
+  const isLive = (track: object) => apply(trackReadyState!, track, []) === "live";
+
+  function follow(track: object, capture: Capture): void {
+    apply(weakMapSet, captureOf, [track, capture]);
+    append(capture.tracks, track);
+    capture.live++;
+    apply(addEventListener, track, ["ended", () => trackEnded(track)]);
+  }
+
+  function trackEnded(track: object): void {
+    const capture = apply(weakMapGet, captureOf, [track]) as Capture | undefined;
+    if (!capture || apply(weakMapHas, finished, [track])) return;
+    apply(weakMapSet, finished, [track, true]);
+    if (--capture.live > 0) return;
+    apply(mapDelete, byId, [capture.id]);
+    bridge.call("tracking.ended", { ids: [capture.id] }, noop);
+  }
+
+  onResolved("getUserMedia", (stream) => {
+    const tracks = apply(streamGetTracks!, stream, []) as unknown;
+    if (!isArray(tracks)) return;
+    const reports: TrackReport[] = [];
+    for (let i = 0; i < tracks.length; i++) {
+      const track = tracks[i] as object;
+      if (!isLive(track) || apply(weakMapHas, captureOf, [track])) continue;
+      const capture: Capture = { id: randomId(), tracks: [], live: 0 };
+      follow(track, capture);
+      apply(mapSet, byId, [capture.id, capture]);
+      append(reports, {
+        id: capture.id,
+        kind: apply(trackKind!, track, []) as TrackReport["kind"],
+        label: apply(trackLabel!, track, []) as string,
+      });
+    }
+    if (reports.length) bridge.call("tracking.started", { captures: reports }, noop);
+  });
+
+  const nativeStop = wrapMethod(proto, "stop", (native, thisArg, args) => {
+    const result = apply(native, thisArg, args);
+    trackEnded(thisArg as object);
+    return result;
+  });
+
+  wrapMethod(proto, "clone", (native, thisArg, args) => {
+    const copy = apply(native, thisArg, args) as object;
+    const capture = apply(weakMapGet, captureOf, [thisArg]) as Capture | undefined;
+    if (capture && isLive(copy)) follow(copy, capture);
+    return copy;
+  });
+
+  // The user pressed Stop: every track of those captures ends as if its device went away
+  // (readyState "ended" and an `ended` event, which native stop() does not fire).
+  bridge.onPush("tracking.stop", (data) => {
+    const ids = (data as { ids?: unknown } | null)?.ids;
+    if (!isArray(ids) || !nativeStop) return;
+    for (let i = 0; i < ids.length; i++) {
+      const capture = apply(mapGet, byId, [ids[i]]) as Capture | undefined;
+      if (!capture) continue;
+      const tracks = capture.tracks;
+      for (let j = 0; j < tracks.length; j++) {
+        if (!isLive(tracks[j])) continue;
+        apply(nativeStop, tracks[j], []);
+        apply(dispatchEvent, tracks[j], [new EventCtor("ended")]);
+        trackEnded(tracks[j]);
+      }
+    }
+  });
+}

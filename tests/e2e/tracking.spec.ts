@@ -1,0 +1,209 @@
+/**
+ * What uses the camera and microphone (issue 5): the live registry, the popup's "In use now" with
+ * Stop and Go to tab, the badge, and the history with its exports. Fake devices: cameras
+ * fake_device_0..2, microphones "Fake Default Audio Input", "Fake Audio Input 1..2".
+ */
+import type { BrowserContext, Frame, Page } from "@playwright/test";
+import { expect, openExtensionPage, stopServiceWorkers, test } from "./fixtures";
+
+const CAMERA = "fake_device_0";
+const MIC = "Fake Default Audio Input";
+
+type Target = Page | Frame;
+
+async function ask(target: Target, key: string, constraints: unknown): Promise<void> {
+  await target.evaluate(([k, c]) => (window as any).ask(k, c), [key, constraints] as const);
+  await expect.poll(() => target.evaluate((k) => (window as any).outcome(k)?.state, key)).not.toBe("pending");
+  expect(await target.evaluate((k) => (window as any).outcome(k), key)).toEqual(expect.objectContaining({ state: "ok" }));
+}
+
+/** The page's own view of its tracks of one request. */
+function trackStates(target: Target, key: string): Promise<string[]> {
+  return target.evaluate((k) => (window as any).streams[k].getTracks().map((t: MediaStreamTrack) => t.readyState), key);
+}
+
+const openPopup = (context: BrowserContext, id: string) => openExtensionPage(context, id, "popup/index.html");
+
+/** One row of "In use now", named by site, device kind and label. */
+const row = (popup: Page, origin: string, kind: "Camera" | "Microphone", label: string) =>
+  popup.getByRole("listitem", { name: `${origin} ${kind} ${label}`, exact: true });
+
+const rows = (popup: Page) => popup.locator(".in-use-row");
+
+interface StoredLive { origin: string; kind: string; label: string; tabId: number; frameId: number }
+
+/** The registry as the service worker keeps it (read from an extension page). */
+async function registry(extPage: Page): Promise<StoredLive[]> {
+  return extPage.evaluate(async () => Object.values((await chrome.storage.session.get("liveCaptures")).liveCaptures ?? {}));
+}
+
+async function history(extPage: Page): Promise<{ origin: string; kind: string; label: string; start: number; end: number }[]> {
+  return extPage.evaluate(async () =>
+    ((await chrome.storage.local.get("captureHistory")).captureHistory as { entries?: never[] } | undefined)?.entries ?? []);
+}
+
+const badge = (extPage: Page) => extPage.evaluate(() => chrome.action.getBadgeText({}));
+
+test.describe("in use now", () => {
+  test("two sites capturing different kinds are listed with origin and label; badge; Go to tab", async ({ fresh, site }) => {
+    const { context, extensionId } = fresh;
+    const a = await context.newPage();
+    await a.goto(`${site.origin}/gum.html`);
+    await ask(a, "v", { video: true });
+    const b = await context.newPage();
+    await b.goto(`${site.otherOrigin}/gum.html`);
+    await ask(b, "m", { audio: true });
+
+    const popup = await openPopup(context, extensionId);
+    await expect(row(popup, site.origin, "Camera", CAMERA)).toBeVisible();
+    await expect(row(popup, site.otherOrigin, "Microphone", MIC)).toBeVisible();
+    await expect(rows(popup)).toHaveCount(2);
+    await expect(row(popup, site.origin, "Camera", CAMERA).locator(".duration")).toHaveText(/^\d+:\d\d$/);
+    await expect.poll(() => badge(popup)).toBe("2");
+
+    await row(popup, site.origin, "Camera", CAMERA).getByRole("button", { name: "Go to tab" }).click();
+    await expect.poll(() => a.evaluate(() => document.visibilityState)).toBe("visible");
+  });
+
+  test("Stop ends exactly that site's tracks: readyState ended and an ended event", async ({ fresh, site }) => {
+    const { context, extensionId } = fresh;
+    const a = await context.newPage();
+    await a.goto(`${site.origin}/gum.html`);
+    await ask(a, "v", { video: true, audio: true });
+    await a.evaluate(() => {
+      (window as any).endedEvents = 0;
+      for (const t of (window as any).streams.v.getTracks()) t.addEventListener("ended", () => (window as any).endedEvents++);
+    });
+    const b = await context.newPage();
+    await b.goto(`${site.otherOrigin}/gum.html`);
+    await ask(b, "v", { video: true });
+
+    const popup = await openPopup(context, extensionId);
+    await row(popup, site.origin, "Camera", CAMERA).getByRole("button", { name: "Stop" }).click();
+    await expect.poll(() => trackStates(a, "v")).toEqual(["live", "ended"]); // audio first, then video
+    expect(await a.evaluate(() => (window as any).endedEvents)).toBe(1);
+    expect(await trackStates(b, "v")).toEqual(["live"]);
+    await expect(row(popup, site.origin, "Camera", CAMERA)).toHaveCount(0);
+    await expect(row(popup, site.origin, "Microphone", MIC)).toBeVisible();
+    await expect(row(popup, site.otherOrigin, "Camera", CAMERA)).toBeVisible();
+  });
+
+  test("a clone keeps the entry live until both have ended", async ({ fresh, site }) => {
+    const { context, extensionId } = fresh;
+    const a = await context.newPage();
+    await a.goto(`${site.origin}/gum.html`);
+    await ask(a, "v", { video: true });
+    await a.evaluate(() => {
+      const w = window as any;
+      w.original = w.streams.v.getVideoTracks()[0];
+      w.copy = w.original.clone();
+      w.original.stop();
+    });
+    // Reports from one frame arrive in order: once a later capture is listed, the stop was handled.
+    await ask(a, "m", { audio: true });
+    const popup = await openPopup(context, extensionId);
+    await expect(row(popup, site.origin, "Microphone", MIC)).toBeVisible();
+    await expect(row(popup, site.origin, "Camera", CAMERA)).toBeVisible();
+    expect((await registry(popup)).filter((c) => c.kind === "video")).toHaveLength(1);
+
+    await a.evaluate(() => (window as any).copy.stop());
+    await expect(row(popup, site.origin, "Camera", CAMERA)).toHaveCount(0);
+    expect((await registry(popup)).filter((c) => c.kind === "video")).toHaveLength(0);
+  });
+
+  test("navigation and tab close end entries, and history records them with durations", async ({ fresh, site }) => {
+    const { context, extensionId } = fresh;
+    const a = await context.newPage();
+    await a.goto(`${site.origin}/gum.html`);
+    await ask(a, "v", { video: true });
+    const b = await context.newPage();
+    await b.goto(`${site.otherOrigin}/gum.html`);
+    await ask(b, "m", { audio: true });
+    const popup = await openPopup(context, extensionId);
+    await expect(rows(popup)).toHaveCount(2);
+    await a.waitForTimeout(1100); // so that the recorded durations are at least a second
+
+    await a.goto(`${site.origin}/index.html`);
+    await expect(row(popup, site.origin, "Camera", CAMERA)).toHaveCount(0);
+    await b.close();
+    await expect(rows(popup)).toHaveCount(0);
+    await expect(popup.getByText("No site is using your camera or microphone.")).toBeVisible();
+    await expect.poll(() => badge(popup)).toBe("");
+
+    const entries = await history(popup);
+    expect(entries.map((e) => [e.origin, e.kind, e.label]).sort()).toEqual([
+      [site.origin, "video", CAMERA], [site.otherOrigin, "audio", MIC],
+    ].sort());
+    for (const e of entries) expect(e.end - e.start).toBeGreaterThanOrEqual(1000);
+  });
+
+  test("the list survives ServiceWorker.stopAllWorkers, and Stop still works after", async ({ fresh, site }) => {
+    const { context, extensionId } = fresh;
+    const a = await context.newPage();
+    await a.goto(`${site.origin}/gum.html`);
+    await ask(a, "v", { video: true });
+    await stopServiceWorkers(context, extensionId);
+    const popup = await openPopup(context, extensionId);
+    await expect(row(popup, site.origin, "Camera", CAMERA)).toBeVisible();
+    await stopServiceWorkers(context, extensionId);
+    await row(popup, site.origin, "Camera", CAMERA).getByRole("button", { name: "Stop" }).click();
+    await expect.poll(() => trackStates(a, "v")).toEqual(["ended"]);
+    await expect(rows(popup)).toHaveCount(0);
+  });
+
+  test("top frame, same-origin iframe and cross-origin iframe with allow=camera are all listed", async ({ fresh, site }) => {
+    const { context, extensionId } = fresh;
+    const page = await context.newPage();
+    await page.goto(`${site.origin}/tracking-frames.html?cross=${encodeURIComponent(site.otherOrigin)}`);
+    const same = page.frame({ url: `${site.origin}/gum.html` })!;
+    const cross = page.frame({ url: `${site.otherOrigin}/gum.html` })!;
+    await expect.poll(() => cross.evaluate(() => typeof (window as any).ask)).toBe("function");
+    await ask(page, "top", { video: { deviceId: { exact: await labelId(page, CAMERA) } } });
+    await ask(same, "same", { audio: true });
+    await ask(cross, "cross", { video: { deviceId: { exact: await labelId(cross, "fake_device_1") } } });
+
+    const popup = await openPopup(context, extensionId);
+    await expect(row(popup, site.origin, "Camera", CAMERA)).toBeVisible();
+    await expect(row(popup, site.origin, "Microphone", MIC)).toBeVisible();
+    const embedded = row(popup, site.otherOrigin, "Camera", "fake_device_1");
+    await expect(embedded).toBeVisible();
+    await expect(embedded).toContainText(`in a frame of ${site.origin}`);
+    await expect(rows(popup)).toHaveCount(3);
+
+    // Stop in the popup reaches the cross-origin frame.
+    await embedded.getByRole("button", { name: "Stop" }).click();
+    await expect.poll(() => trackStates(cross, "cross")).toEqual(["ended"]);
+    expect(await trackStates(page, "top")).toEqual(["live"]);
+  });
+
+  test("20 tabs capturing at once stay consistent", async ({ fresh, site }) => {
+    test.setTimeout(120_000);
+    const { context, extensionId } = fresh;
+    const pages = await Promise.all(Array.from({ length: 20 }, () => context.newPage()));
+    await Promise.all(pages.map((p, i) => p.goto(`${i % 2 ? site.otherOrigin : site.origin}/gum.html`)));
+    // Chromium opens at most 16 microphone streams at once (natively too: NotReadableError
+    // "Could not start audio source"), so every tab takes the camera and the first ten the microphone.
+    await Promise.all(pages.map((p, i) => ask(p, "av", { video: true, audio: i < 10 })));
+    const popup = await openPopup(context, extensionId);
+    await expect(rows(popup)).toHaveCount(30);
+    await expect.poll(() => badge(popup)).toBe("30");
+    const live = await registry(popup);
+    expect(live).toHaveLength(30);
+    expect(new Set(live.map((c) => c.tabId)).size).toBe(20);
+
+    // Half stop their tracks themselves, half close: everything ends, and all of it is in history.
+    await Promise.all(pages.map((p, i) => i % 2
+      ? p.close()
+      : p.evaluate(() => (window as any).streams.av.getTracks().forEach((t: MediaStreamTrack) => t.stop()))));
+    await expect(rows(popup)).toHaveCount(0);
+    expect(await registry(popup)).toHaveLength(0);
+    await expect.poll(() => badge(popup)).toBe("");
+    expect(await history(popup)).toHaveLength(30);
+  });
+});
+
+/** The frame's own device id for a label (ids differ per origin). */
+function labelId(target: Target, label: string): Promise<string> {
+  return target.evaluate(async (l) =>
+    (await navigator.mediaDevices.enumerateDevices()).find((d) => d.label === l)!.deviceId, label);
+}

@@ -1,0 +1,69 @@
+import { useEffect, useState } from "preact/hooks";
+import type { LiveGroup } from "../extension/background/tracking";
+import { t } from "./i18n";
+import { formatDuration, type TrackingConnector } from "./in-use-connector";
+
+/** The popup's "In use now": one row per tab, site and device, with Stop and Go to tab. */
+export function InUseNow({ connector }: { connector: TrackingConnector }) {
+  const [groups, setGroups] = useState<LiveGroup[] | null>(null);
+  const [offset, setOffset] = useState(0);
+  const [now, setNow] = useState(Date.now());
+  const [error, setError] = useState<string | null>(null);
+
+  const load = async () => {
+    try {
+      const answer = await connector.live();
+      // Durations count on the worker's clock.
+      setOffset(answer.now - Date.now());
+      setGroups(answer.groups);
+    } catch (e) {
+      setError(String((e as Error).message ?? e));
+    }
+  };
+  useEffect(() => {
+    void load();
+    // Refreshes the durations every second and the list every other second (ends, new captures).
+    let tick = 0;
+    const timer = setInterval(() => {
+      setNow(Date.now());
+      if (++tick % 2 === 0) void load();
+    }, 1000);
+    return () => clearInterval(timer);
+  }, []);
+
+  return (
+    <section aria-labelledby="in-use-heading" class="in-use">
+      <h2 id="in-use-heading">{t("inUseTitle")}</h2>
+      {error ? <p class="notice" role="alert">{error}</p> : null}
+      {groups === null ? <p class="muted">{t("loading")}</p> : groups.length === 0 ? (
+        <p class="muted">{t("inUseNone")}</p>
+      ) : (
+        <ul class="in-use-list">
+          {groups.map((g) => {
+            const device = t(g.kind === "video" ? "permissionCamera" : "permissionMicrophone");
+            const name = g.label || t("unnamedDevice");
+            return (
+              <li key={`${g.tabId} ${g.origin} ${g.kind} ${g.label}`} class="in-use-row"
+                aria-label={`${g.origin} ${device} ${name}`}>
+                <span class="in-use-what">
+                  <span class="origin" title={g.origin}>{g.origin}</span>
+                  <span class="hint">
+                    {device}: <span class="device-label">{name}</span>
+                    {" · "}<span class="duration">{formatDuration(now + offset - g.since)}</span>
+                  </span>
+                  {g.topOrigin ? <span class="hint">{t("inUseEmbeddedIn", g.topOrigin)}</span> : null}
+                </span>
+                <span class="in-use-actions">
+                  <button type="button" onClick={async () => { await connector.stop(g); setTimeout(() => void load(), 300); }}>
+                    {t("inUseStop")}
+                  </button>
+                  <button type="button" onClick={() => void connector.goToTab(g.tabId)}>{t("inUseGoToTab")}</button>
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
