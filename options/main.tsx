@@ -7,6 +7,8 @@ import { extensionConnector, type Connector } from "../ui/connector";
 import { t } from "../ui/i18n";
 import { SitePermissionsPanel } from "../ui/permission-controls";
 import { SiteControls } from "../ui/site-controls";
+import { HistorySection } from "../ui/history";
+import { trackingConnector } from "../ui/in-use-connector";
 import "../ui/base.css";
 import "./options.css";
 
@@ -75,6 +77,7 @@ export function Options({ connector }: { connector: Connector }) {
           </table>
         ) : <p class="muted">{t("optionsNoSites")}</p>}
       </section>
+      <HistorySection connector={trackingConnector} />
       <section aria-labelledby="privacy-heading">
         <h2 id="privacy-heading">{t("privacyTitle")}</h2>
         <p>{t("privacyText")}</p>

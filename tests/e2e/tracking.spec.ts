@@ -207,3 +207,117 @@ function labelId(target: Target, label: string): Promise<string> {
   return target.evaluate(async (l) =>
     (await navigator.mediaDevices.enumerateDevices()).find((d) => d.label === l)!.deviceId, label);
 }
+
+test.describe("history on the options page", () => {
+  /** Two sites capture (camera on one, microphone on the other) for over a second, then stop. */
+  async function record(context: BrowserContext, site: { origin: string; otherOrigin: string }) {
+    const a = await context.newPage();
+    await a.goto(`${site.origin}/gum.html`);
+    await ask(a, "v", { video: true });
+    const b = await context.newPage();
+    await b.goto(`${site.otherOrigin}/gum.html`);
+    await ask(b, "m", { audio: true });
+    await a.waitForTimeout(1100);
+    await a.evaluate(() => (window as any).streams.v.getTracks()[0].stop());
+    await b.close();
+    return a;
+  }
+
+  test("lists captures with durations, searches and sorts; exports valid JSON and CSV", async ({ fresh, site }) => {
+    const { context, extensionId } = fresh;
+    await record(context, site);
+    const options = await openExtensionPage(context, extensionId, "options/index.html");
+    await expect.poll(async () => (await history(options)).length).toBe(2);
+    await options.reload();
+    const captures = options.locator("table.history-entries tbody tr");
+    await expect(captures).toHaveCount(2);
+    for (const duration of await captures.locator(".duration").allTextContents()) {
+      expect(duration).toMatch(/^0:0[1-9]$/);
+    }
+    await expect(options.locator("table.history-sites tbody tr")).toHaveCount(2);
+    await expect(options.locator(".history-chart rect.bar-video")).toHaveCount(14);
+    // Today's bars are not empty.
+    expect(Number(await options.locator(".history-chart rect.bar-video").last().getAttribute("height"))).toBeGreaterThan(0);
+
+    // Sorting by site, both ways.
+    const sites = () => options.locator("table.history-sites tbody tr td:first-child").allTextContents();
+    await options.locator("table.history-sites").getByRole("button", { name: "Site" }).click();
+    expect(await sites()).toEqual([site.origin, site.otherOrigin].sort());
+    await options.locator("table.history-sites").getByRole("button", { name: /Site/ }).click();
+    expect(await sites()).toEqual([site.origin, site.otherOrigin].sort().reverse());
+
+    // Search narrows both tables and the exports.
+    await options.getByRole("searchbox", { name: "Search history" }).fill("Audio Input");
+    await expect(captures).toHaveCount(1);
+    await options.getByRole("searchbox", { name: "Search history" }).fill("");
+
+    const [jsonDownload] = await Promise.all([options.waitForEvent("download"), options.getByRole("button", { name: "Export JSON" }).click()]);
+    const json = JSON.parse(await readDownload(jsonDownload));
+    expect(json.format).toBe("capture-control-history");
+    expect(json.entries.map((e: { origin: string }) => e.origin).sort()).toEqual([site.origin, site.otherOrigin].sort());
+    for (const e of json.entries) {
+      expect(e.durationSeconds).toBeGreaterThanOrEqual(1);
+      expect(Date.parse(e.end) - Date.parse(e.start)).toBeGreaterThanOrEqual(1000);
+    }
+
+    const [csvDownload] = await Promise.all([options.waitForEvent("download"), options.getByRole("button", { name: "Export CSV" }).click()]);
+    expect(csvDownload.suggestedFilename()).toMatch(/\.csv$/);
+    const lines = (await readDownload(csvDownload)).trimEnd().split("\r\n");
+    expect(lines[0]).toBe("origin,top_origin,kind,label,start,end,duration_seconds");
+    expect(lines).toHaveLength(3);
+    for (const line of lines.slice(1)) {
+      const fields = line.split(",");
+      expect(fields).toHaveLength(7);
+      expect(Number(fields[6])).toBeGreaterThanOrEqual(1);
+      expect([site.origin, site.otherOrigin]).toContain(fields[0]);
+    }
+  });
+
+  test("clear one site, then all; the retention setting is kept", async ({ fresh, site }) => {
+    const { context, extensionId } = fresh;
+    await record(context, site);
+    const options = await openExtensionPage(context, extensionId, "options/index.html");
+    await expect.poll(async () => (await history(options)).length).toBe(2);
+    await options.reload();
+
+    await options.getByRole("button", { name: `Clear history of ${site.otherOrigin}` }).click();
+    await expect(options.locator("table.history-sites tbody tr")).toHaveCount(1);
+    expect((await history(options)).map((e) => e.origin)).toEqual([site.origin]);
+
+    await options.getByRole("button", { name: "Clear all history" }).click();
+    await options.getByRole("button", { name: "Yes, clear" }).click();
+    await expect(options.getByText("No camera or microphone use recorded yet.")).toBeVisible();
+    expect(await history(options)).toEqual([]);
+
+    const retention = options.getByLabel("Keep history for (days)");
+    await expect(retention).toHaveValue("90");
+    await retention.fill("30");
+    await retention.press("Enter");
+    await expect.poll(() => options.evaluate(async () =>
+      ((await chrome.storage.local.get("captureHistory")).captureHistory as { retentionDays: number }).retentionDays)).toBe(30);
+    await options.reload();
+    await expect(options.getByLabel("Keep history for (days)")).toHaveValue("30");
+  });
+
+  test("unreadable history is backed up and reported, never silently dropped", async ({ fresh, site }) => {
+    const { context, extensionId } = fresh;
+    const options = await openExtensionPage(context, extensionId, "options/index.html");
+    await options.evaluate(() => chrome.storage.local.set({ captureHistory: { version: 1, retentionDays: 90, entries: [{ origin: 7 }] } }));
+    const a = await context.newPage();
+    await a.goto(`${site.origin}/gum.html`);
+    await ask(a, "v", { video: true });
+    await a.close();
+    await expect.poll(async () => (await history(options)).length).toBe(1);
+    const stored = await options.evaluate(() => chrome.storage.local.get(null));
+    const backups = Object.keys(stored).filter((k) => k.startsWith("backup:history:"));
+    expect(backups).toHaveLength(1);
+    expect(stored[backups[0]]).toEqual({ version: 1, retentionDays: 90, entries: [{ origin: 7 }] });
+    await options.reload();
+    await expect(options.getByRole("alert").filter({ hasText: "capture history" })).toBeVisible();
+  });
+});
+
+async function readDownload(download: import("@playwright/test").Download): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  return readFile((await download.path())!, "utf8");
+}
