@@ -33,7 +33,7 @@ export default defineConfig({
     sourcemap: false,
     target: "chrome119",
     // Extension pages that the manifest does not name (opened with chrome.windows.create).
-    rollupOptions: { input: { picker: "extension/picker/index.html" } },
+    rollupOptions: { input: { picker: "extension/picker/index.html", ptzPrompt: "extension/ptz-prompt/index.html" } },
   },
   server: { port: 5199, strictPort: true },
 });

@@ -7,6 +7,7 @@ import { extensionConnector, type Connector } from "../ui/connector";
 import { t } from "../ui/i18n";
 import { SitePermissionsPanel } from "../ui/permission-controls";
 import { SiteControls } from "../ui/site-controls";
+import { PtzControls } from "../ui/ptz-controls";
 import { InUseNow } from "../ui/in-use";
 import { trackingConnector } from "../ui/in-use-connector";
 import "../ui/base.css";
@@ -58,6 +59,7 @@ export function Popup({ connector }: { connector: Connector }) {
           <p class="hint">{t("permissionsHint")}</p>
           <SitePermissionsPanel connector={connector} origin={origin} idPrefix="site" />
         </section>
+        <PtzControls />
       </>) : (
         <p class="notice">{t("popupNoSite")}</p>
       )}

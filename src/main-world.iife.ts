@@ -4,6 +4,7 @@
  * runs synchronously, before the first page script. No chrome.* APIs exist in this world.
  */
 import { connectPageBridge } from "./bridge/page-bridge";
+import { installPtz } from "./ptz/ptz";
 import { installMediaMethods } from "./core/media-methods";
 import { installDefaultSemantics } from "./semantics/default-semantics";
 import { installHideLabels } from "./semantics/hide-labels";
@@ -13,6 +14,8 @@ import { installLiveTracks } from "./tracking/live-tracks";
 const bridge = connectPageBridge();
 installMediaMethods();
 installDefaultSemantics(bridge);
+// Before user-chooses: the PTZ gate settles the permission, then hands the call on.
+installPtz(bridge);
 installUserChooses(bridge);
 installHideLabels(bridge);
 installLiveTracks(bridge);

@@ -11,6 +11,7 @@ import { applyFlagScripts } from "./site-flag-scripts";
 import { MessageError, startMessenger } from "./messenger";
 import { answerPrompt, openPicker, promptView, startPromptListeners } from "./prompts";
 import { permissionUiHandlers, startPermissionListeners } from "./permissions";
+import { ptzContentHandlers, ptzUiHandlers, startPtz } from "./ptz";
 import { startTracking, trackingContentHandlers, trackingUiHandlers } from "./tracking";
 import type { SiteConfig } from "../../src/bridge/protocol";
 import type { ToContentMessage, UiState } from "../lib/messages";
@@ -31,6 +32,7 @@ startMessenger(
   {
     "site.config": async (_params, sender) => siteConfigOf(effectiveSettings(await getSettings(), sender.origin)),
     "picker.open": async (params, sender) => openPicker(params, sender),
+    ...ptzContentHandlers,
     ...trackingContentHandlers,
   },
   {
@@ -51,11 +53,13 @@ startMessenger(
     "ui.picker.get": async (message) => promptView(message.promptId),
     "ui.picker.answer": async (message) => answerPrompt(message.promptId, message.choice, message.remember, message.overconstrained),
     ...permissionUiHandlers,
+    ...ptzUiHandlers,
     ...trackingUiHandlers,
   },
 );
 startPromptListeners();
 startPermissionListeners();
+startPtz();
 startTracking();
 
 /** Tells open pages about new settings, and re-registers the site-flag scripts for new pages. */

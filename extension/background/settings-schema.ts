@@ -186,7 +186,7 @@ export function effectiveSettings(settings: StoredSettings, origin: string | nul
 }
 
 export function siteConfigOf(settings: SiteSettings): SiteConfig {
-  return { semantics: settings.semantics, hideLabels: settings.hideLabels };
+  return { semantics: settings.semantics, hideLabels: settings.hideLabels, ptz: settings.ptz };
 }
 
 /** Applies a patch to one site. Values equal to the default are kept: a choice the user made

@@ -78,7 +78,7 @@ function wake(): void {
 function updateConfig(config: SiteConfig): void {
   const before = currentConfig();
   pushedConfig = config;
-  if (before.semantics !== config.semantics || before.hideLabels !== config.hideLabels) {
+  if (before.semantics !== config.semantics || before.hideLabels !== config.hideLabels || before.ptz !== config.ptz) {
     toPage({ kind: "configChanged", config });
   }
 }

@@ -20,10 +20,16 @@ export const TO_PAGE_EVENT = "capture-control:down";
 export type Semantics = "browser-chooses" | "user-chooses";
 export const SEMANTICS_VALUES: readonly Semantics[] = ["browser-chooses", "user-chooses"];
 
+/** The extension's own pan/tilt/zoom permission for a site (src/ptz/). */
+export type PtzPolicy = "ask" | "allow" | "block";
+
 /** What the main world needs synchronously about the current site. */
 export interface SiteConfig {
   semantics: Semantics;
   hideLabels: boolean;
+  /** The extension's PTZ permission; absent until the isolated world has heard from the service
+   * worker (site flags do not carry it), which the main world reads as "ask". */
+  ptz?: PtzPolicy;
 }
 
 export const DEFAULT_SITE_CONFIG: SiteConfig = { semantics: "browser-chooses", hideLabels: false };
@@ -41,6 +47,15 @@ export interface RpcCalls {
    * answered `{native: true}` at once when not, else once the user has chosen in the extension's
    * picker (a `PickerChoice`) or refused (an error named NotAllowedError). */
   "picker.open": { params: PickerAsk; result: PickerChoice | { native: true } };
+  /** The page's getUserMedia asks for pan/tilt/zoom: the service worker answers the site's PTZ
+   * permission, asking the user first (extension/ptz-prompt/) when it is "ask". `browser` is what
+   * the page's own permission query said, used only for the prompt's wording. */
+  "ptz.request": { params: { browser: string }; result: { ptz: PtzPolicy } };
+  /** A PTZ capture started with the permission granted: the camera's ranges and values, for the
+   * popup's sliders; the service worker gives this site control of PTZ. */
+  "ptz.session": { params: PtzSessionInfo; result: null };
+  /** The page moved the camera (sent at most once a second): for the badge naming the site. */
+  "ptz.moved": { params: Record<string, never>; result: null };
   /** Capture tracks this frame's getUserMedia just got (src/tracking/); ids are the frame's own. */
   "tracking.started": { params: { captures: TrackReport[] }; result: null };
   /** Captures of this frame whose every track (clones included) has ended. */
@@ -48,8 +63,13 @@ export interface RpcCalls {
 }
 /** One capture source as the page reports it: its id in this frame, kind and device label. */
 export interface TrackReport { id: string; kind: "audio" | "video"; label: string }
+export type PtzAxis = "pan" | "tilt" | "zoom";
+export interface PtzSessionInfo {
+  ranges: Partial<Record<PtzAxis, { min: number; max: number; step: number }>>;
+  values: Partial<Record<PtzAxis, number>>;
+}
 export type RpcName = keyof RpcCalls;
-export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open", "tracking.started", "tracking.ended"];
+export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open", "tracking.started", "tracking.ended", "ptz.request", "ptz.session", "ptz.moved"];
 
 /** main world → isolated world */
 export type PageToExtension =
@@ -66,8 +86,10 @@ export type ExtensionToPage =
   /** Something the service worker tells this frame unasked (see PUSH_TOPICS). */
   | { kind: "push"; topic: PushTopic; data: unknown };
 
-/** Topics the service worker may push to a frame; each feature validates its own `data`. */
-export const PUSH_TOPICS = ["test.echo", "tracking.stop"] as const;
+/** Topics the service worker may push to a frame; each feature validates its own `data`.
+ * ptz.control `{active}`: this site lost or regained control of PTZ; ptz.move `{pan?, tilt?, zoom?}`:
+ * the user moved the camera from the popup. */
+export const PUSH_TOPICS = ["test.echo", "tracking.stop", "ptz.control", "ptz.move"] as const;
 export type PushTopic = (typeof PUSH_TOPICS)[number];
 
 export function isPushTopic(v: unknown): v is PushTopic {
@@ -86,7 +108,7 @@ const isId = (v: unknown): v is string => typeof v === "string" && v.length > 0 
 
 export function isSiteConfig(v: unknown): v is SiteConfig {
   return isObject(v) && (v.semantics === "browser-chooses" || v.semantics === "user-chooses") &&
-    typeof v.hideLabels === "boolean";
+    typeof v.hideLabels === "boolean" && (v.ptz === undefined || v.ptz === "ask" || v.ptz === "allow" || v.ptz === "block");
 }
 
 export function isPageToExtension(v: unknown): v is PageToExtension {

@@ -9,8 +9,20 @@ import { wrapMethod } from "../lib/wrap";
 export type MethodName =
   | "getUserMedia" | "enumerateDevices" | "getCapabilities" | "getSettings" | "applyConstraints";
 
-/** Returns `undefined` to pass the call on, or the call's result. */
+/** Returns `undefined` to pass the call on, or the call's result. `native` goes on with the later
+ * interceptors and then the native method, so a feature may call it with changed arguments. */
 export type Interceptor = (native: Function, thisArg: unknown, args: unknown[]) => unknown;
+
+function chain(list: Interceptor[], from: number, native: Function): Function {
+  if (from >= list.length) return native;
+  return function (this: unknown, ...args: unknown[]) {
+    for (let i = from; i < list.length; i++) {
+      const result = list[i](chain(list, i + 1, native), this, args);
+      if (result !== undefined) return result;
+    }
+    return apply(native, this, args);
+  };
+}
 
 const interceptors: Partial<Record<MethodName, Interceptor[]>> = {};
 
@@ -54,7 +66,7 @@ function route(method: MethodName) {
     const list = interceptors[method];
     if (list) {
       for (let i = 0; i < list.length; i++) {
-        const result = list[i](native, thisArg, args);
+        const result = list[i](chain(list, i + 1, native), thisArg, args);
         if (result !== undefined) return hooks ? observed(result, hooks) : result;
       }
     }

@@ -5,14 +5,16 @@
  * names) with and without the extension.
  */
 import { expect, test } from "./fixtures";
+import { setSitePtz } from "./ptz-helpers";
 import { generateCase } from "../fuzz/generator.mjs";
 import { outcomes, regressionCases } from "../fuzz/differential.mjs";
 
 const SEED = 20261121;
 const SLICE = 100;
 
-test("100 generated call sequences and the saved regressions behave as native", async ({ page, nativePage, site }) => {
+test("100 generated call sequences and the saved regressions behave as native", async ({ page, nativePage, site, extContext, extensionId }) => {
   test.setTimeout(180_000);
+  await setSitePtz(extContext, extensionId, site.origin, "allow");
   await page.goto(`${site.origin}/fuzz.html`);
   await nativePage.goto(`${site.origin}/fuzz.html`);
   const cases = [...Array.from({ length: SLICE }, (_, i) => generateCase(SEED + i)), ...regressionCases()];

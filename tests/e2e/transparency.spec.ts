@@ -5,6 +5,7 @@
  */
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { setSitePtz } from "./ptz-helpers";
 
 const GET_USER_MEDIA_CASES = [
   "undefined", "{}", "null", "'video'", "42", "true", "[]",
@@ -92,7 +93,8 @@ declare global {
 }
 
 test.describe("transparency when no feature is engaged", () => {
-  test("getUserMedia gives native results and errors for a table of constraints", async ({ page, nativePage, site }) => {
+  test("getUserMedia gives native results and errors for a table of constraints", async ({ page, nativePage, site, extContext, extensionId }) => {
+    await setSitePtz(extContext, extensionId, site.origin, "allow");
     await page.goto(`${site.origin}/probe.html`);
     await nativePage.goto(`${site.origin}/probe.html`);
     const native = await runGetUserMediaTable(nativePage, GET_USER_MEDIA_CASES);

@@ -303,9 +303,9 @@ describe("effectiveSettings", () => {
     expect(settings.defaults.hideLabels).toBe(true);
   });
 
-  it("feeds siteConfigOf with semantics and hideLabels only", () => {
+  it("feeds siteConfigOf with semantics, hideLabels and the PTZ permission", () => {
     expect(siteConfigOf(effectiveSettings(settings, "https://a.example"))).toEqual({
-      semantics: "user-chooses", hideLabels: true,
+      semantics: "user-chooses", hideLabels: true, ptz: "block",
     });
   });
 });

@@ -1,0 +1,132 @@
+/**
+ * Live PTZ captures and the explainer's safeguards that need more than one page:
+ * - one top-level site controls PTZ at a time: a site that starts a PTZ session takes control and
+ *   the others' PTZ tracks are paused (muted) until they start a new session or the site in
+ *   control goes away;
+ * - a badge and title on the tab, naming the site, when it moves the camera (at most every 10 s);
+ * - the popup's sliders, which move the camera through the page's own track.
+ * State is in chrome.storage.session: it outlives the worker, not the browser session.
+ */
+import browser from "webextension-polyfill";
+import type { PtzSessionInfo } from "../../src/bridge/protocol";
+import { checkMove, checkSessionInfo, type PtzControlView } from "../lib/ptz";
+import { MessageError, pushToFrame, type ContentSender } from "./messenger";
+import { serialQueue } from "./serial";
+
+const KEY = "ptzControl";
+const BADGE_EVERY_MS = 10_000;
+
+interface Session extends PtzSessionInfo {
+  tabId: number;
+  frameId: number;
+  documentId: string | undefined;
+  origin: string;
+  /** The top-level site, which is what controls PTZ. */
+  site: string;
+  active: boolean;
+  startedAt: number;
+}
+interface ControlState {
+  owner: string | null;
+  sessions: Session[];
+  /** Last badge per tab (ms since epoch). */
+  badged: Record<string, number>;
+}
+
+const serialized = serialQueue();
+
+async function load(): Promise<ControlState> {
+  const raw = (await browser.storage.session.get(KEY))[KEY] as ControlState | undefined;
+  return raw && Array.isArray(raw.sessions) ? raw : { owner: null, sessions: [], badged: {} };
+}
+const save = (state: ControlState) => browser.storage.session.set({ [KEY]: state });
+
+/** Gives `site` control and tells every frame whose state changes. */
+async function giveControl(state: ControlState, site: string | null): Promise<void> {
+  state.owner = site;
+  const changed = state.sessions.filter((s) => s.active !== (s.site === site));
+  for (const s of changed) s.active = s.site === site;
+  await save(state);
+  for (const s of changed) await pushToFrame(s, "ptz.control", { active: s.active });
+}
+
+/** Content call `ptz.session`: a frame started a PTZ capture with the permission granted. */
+export function startSession(params: unknown, sender: ContentSender): Promise<null> {
+  const info = checkSessionInfo(params);
+  if (!info) return Promise.reject(new MessageError("TypeError", "malformed PTZ session"));
+  return serialized(async () => {
+    const state = await load();
+    const site = sender.topOrigin ?? sender.origin;
+    state.sessions = state.sessions.filter((s) => !(s.tabId === sender.tabId && s.frameId === sender.frameId &&
+      s.documentId === sender.documentId));
+    state.sessions.push({
+      ...info, tabId: sender.tabId, frameId: sender.frameId, documentId: sender.documentId, origin: sender.origin,
+      site, active: true, startedAt: Date.now(),
+    });
+    await giveControl(state, site);
+    return null;
+  });
+}
+
+/** Content call `ptz.moved`: the site moved the camera. */
+export function cameraMoved(_params: unknown, sender: ContentSender): Promise<null> {
+  return serialized(async () => {
+    const state = await load();
+    const last = state.badged[sender.tabId] ?? 0;
+    if (Date.now() - last < BADGE_EVERY_MS) return null;
+    state.badged[sender.tabId] = Date.now();
+    await save(state);
+    const site = sender.topOrigin ?? sender.origin;
+    await chrome.action.setBadgeBackgroundColor({ tabId: sender.tabId, color: "#b3261e" }).catch(() => undefined);
+    await chrome.action.setBadgeText({ tabId: sender.tabId, text: "PTZ" }).catch(() => undefined);
+    await chrome.action.setTitle({ tabId: sender.tabId, title: chrome.i18n.getMessage("ptzMovedTitle", [site]) })
+      .catch(() => undefined);
+    return null;
+  });
+}
+
+function ended(match: (s: Session) => boolean): void {
+  void serialized(async () => {
+    const state = await load();
+    const before = state.sessions.length;
+    state.sessions = state.sessions.filter((s) => !match(s));
+    if (state.sessions.length === before) return;
+    if (state.owner && !state.sessions.some((s) => s.site === state.owner)) {
+      // The site in control is gone: the most recent other session gets control back.
+      const latest = [...state.sessions].sort((a, b) => b.startedAt - a.startedAt)[0];
+      await giveControl(state, latest?.site ?? null);
+    } else {
+      await save(state);
+    }
+  });
+}
+
+/** UI call `ui.ptz.get`: the tab's live PTZ capture for the popup, or null. */
+export async function controlView(tabId: unknown): Promise<PtzControlView | null> {
+  if (typeof tabId !== "number") throw new MessageError("TypeError", "tabId must be a number");
+  const session = (await load()).sessions.filter((s) => s.tabId === tabId).sort((a, b) => b.startedAt - a.startedAt)[0];
+  return session ? { origin: session.origin, ranges: session.ranges, values: session.values, active: session.active } : null;
+}
+
+/** UI call `ui.ptz.move`: the user moved a slider (or pressed Reset) in the popup. */
+export function moveCamera(tabId: unknown, values: unknown): Promise<PtzControlView | null> {
+  return serialized(async () => {
+    const state = await load();
+    const sessions = state.sessions.filter((s) => s.tabId === tabId);
+    if (!sessions.length) throw new MessageError("NotFoundError", "No camera with pan, tilt or zoom in this tab.");
+    for (const session of sessions) {
+      const move = checkMove(values, session.ranges);
+      if (!move) throw new MessageError("TypeError", "malformed values");
+      session.values = { ...session.values, ...move };
+      await pushToFrame(session, "ptz.move", move);
+    }
+    await save(state);
+    return null;
+  }).then(() => controlView(tabId));
+}
+
+export function startPtzControlListeners(): void {
+  browser.tabs.onRemoved.addListener((tabId) => ended((s) => s.tabId === tabId));
+  chrome.webNavigation.onCommitted.addListener((d) =>
+    ended((s) => s.tabId === d.tabId && (d.frameId === 0 || s.frameId === d.frameId)));
+}

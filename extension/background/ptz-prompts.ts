@@ -1,0 +1,144 @@
+/**
+ * The PTZ permission: a page's getUserMedia that asks for pan/tilt/zoom arrives as `ptz.request`.
+ * The site's setting answers at once when it is Allow or Block; with Ask, the service worker opens
+ * the PTZ prompt (extension/ptz-prompt/, a window the page cannot reach), remembers the answer in
+ * the site's settings and answers every waiting frame with an `rpc.result` push.
+ *
+ * Same design as the device picker's queue (prompts.ts): all state in chrome.storage.session, so a
+ * worker restart between the prompt and the answer loses nothing. One prompt per site: requests
+ * of the same site made while it is open wait for the same answer (never two prompts for one).
+ */
+import browser from "webextension-polyfill";
+import type { PtzPolicy } from "../../src/bridge/protocol";
+import type { RpcResultMessage } from "../lib/messages";
+import type { PtzPromptView } from "../lib/ptz";
+import { MessageError, type ContentSender } from "./messenger";
+import { getSiteSettings, setSiteSettings } from "./settings-store";
+import { serialQueue } from "./serial";
+
+const KEY = "ptzPrompts";
+const PAGE = "extension/ptz-prompt/index.html";
+/** Requests that may wait on one prompt; more are refused (a page cannot flood the queue). */
+const MAX_WAITING = 8;
+
+interface Waiter { deferredId: string; tabId: number; frameId: number; documentId: string | undefined }
+
+interface PtzPrompt {
+  id: string;
+  origin: string;
+  topOrigin: string | null;
+  browser: string;
+  waiters: Waiter[];
+  windowId: number | null;
+}
+type PtzPrompts = Record<string, PtzPrompt>;
+
+const serialized = serialQueue();
+
+async function load(): Promise<PtzPrompts> {
+  const raw = (await browser.storage.session.get(KEY))[KEY];
+  return typeof raw === "object" && raw !== null ? (raw as PtzPrompts) : {};
+}
+const save = (prompts: PtzPrompts) => browser.storage.session.set({ [KEY]: prompts });
+
+async function deliver(waiter: Waiter, ptz: PtzPolicy): Promise<void> {
+  const message: RpcResultMessage = { type: "rpc.result", deferredId: waiter.deferredId, ok: true, value: { ptz } };
+  const options: { frameId: number; documentId?: string } = { frameId: waiter.frameId };
+  if (waiter.documentId) options.documentId = waiter.documentId;
+  await browser.tabs.sendMessage(waiter.tabId, message, options as never).catch(() => undefined);
+}
+
+const closeWindow = (id: number | null) => id === null ? undefined : browser.windows.remove(id).catch(() => undefined);
+
+/** Content call `ptz.request`. */
+export async function requestPtz(params: unknown, sender: ContentSender): Promise<{ ptz: PtzPolicy } | { $deferred: string }> {
+  const browserState = typeof params === "object" && params !== null ? (params as { browser?: unknown }).browser : undefined;
+  const { ptz } = await getSiteSettings(sender.origin);
+  if (ptz !== "ask") return { ptz };
+  return serialized(async () => {
+    const prompts = await load();
+    const waiter: Waiter = {
+      deferredId: crypto.randomUUID(), tabId: sender.tabId, frameId: sender.frameId, documentId: sender.documentId,
+    };
+    let prompt = Object.values(prompts).find((p) => p.origin === sender.origin);
+    if (prompt) {
+      if (prompt.waiters.length >= MAX_WAITING) throw new MessageError("NotAllowedError", "Too many pending requests.");
+      prompt.waiters.push(waiter);
+    } else {
+      prompt = {
+        id: crypto.randomUUID(),
+        origin: sender.origin,
+        topOrigin: sender.topOrigin !== sender.origin ? sender.topOrigin : null,
+        browser: browserState === "granted" || browserState === "denied" || browserState === "prompt" ? browserState : "unknown",
+        waiters: [waiter],
+        windowId: null,
+      };
+      prompts[prompt.id] = prompt;
+      const win = await browser.windows.create({
+        type: "popup", url: browser.runtime.getURL(`${PAGE}?prompt=${encodeURIComponent(prompt.id)}`),
+        width: 420, height: 320, focused: true,
+      }).catch(() => null);
+      if (!win?.id) {
+        delete prompts[prompt.id];
+        await save(prompts);
+        return { ptz: "ask" as const }; // not granted this time, nothing remembered
+      }
+      prompt.windowId = win.id;
+    }
+    await save(prompts);
+    return { $deferred: waiter.deferredId };
+  });
+}
+
+/** UI call `ui.ptzPrompt.get`. */
+export async function ptzPromptView(promptId: unknown): Promise<PtzPromptView> {
+  const prompt = typeof promptId === "string" ? (await load())[promptId] : undefined;
+  if (!prompt) throw new MessageError("NotFoundError", "This request is no longer waiting.");
+  return { id: prompt.id, origin: prompt.origin, topOrigin: prompt.topOrigin, browser: prompt.browser };
+}
+
+/** Removes the prompts that `match` selects and returns them. */
+function take(match: (p: PtzPrompt) => boolean): Promise<PtzPrompt[]> {
+  return serialized(async () => {
+    const prompts = await load();
+    const gone = Object.values(prompts).filter(match);
+    for (const p of gone) delete prompts[p.id];
+    if (gone.length) await save(prompts);
+    return gone;
+  });
+}
+
+/** UI call `ui.ptzPrompt.answer`: Allow or Block, remembered for the site. */
+export async function answerPtzPrompt(promptId: unknown, allow: unknown): Promise<void> {
+  if (typeof promptId !== "string" || typeof allow !== "boolean") throw new MessageError("TypeError", "malformed answer");
+  const [prompt] = await take((p) => p.id === promptId);
+  if (!prompt) throw new MessageError("NotFoundError", "This request is no longer waiting.");
+  const ptz: PtzPolicy = allow ? "allow" : "block";
+  await setSiteSettings(prompt.origin, { ptz });
+  for (const w of prompt.waiters) await deliver(w, ptz);
+  await closeWindow(prompt.windowId);
+}
+
+/** Window, tab and navigation listeners, at the worker's top level so that they wake it. */
+export function startPtzPromptListeners(): void {
+  // Closing the prompt: not granted this time, nothing remembered.
+  browser.windows.onRemoved.addListener((windowId) => void take((p) => p.windowId === windowId).then(async (gone) => {
+    for (const p of gone) for (const w of p.waiters) await deliver(w, "ask");
+  }));
+  const dropWaiters = (gone: (w: Waiter) => boolean) => void serialized(async () => {
+    const prompts = await load();
+    const empty: PtzPrompt[] = [];
+    for (const p of Object.values(prompts)) {
+      p.waiters = p.waiters.filter((w) => !gone(w));
+      if (!p.waiters.length) {
+        empty.push(p);
+        delete prompts[p.id];
+      }
+    }
+    await save(prompts);
+    return empty;
+  }).then((empty) => Promise.all(empty.map((p) => closeWindow(p.windowId))));
+  browser.tabs.onRemoved.addListener((tabId) => dropWaiters((w) => w.tabId === tabId));
+  chrome.webNavigation.onCommitted.addListener((d) =>
+    dropWaiters((w) => w.tabId === d.tabId && (d.frameId === 0 || w.frameId === d.frameId)));
+}

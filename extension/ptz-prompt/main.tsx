@@ -1,0 +1,57 @@
+/**
+ * The PTZ prompt, opened by the service worker (background/ptz-prompts.ts) as
+ * extension/ptz-prompt/index.html?prompt=<id> when a site with the "Ask" setting wants to move the
+ * camera. It names the site, says whether the browser will ask as well, and answers Allow or Block
+ * (remembered for the site). Closing the window grants nothing and remembers nothing.
+ */
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import browser from "webextension-polyfill";
+import type { PtzPromptView, PtzUiMessage } from "../lib/ptz";
+import { t, type MessageKey } from "../../ui/i18n";
+import { useArmed } from "../picker/arming";
+import "../../ui/base.css";
+import "./ptz-prompt.css";
+
+const promptId = new URLSearchParams(location.search).get("prompt") ?? "";
+const send = (message: PtzUiMessage) => browser.runtime.sendMessage(message);
+
+/** A translated sentence with the site set apart. */
+function WithOrigin({ message, origin }: { message: MessageKey; origin: string }) {
+  const mark = "\uE000";
+  const [before, after] = t(message, mark).split(mark);
+  return <>{before}<bdi class="origin">{origin}</bdi>{after ?? ""}</>;
+}
+
+function App() {
+  const [view, setView] = useState<PtzPromptView | "loading" | "gone">("loading");
+  const [armed, armedNow] = useArmed();
+  useEffect(() => {
+    send({ type: "ui.ptzPrompt.get", promptId }).then(
+      (v) => setView((v as PtzPromptView)?.id === promptId ? v as PtzPromptView : "gone"),
+      () => setView("gone"),
+    );
+  }, []);
+  if (view === "loading") return <p class="muted prompt">{t("loading")}</p>;
+  if (view === "gone") return <p class="notice prompt" role="alert">{t("pickerGone")}</p>;
+  const answer = (allow: boolean) => {
+    if (allow && !armedNow.current) return;
+    send({ type: "ui.ptzPrompt.answer", promptId, allow }).catch(() => undefined).finally(() => window.close());
+  };
+  return (
+    <main class="prompt">
+      <h1><WithOrigin message="ptzPromptTitle" origin={view.origin} /></h1>
+      {view.topOrigin ? <p class="muted"><WithOrigin message="ptzPromptEmbedded" origin={view.topOrigin} /></p> : null}
+      <p>{t("ptzPromptExplain")}</p>
+      {view.browser === "prompt" ? <p class="notice">{t("ptzPromptBrowserNext")}</p> : null}
+      <div class="buttons">
+        <button type="button" onClick={() => answer(false)}>{t("ptzPromptBlock")}</button>
+        <button type="button" class="primary" disabled={!armed} onClick={() => answer(true)}>{t("ptzPromptAllow")}</button>
+      </div>
+    </main>
+  );
+}
+
+document.title = t("ptzPromptWindowTitle");
+const root = document.getElementById("app");
+if (root) render(<App />, root);

@@ -1,0 +1,21 @@
+/**
+ * Built-ins the PTZ feature needs, captured when the main-world script starts (like lib/natives),
+ * before the media-method wrappers replace them and before any page script runs.
+ */
+const getter = (proto: object | undefined, name: string): Function | undefined =>
+  proto ? Object.getOwnPropertyDescriptor(proto, name)?.get : undefined;
+const track = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
+
+export const trackApply = track?.applyConstraints as Function | undefined;
+export const trackCapabilities = track?.getCapabilities as Function | undefined;
+export const trackSettings = track?.getSettings as Function | undefined;
+export const trackConstraints = track?.getConstraints as Function | undefined;
+export const trackState = getter(track, "readyState");
+export const streamVideoTracks = typeof MediaStream === "undefined" ? undefined
+  : MediaStream.prototype.getVideoTracks as Function;
+export const OverconstrainedCtor = typeof OverconstrainedError === "undefined" ? undefined : OverconstrainedError;
+export const permissions = typeof navigator === "undefined" ? undefined : navigator.permissions;
+export const permissionQuery = typeof Permissions === "undefined" ? undefined : Permissions.prototype.query as Function;
+export const permissionState = typeof PermissionStatus === "undefined" ? undefined
+  : getter(PermissionStatus.prototype, "state");
+export const now = Date.now;

@@ -1,0 +1,277 @@
+/**
+ * Pan/tilt/zoom as a permission the user gives per site (issue 4; the PTZ explainer's model), on
+ * top of Chromium's own PTZ permission, which the extension cannot grant.
+ *
+ * - getUserMedia asking for PTZ (pan/tilt/zoom present and not false) asks the service worker,
+ *   which decides from the site's setting and may show the extension's PTZ prompt. Granted: the
+ *   call goes on with pan/tilt/zoom the page left open reset to their defaults (a new session must
+ *   not carry values another page set). Not granted: the call goes on without them.
+ * - While the site has no PTZ from the extension (or another site controls PTZ), tracks look
+ *   exactly like native tracks without the PTZ permission: no pan/tilt/zoom in capabilities and
+ *   settings; in applyConstraints, plain values are ignored and advanced or mandatory ones reject
+ *   with OverconstrainedError "Unsupported constraint".
+ * - `permissions.query({name: "camera", panTiltZoom: true})` reports the stricter of the browser's
+ *   and the extension's answer and fires `change` when the user changes the setting.
+ * Nothing reaches the service worker unless the page uses PTZ. Try it: tests/pages/ptz.html.
+ */
+import type { PageBridge } from "../bridge/page-bridge";
+import type { PtzAxis, PtzPolicy, PtzSessionInfo, SiteConfig } from "../bridge/protocol";
+import { intercept } from "../core/media-methods";
+import {
+  apply, defineProperty, dispatchEvent, EventCtor, hasOwn, isArray, ownKeys, PromiseCtor, promiseReject,
+  promiseThen, WeakMapCtor, weakMapGet, weakMapSet,
+} from "../lib/natives";
+import { wrapGetter, wrapMethod } from "../lib/wrap";
+import {
+  now, OverconstrainedCtor, permissionQuery, permissions, permissionState, streamVideoTracks, trackApply,
+  trackCapabilities, trackConstraints, trackSettings, trackState,
+} from "./captured";
+
+const AXES: PtzAxis[] = ["pan", "tilt", "zoom"];
+const RANK: Record<string, number> = { granted: 0, prompt: 1, denied: 2 };
+const AS_STATE: Record<PtzPolicy, string> = { allow: "granted", ask: "prompt", block: "denied" };
+const noop = () => undefined;
+
+type Loose = Record<string, unknown>;
+const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null;
+const put = (o: object, key: PropertyKey, value: unknown) =>
+  defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+
+/** A copy of a dictionary's own string-keyed members, with `change` applied to it. */
+function copy(from: Loose, change: (out: Loose) => void): Loose {
+  const out: Loose = {};
+  const keys = ownKeys(from);
+  for (let i = 0; i < keys.length; i++) if (typeof keys[i] === "string") put(out, keys[i], from[keys[i] as string]);
+  change(out);
+  return out;
+}
+
+const strict = (v: unknown) => isObject(v) && (hasOwn(v, "exact") || hasOwn(v, "min") || hasOwn(v, "max"));
+
+/** How a constraint set names PTZ: 0 not at all, 1 plain or ideal values, 2 in an advanced set,
+ * 3 mandatory (min, max, exact) in the basic set; with the first axis named that way. */
+function ptzUse(c: unknown): [number, PtzAxis | null] {
+  if (!isObject(c)) return [0, null];
+  let level = 0, axis: PtzAxis | null = null;
+  const see = (set: Loose, inAdvanced: boolean) => {
+    for (let i = 0; i < AXES.length; i++) {
+      const v = set[AXES[i]];
+      if (v === undefined || v === false) continue;
+      const l = strict(v) && !inAdvanced ? 3 : inAdvanced ? 2 : 1;
+      if (l > level) { level = l; axis = AXES[i]; }
+    }
+  };
+  see(c, false);
+  const advanced = c.advanced;
+  if (isArray(advanced)) for (let i = 0; i < advanced.length; i++) if (isObject(advanced[i])) see(advanced[i] as Loose, true);
+  return [level, axis];
+}
+
+const withoutPtz = (set: Loose) => copy(set, (out) => {
+  for (let i = 0; i < AXES.length; i++) delete out[AXES[i]];
+  const advanced = set.advanced;
+  if (isArray(advanced)) {
+    const list: unknown[] = [];
+    for (let i = 0; i < advanced.length; i++) put(list, i, isObject(advanced[i]) ? withoutPtz(advanced[i] as Loose) : advanced[i]);
+    put(out, "advanced", list);
+  }
+});
+
+/** Whether the page asked for a position on this axis (a number, or an ideal one). */
+const positioned = (v: unknown) => typeof v === "number" || (isObject(v) && typeof v.ideal === "number");
+
+export function installPtz(bridge: PageBridge): void {
+  if (!trackCapabilities || !trackApply || !streamVideoTracks || !OverconstrainedCtor) return;
+  /** The site's answer as last heard from the service worker; null: not heard yet. */
+  let known: PtzPolicy | null = null;
+  /** Tracks of this frame's PTZ sessions, and those of them paused because another site controls PTZ. */
+  const sessions: object[] = [];
+  const paused = new WeakMapCtor<object, true>();
+  const statuses: { status: object; state: string }[] = [];
+  let lastMove = 0;
+
+  const policy = (): PtzPolicy => known ?? bridge.siteConfig().ptz ?? "ask";
+  const isPaused = (track: unknown) => apply(weakMapGet, paused, [track]) === true;
+  const exposed = (track: unknown) => policy() === "allow" && !isPaused(track);
+  const hasPtz = (dict: unknown) => isObject(dict) && (hasOwn(dict, "pan") || hasOwn(dict, "tilt") || hasOwn(dict, "zoom"));
+  const isLive = (track: object) => apply(trackState!, track, []) === "live";
+
+  // Capabilities and settings: the browser lists PTZ only when it granted PTZ; hide it then unless
+  // the extension did too. (Nothing is asked when the browser lists no PTZ.)
+  const hide = (next: Function, track: unknown, args: unknown[]) => {
+    const dict = apply(next, track, args);
+    if (hasPtz(dict) && !exposed(track)) for (let i = 0; i < AXES.length; i++) delete (dict as Loose)[AXES[i]];
+    return dict;
+  };
+  intercept("getCapabilities", hide);
+  intercept("getSettings", hide);
+
+  intercept("applyConstraints", (next, track, args) => {
+    let level: number, axis: PtzAxis | null;
+    try {
+      [level, axis] = ptzUse(args[0]);
+    } catch {
+      return undefined; // the native call reports the page's throwing getter
+    }
+    if (!level) return undefined;
+    let caps: unknown;
+    try {
+      caps = apply(trackCapabilities!, track, []);
+    } catch {
+      return undefined;
+    }
+    if (!hasPtz(caps)) return undefined; // the browser's own behaviour without PTZ
+    if (exposed(track)) {
+      // The camera may move: the badge names the site (at most one message a second).
+      const t = now();
+      if (t - lastMove > 1000) {
+        lastMove = t;
+        bridge.call("ptz.moved", {}, noop);
+      }
+      return undefined;
+    }
+    if (level > 1) return apply(promiseReject, PromiseCtor, [new OverconstrainedCtor!(axis!, "Unsupported constraint")]);
+    return apply(next, track, [withoutPtz(args[0] as Loose)]);
+  });
+
+  /** A new PTZ session: the axes the page left open go to their defaults (centred pan and tilt,
+   * widest zoom), so that values another page set cannot be read back; then `done`. */
+  function startSession(stream: unknown, video: Loose, done: () => void): void {
+    const tracks = apply(streamVideoTracks!, stream, []) as object[];
+    const track = tracks[0];
+    const caps = track ? apply(trackCapabilities!, track, []) as Loose : {};
+    if (!hasPtz(caps)) return done();
+    const reset = apply(trackConstraints!, track, []) as Loose;
+    for (let a = 0; a < AXES.length; a++) {
+      const range = caps[AXES[a]] as { min: number; max: number } | undefined;
+      if (!isObject(range) || positioned(video[AXES[a]])) continue;
+      const centre = AXES[a] === "zoom" ? range.min : 0;
+      put(reset, AXES[a], centre < range.min ? range.min : centre > range.max ? range.max : centre);
+    }
+    const report = () => {
+      const values = apply(trackSettings!, track, []) as Loose;
+      const info: PtzSessionInfo = { ranges: {}, values: {} };
+      for (let a = 0; a < AXES.length; a++) {
+        const range = caps[AXES[a]] as PtzSessionInfo["ranges"]["pan"];
+        if (!isObject(range)) continue;
+        put(info.ranges, AXES[a], { min: range.min, max: range.max, step: range.step });
+        put(info.values, AXES[a], values[AXES[a]]);
+      }
+      put(sessions, sessions.length, track);
+      bridge.call("ptz.session", info, noop);
+      done();
+    };
+    // (A hidden page cannot move the camera: SecurityError. The session starts anyway.)
+    apply(promiseThen, apply(trackApply!, track, [reset]), [report, report]);
+  }
+
+  intercept("getUserMedia", (next, thisArg, args) => {
+    const c = args[0];
+    let video: unknown;
+    try {
+      video = isObject(c) ? c.video : undefined;
+      const level = ptzUse(video)[0];
+      // Mandatory PTZ in the basic set is the native TypeError, asked or not.
+      if (!level || level === 3) return undefined;
+    } catch {
+      return undefined; // the native call reports the page's throwing getter
+    }
+    if (!bridge.connected) return undefined;
+    return new PromiseCtor((resolve, reject) => {
+      const ask = (browser: string) => bridge.call("ptz.request", { browser }, (error, answer) => {
+        if (!error && answer) known = answer.ptz;
+        const granted = !error && answer?.ptz === "allow";
+        let changed: Loose;
+        try {
+          changed = granted ? c as Loose : copy(c as Loose, (out) => put(out, "video", withoutPtz(video as Loose)));
+        } catch (e) {
+          reject(e);
+          return;
+        }
+        apply(promiseThen, apply(next, thisArg, granted ? args : [changed]), [(stream: unknown) => {
+          if (!granted) return resolve(stream);
+          try {
+            startSession(stream, video as Loose, () => resolve(stream));
+          } catch {
+            resolve(stream); // the safeguard must never cost the page its stream
+          }
+        }, reject]);
+      });
+      // The browser's own PTZ state, only for the prompt's wording ("the browser will ask next").
+      if (!permissions || !permissionQuery || !permissionState) return ask("unknown");
+      apply(promiseThen, apply(permissionQuery, permissions, [{ name: "camera", panTiltZoom: true }]),
+        [(status: unknown) => ask(apply(permissionState!, status, []) as string), () => ask("unknown")]);
+    });
+  });
+
+  // The user moved the camera from the popup.
+  bridge.onPush("ptz.move", (data) => {
+    if (!isObject(data)) return;
+    for (let i = 0; i < sessions.length; i++) {
+      const track = sessions[i];
+      if (!isLive(track) || !exposed(track)) continue;
+      const c = apply(trackConstraints!, track, []) as Loose;
+      for (let a = 0; a < AXES.length; a++) if (typeof data[AXES[a]] === "number") put(c, AXES[a], data[AXES[a]]);
+      apply(promiseThen, apply(trackApply!, track, [c]), [noop, noop]);
+    }
+  });
+
+  // Another site took control of PTZ (active: false), or this one has it back.
+  bridge.onPush("ptz.control", (data) => {
+    if (!isObject(data) || typeof data.active !== "boolean") return;
+    for (let i = 0; i < sessions.length; i++) {
+      const track = sessions[i];
+      if (!isLive(track) || isPaused(track) === !data.active) continue;
+      if (data.active) apply(weakMapSet, paused, [track, undefined]);
+      else apply(weakMapSet, paused, [track, true]);
+      apply(dispatchEvent, track, [new EventCtor(data.active ? "unmute" : "mute")]);
+    }
+  });
+  if (typeof MediaStreamTrack !== "undefined") {
+    wrapGetter(MediaStreamTrack.prototype, "muted", (native, track) =>
+      apply(native, track, []) || isPaused(track));
+  }
+
+  // Permissions API: the effective PTZ state, the stricter of the browser's and the extension's.
+  if (!permissionQuery || !permissionState) return;
+  const effective = (status: object) => {
+    const browser = apply(permissionState!, status, []) as string;
+    const own = AS_STATE[policy()];
+    return RANK[own] > RANK[browser] ? own : browser;
+  };
+  wrapGetter(PermissionStatus.prototype, "state", (native, status) => {
+    const state = apply(native, status, []);
+    for (let i = 0; i < statuses.length; i++) if (statuses[i].status === status) return effective(status as object);
+    return state;
+  });
+  wrapMethod(Permissions.prototype, "query", (native, thisArg, args) => {
+    const result = apply(native, thisArg, args);
+    let isPtz = false;
+    try {
+      const d = args[0];
+      isPtz = isObject(d) && d.name === "camera" && d.panTiltZoom === true;
+    } catch {
+      // The native call already read the descriptor and reports its errors.
+    }
+    if (!isPtz || !bridge.connected) return result;
+    return new PromiseCtor((resolve, reject) => {
+      apply(promiseThen, result, [(status: object) => {
+        bridge.call("site.config", {}, (error, config) => {
+          if (!error && config?.ptz) known = config.ptz;
+          put(statuses, statuses.length, { status, state: effective(status) });
+          resolve(status);
+        });
+      }, reject]);
+    });
+  });
+  bridge.onConfigChanged((config: SiteConfig) => {
+    if (config.ptz) known = config.ptz;
+    for (let i = 0; i < statuses.length; i++) {
+      const entry = statuses[i];
+      const state = effective(entry.status);
+      if (state === entry.state) continue;
+      entry.state = state;
+      apply(dispatchEvent, entry.status, [new EventCtor("change")]);
+    }
+  });
+}

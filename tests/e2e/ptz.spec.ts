@@ -1,0 +1,219 @@
+/**
+ * Pan/tilt/zoom (issue 4) end to end, with the fake camera's PTZ (pan, tilt and zoom 100..400,
+ * start at 100). The browser's own PTZ permission is granted through CDP, as a user would in the
+ * browser's prompt; the extension's permission is the one under test.
+ */
+import type { BrowserContext, CDPSession, Page } from "@playwright/test";
+import { expect, extensionWorker, launch, openExtensionPage, stopServiceWorkers, test } from "./fixtures";
+
+// A later duplicate of the switch replaces chromeArgs' own (verified: PTZ capabilities appear).
+const PTZ_CAMERA = "--use-fake-device-for-media-stream=device-count=3,hardware-support=pan-tilt-zoom";
+const ASK_PTZ = { video: { pan: true, tilt: true, zoom: true } };
+
+interface Browser { context: BrowserContext; extensionId: string; cdp: CDPSession; close: () => Promise<void> }
+
+async function ptzBrowser(): Promise<Browser> {
+  const { context, close } = await launch({ extension: true, extra: [PTZ_CAMERA] });
+  const extensionId = new URL((await extensionWorker(context)).url()).host;
+  // One session on a page that stays open: Chromium drops permission overrides when the session
+  // that set them goes away.
+  const cdp = await context.newCDPSession(await context.newPage());
+  return { context, extensionId, cdp, close };
+}
+
+let b: Browser;
+
+async function grantBrowserPtz(_page: Page, origin: string, setting: "granted" | "denied" | "prompt" = "granted") {
+  await b.cdp.send("Browser.setPermission", { permission: { name: "camera", panTiltZoom: true }, setting, origin });
+}
+
+async function setPtz(b: Browser, origin: string, ptz: "ask" | "allow" | "block") {
+  const options = await openExtensionPage(b.context, b.extensionId, "options/index.html");
+  await options.evaluate(([o, p]) => chrome.runtime.sendMessage({ type: "ui.setSiteSettings", origin: o, patch: { ptz: p } }), [origin, ptz]);
+  await options.close();
+}
+
+async function storedPtz(b: Browser, origin: string): Promise<unknown> {
+  const worker = await extensionWorker(b.context);
+  return worker.evaluate(async (o) => ((await chrome.storage.local.get("settings")) as any).settings?.sites?.[o]?.ptz, origin);
+}
+
+const isPrompt = (p: Page) => p.url().includes("/extension/ptz-prompt/index.html");
+const nextPrompt = (context: BrowserContext) => context.waitForEvent("page", { predicate: isPrompt, timeout: 10_000 });
+/** The prompt answers and closes itself; the click may still be finishing when it goes. */
+const answering = (action: Promise<unknown>) => action.catch((e: Error) => expect(e.message).toMatch(/closed/));
+
+async function openPtzPage(b: Browser, origin: string): Promise<Page> {
+  const page = await b.context.newPage();
+  await page.goto(`${origin}/ptz.html`);
+  return page;
+}
+
+const start = (page: Page, key: string, constraints: unknown = ASK_PTZ) =>
+  page.evaluate(([k, c]) => (window as any).start(k, c), [key, constraints] as const);
+const ptz = (page: Page, key: string) => page.evaluate((k) => (window as any).ptz(k), key);
+const move = (page: Page, key: string, constraints: unknown) =>
+  page.evaluate(([k, c]) => (window as any).move(k, c), [key, constraints] as const);
+
+async function tabIdOf(b: Browser, url: string): Promise<number> {
+  const worker = await extensionWorker(b.context);
+  return worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, url);
+}
+
+test.describe("pan/tilt/zoom", () => {
+  test.beforeEach(async () => { b = await ptzBrowser(); });
+  test.afterEach(async () => { await b.close(); });
+
+  test("Ask → the prompt names the site → Allow: PTZ exposed and moving, query granted, remembered, badge", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    await grantBrowserPtz(page, site.origin);
+    expect(await page.evaluate(() => (window as any).watchPermission())).toBe("prompt");
+
+    const prompted = nextPrompt(b.context);
+    const started = start(page, "a");
+    const prompt = await prompted;
+    await expect(prompt.getByRole("heading")).toContainText(site.origin);
+    await expect(prompt.getByText(/browser will ask/)).toHaveCount(0); // the browser already granted PTZ
+    await answering(prompt.getByRole("button", { name: /^Allow/ }).click());
+    expect(await started).toBe("ok");
+
+    const before = await ptz(page, "a");
+    expect(before.caps.pan).toEqual({ min: 100, max: 400, step: 1 });
+    expect(before.settings).toEqual({ pan: 100, tilt: 100, zoom: 100 });
+    expect(await move(page, "a", { advanced: [{ pan: 300, zoom: 250 }] })).toBe("ok");
+    expect((await ptz(page, "a")).settings).toEqual({ pan: 300, tilt: 100, zoom: 250 });
+
+    expect(await storedPtz(b, site.origin)).toBe("allow");
+    await expect.poll(() => page.evaluate(() => (window as any).permission.changes)).toEqual(["granted"]);
+    expect(await page.evaluate(() => navigator.permissions.query({ name: "camera", panTiltZoom: true } as any).then((s) => s.state)))
+      .toBe("granted");
+
+    // The move is announced on the tab, naming the site.
+    const tabId = await tabIdOf(b, page.url());
+    const worker = await extensionWorker(b.context);
+    await expect.poll(() => worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId)).toBe("PTZ");
+    expect(await worker.evaluate((id) => chrome.action.getTitle({ tabId: id }), tabId)).toContain(site.origin);
+  });
+
+  test("the prompt says the browser asks next while the browser's own PTZ permission is 'prompt'; Block hides PTZ like native", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    const prompted = nextPrompt(b.context);
+    const started = start(page, "a");
+    const prompt = await prompted;
+    await expect(prompt.getByText(/browser will ask/)).toBeVisible();
+    await answering(prompt.getByRole("button", { name: /^Block/ }).click());
+    expect(await started).toBe("ok");
+    expect(await storedPtz(b, site.origin)).toBe("block");
+
+    // Even once the browser grants PTZ, the extension's Block keeps it hidden, like native without PTZ.
+    await grantBrowserPtz(page, site.origin);
+    expect(await start(page, "b")).toBe("ok"); // no prompt: the answer is remembered
+    const state = await ptz(page, "b");
+    expect(state.hasPan).toBe(false);
+    expect(state.caps).toEqual({});
+    expect(state.live).toBe(true);
+    expect(state.width).toBeGreaterThan(0);
+    expect(await move(page, "b", { advanced: [{ pan: 300 }] })).toBe("OverconstrainedError|Unsupported constraint|pan");
+    expect(await move(page, "b", { tilt: { exact: 300 } })).toBe("OverconstrainedError|Unsupported constraint|tilt");
+    expect(await move(page, "b", { pan: 300 })).toBe("ok"); // ignored, as natively
+    expect(await page.evaluate(() => (window as any).watchPermission())).toBe("denied");
+    // Nothing moved meanwhile: with Allow, the camera is where the session started.
+    await setPtz(b, site.origin, "allow");
+    await expect.poll(async () => (await ptz(page, "b")).settings).toEqual({ pan: 100, tilt: 100, zoom: 100 });
+  });
+
+  test("onchange fires when the user changes the setting; revoking the browser's camera permission revokes PTZ", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    await grantBrowserPtz(page, site.origin);
+    await setPtz(b, site.origin, "allow");
+    expect(await page.evaluate(() => (window as any).watchPermission())).toBe("granted");
+    await setPtz(b, site.origin, "block");
+    await expect.poll(() => page.evaluate(() => (window as any).permission.changes)).toEqual(["denied"]);
+    await setPtz(b, site.origin, "ask");
+    await expect.poll(() => page.evaluate(() => (window as any).permission.changes)).toEqual(["denied", "prompt"]);
+    await setPtz(b, site.origin, "allow");
+    await expect.poll(() => page.evaluate(() => (window as any).permission.changes)).toEqual(["denied", "prompt", "granted"]);
+    await grantBrowserPtz(page, site.origin, "denied");
+    await expect.poll(() => page.evaluate(() => (window as any).permissionStatus.state)).toBe("denied");
+  });
+
+  test("each PTZ session starts from the default position, even while another capture holds the camera", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    await grantBrowserPtz(page, site.origin);
+    await setPtz(b, site.origin, "allow");
+    expect(await start(page, "a")).toBe("ok");
+    expect(await move(page, "a", { pan: 333, tilt: 222, zoom: 300 })).toBe("ok");
+    expect((await ptz(page, "a")).settings).toEqual({ pan: 333, tilt: 222, zoom: 300 });
+    // Natively the new session would read 333/222/300 from the shared device (measured).
+    expect(await start(page, "b", { video: { pan: true } })).toBe("ok");
+    expect((await ptz(page, "b")).settings).toEqual({ pan: 100, tilt: 100, zoom: 100 });
+    // A value the page asks for is honoured.
+    expect(await start(page, "c", { video: { pan: 250, zoom: true } })).toBe("ok");
+    expect((await ptz(page, "c")).settings).toEqual({ pan: 250, tilt: 100, zoom: 100 });
+  });
+
+  test("two sites contending: the newer takes control, the other's PTZ track is muted until it is back", async ({ site }) => {
+    const a = await openPtzPage(b, site.origin);
+    const other = await openPtzPage(b, site.otherOrigin);
+    for (const [page, origin] of [[a, site.origin], [other, site.otherOrigin]] as const) {
+      await grantBrowserPtz(page, origin);
+      await setPtz(b, origin, "allow");
+    }
+    expect(await start(a, "a")).toBe("ok");
+    expect((await ptz(a, "a")).muted).toBe(false);
+    expect(await start(other, "b")).toBe("ok");
+    await expect.poll(async () => (await ptz(a, "a")).events).toEqual(["mute"]);
+    const paused = await ptz(a, "a");
+    expect(paused.muted).toBe(true);
+    expect(paused.hasPan).toBe(false);
+    expect(await move(a, "a", { advanced: [{ pan: 300 }] })).toBe("OverconstrainedError|Unsupported constraint|pan");
+    expect((await ptz(other, "b")).hasPan).toBe(true);
+
+    await other.close(); // the site in control goes away
+    await expect.poll(async () => (await ptz(a, "a")).events).toEqual(["mute", "unmute"]);
+    expect((await ptz(a, "a")).muted).toBe(false);
+    expect(await move(a, "a", { advanced: [{ pan: 300 }] })).toBe("ok");
+  });
+
+  test("the popup's sliders move the page's camera, and Reset brings it back", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    await grantBrowserPtz(page, site.origin);
+    await setPtz(b, site.origin, "allow");
+    expect(await start(page, "a")).toBe("ok");
+    const tabId = await tabIdOf(b, page.url());
+    const popup = await openExtensionPage(b.context, b.extensionId, `popup/index.html?tab=${tabId}`);
+    const pan = popup.getByRole("slider", { name: "Pan" });
+    await expect(pan).toHaveValue("100");
+    await pan.fill("260");
+    await popup.getByRole("slider", { name: "Zoom" }).fill("180");
+    await expect.poll(async () => (await ptz(page, "a")).settings).toEqual({ pan: 260, tilt: 100, zoom: 180 });
+    await popup.getByRole("button", { name: "Reset position" }).click();
+    await expect.poll(async () => (await ptz(page, "a")).settings).toEqual({ pan: 100, tilt: 100, zoom: 100 });
+    await expect(pan).toHaveValue("100");
+  });
+
+  test("mandatory PTZ stays the native TypeError, without a prompt", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    let prompted = false;
+    b.context.on("page", (p) => { if (isPrompt(p)) prompted = true; });
+    expect(await start(page, "a", { video: { pan: { min: 150 } } }))
+      .toBe("TypeError|Failed to execute 'getUserMedia' on 'MediaDevices': Mandatory pan constraints are not supported");
+    expect(await start(page, "b", { video: { zoom: { exact: 150 }, advanced: [{ pan: 200 }] } }))
+      .toBe("TypeError|Failed to execute 'getUserMedia' on 'MediaDevices': Mandatory zoom constraints are not supported");
+    expect(prompted).toBe(false);
+  });
+
+  test("a service-worker restart between the prompt and the answer loses nothing", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    await grantBrowserPtz(page, site.origin);
+    const prompted = nextPrompt(b.context);
+    const started = start(page, "a");
+    const prompt = await prompted;
+    await expect(prompt.getByRole("button", { name: /^Allow/ })).toBeEnabled();
+    await stopServiceWorkers(b.context, b.extensionId);
+    await answering(prompt.getByRole("button", { name: /^Allow/ }).click());
+    expect(await started).toBe("ok");
+    expect((await ptz(page, "a")).caps.pan).toEqual({ min: 100, max: 400, step: 1 });
+    expect(await storedPtz(b, site.origin)).toBe("allow");
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Pan, tilt and zoom sliders in the popup, for a live PTZ capture in the current tab. They move
+ * the camera through the page's own track (service worker → `ptz.move` push → the frame), so the
+ * page's settings follow. Shown only while the tab has one.
+ */
+import { useEffect, useState } from "preact/hooks";
+import browser from "webextension-polyfill";
+import { defaultValue, PTZ_AXES, type PtzControlView, type PtzUiMessage } from "../extension/lib/ptz";
+import type { PtzAxis } from "../src/bridge/protocol";
+import { t, type MessageKey } from "./i18n";
+
+const LABEL: Record<PtzAxis, MessageKey> = { pan: "ptzPan", tilt: "ptzTilt", zoom: "ptzZoom" };
+const send = (message: PtzUiMessage) => browser.runtime.sendMessage(message) as Promise<PtzControlView | null>;
+
+/** The tab the popup is about (tests and screenshots may name one: ?tab=ID). */
+async function currentTabId(): Promise<number | undefined> {
+  const forced = new URLSearchParams(location.search).get("tab");
+  if (forced) return Number(forced);
+  const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
+  return tab?.id;
+}
+
+export function PtzControls() {
+  const [tabId, setTabId] = useState<number | undefined>();
+  const [view, setView] = useState<PtzControlView | null>(null);
+  useEffect(() => {
+    void currentTabId().then(async (id) => {
+      setTabId(id);
+      if (id !== undefined) setView(await send({ type: "ui.ptz.get", tabId: id }).catch(() => null));
+    });
+  }, []);
+  if (!view || tabId === undefined) return null;
+  const move = async (values: Partial<Record<PtzAxis, number>>) => {
+    setView({ ...view, values: { ...view.values, ...values } });
+    const next = await send({ type: "ui.ptz.move", tabId, values }).catch(() => null);
+    if (next) setView(next);
+  };
+  const reset = () => {
+    const values: Partial<Record<PtzAxis, number>> = {};
+    for (const axis of PTZ_AXES) if (view.ranges[axis]) values[axis] = defaultValue(axis, view.ranges[axis]!);
+    void move(values);
+  };
+  return (
+    <section aria-labelledby="ptz-heading">
+      <h2 id="ptz-heading">{t("ptzControlsTitle")}</h2>
+      {view.active ? null : <p class="notice">{t("ptzPaused")}</p>}
+      <div class="controls">
+        {PTZ_AXES.map((axis) => {
+          const range = view.ranges[axis];
+          if (!range) return null;
+          return (
+            <label class="row" for={`ptz-${axis}`} key={axis}>
+              <span class="label">{t(LABEL[axis])}</span>
+              <input id={`ptz-${axis}`} type="range" min={range.min} max={range.max} step={range.step}
+                value={view.values[axis] ?? range.min} disabled={!view.active}
+                onChange={(e) => void move({ [axis]: Number(e.currentTarget.value) })} />
+            </label>
+          );
+        })}
+      </div>
+      <button type="button" disabled={!view.active} onClick={reset}>{t("ptzReset")}</button>
+    </section>
+  );
+}
