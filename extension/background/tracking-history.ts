@@ -66,10 +66,27 @@ export function loadHistory(raw: unknown): { history: StoredHistory; problem?: s
   return { history };
 }
 
-/** Drops entries older than the retention period, then the oldest beyond the cap. */
+/** One site's share: a page that opens and stops captures in a loop cannot push other sites out. */
+export const MAX_ENTRIES_PER_SITE = 1_000;
+
+/** Drops entries older than the retention period, then each site's oldest beyond its share, then
+ * the oldest beyond the cap. */
 export function prune(history: StoredHistory, now: number): StoredHistory {
   const since = now - history.retentionDays * DAY;
   let entries = history.entries.filter((e) => e.end >= since);
+  const perSite = new Map<string, number>();
+  for (const e of entries) perSite.set(e.origin, (perSite.get(e.origin) ?? 0) + 1);
+  if ([...perSite.values()].some((n) => n > MAX_ENTRIES_PER_SITE)) {
+    // Newest first, so that each site keeps its latest entries; then back to the stored order.
+    const keep = new Set<HistoryEntry>();
+    const seen = new Map<string, number>();
+    for (const e of [...entries].sort((a, b) => b.end - a.end)) {
+      const n = seen.get(e.origin) ?? 0;
+      if (n < MAX_ENTRIES_PER_SITE) keep.add(e);
+      seen.set(e.origin, n + 1);
+    }
+    entries = entries.filter((e) => keep.has(e));
+  }
   if (entries.length > MAX_HISTORY_ENTRIES) {
     entries = [...entries].sort((a, b) => a.end - b.end).slice(entries.length - MAX_HISTORY_ENTRIES);
   }

@@ -188,12 +188,22 @@ async function frameExists(c: LiveCapture): Promise<boolean> {
   }
 }
 
+/** A tab whose renderer crashed (or was discarded) keeps its frames in webNavigation but has
+ * status "unloaded" (measured, Chromium 156). */
+async function tabAlive(tabId: number): Promise<boolean> {
+  const tab = await browser.tabs.get(tabId).catch(() => undefined);
+  return !!tab && tab.status !== "unloaded";
+}
+
 /** Ends the entries whose document no longer exists (a crash, a removed iframe, a missed event). */
 export async function verify(tabId?: number): Promise<void> {
   const live = await loadLive();
   const gone = new Set<string>();
+  const tabs = new Map<number, Promise<boolean>>();
   await Promise.all(Object.entries(live).map(async ([key, c]) => {
-    if ((tabId === undefined || c.tabId === tabId) && !(await frameExists(c))) gone.add(key);
+    if (tabId !== undefined && c.tabId !== tabId) return;
+    if (!tabs.has(c.tabId)) tabs.set(c.tabId, tabAlive(c.tabId));
+    if (!(await tabs.get(c.tabId)) || !(await frameExists(c))) gone.add(key);
   }));
   if (gone.size) await endWhere((c) => gone.has(keyOf(c)));
   else if (tabId === undefined) await updateBadge(live);
@@ -265,6 +275,10 @@ export const trackingUiHandlers: Record<string, (message: Record<string, unknown
 export function startTracking(): void {
   browser.tabs.onRemoved.addListener((tabId) => void endWhere((c) => c.tabId === tabId));
   browser.tabs.onReplaced.addListener((_added, removed) => void endWhere((c) => c.tabId === removed));
+  // A crashed renderer (sad tab) or a discarded tab.
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.status === "unloaded") void endWhere((c) => c.tabId === tabId);
+  });
   chrome.webNavigation.onCommitted.addListener((details) => {
     const documentId = (details as { documentId?: string }).documentId ?? null;
     void endWhere((c) => c.tabId === details.tabId && c.frameId === details.frameId && c.documentId !== documentId)

@@ -8,7 +8,8 @@
  * away (navigation, tab close, crash) are ended by the service worker, which never trusts this
  * side for anything but its own frame's captures.
  *
- * Nothing is sent until getUserMedia has resolved with tracks.
+ * Nothing is sent until getUserMedia has resolved with tracks. Not seen yet: streams of the
+ * `<usermedia>`/`<camera>`/`<microphone>` elements (Chromium 151+).
  */
 import type { PageBridge } from "../bridge/page-bridge";
 import type { TrackReport } from "../bridge/protocol";
@@ -55,7 +56,7 @@ export function installLiveTracks(bridge: PageBridge): void {
     bridge.call("tracking.ended", { ids: [capture.id] }, noop);
   }
 
-  onResolved("getUserMedia", (stream) => {
+  function started(stream: unknown): void {
     const tracks = apply(streamGetTracks!, stream, []) as unknown;
     if (!isArray(tracks)) return;
     const reports: TrackReport[] = [];
@@ -72,7 +73,31 @@ export function installLiveTracks(bridge: PageBridge): void {
       });
     }
     if (reports.length) bridge.call("tracking.started", { captures: reports }, noop);
-  });
+  }
+  onResolved("getUserMedia", started);
+
+  // The legacy callback forms (navigator.getUserMedia, webkitGetUserMedia) are separate natives.
+  // Only a callable success callback is replaced, so the native argument checks stay the same.
+  const legacy = (native: Function, thisArg: unknown, args: unknown[]) => {
+    const success = args[1];
+    if (typeof success !== "function") return apply(native, thisArg, args);
+    const copy: unknown[] = [];
+    for (let i = 0; i < args.length; i++) {
+      append(copy, i !== 1 ? args[i] : (stream: unknown) => {
+        try {
+          started(stream);
+        } catch {
+          // Tracking never disturbs the page.
+        }
+        return apply(success, undefined, [stream]);
+      });
+    }
+    return apply(native, thisArg, copy);
+  };
+  if (typeof Navigator !== "undefined") {
+    wrapMethod(Navigator.prototype, "getUserMedia", legacy);
+    wrapMethod(Navigator.prototype, "webkitGetUserMedia", legacy);
+  }
 
   const nativeStop = wrapMethod(proto, "stop", (native, thisArg, args) => {
     const result = apply(native, thisArg, args);

@@ -176,6 +176,93 @@ test.describe("in use now", () => {
     expect(await trackStates(page, "top")).toEqual(["live"]);
   });
 
+  test("the legacy navigator.webkitGetUserMedia and navigator.getUserMedia are tracked too", async ({ fresh, site }) => {
+    const { context, extensionId } = fresh;
+    const page = await context.newPage();
+    await page.goto(`${site.origin}/gum.html`);
+    const got = await page.evaluate(() => new Promise<string[]>((resolve, reject) => {
+      const nav = navigator as any;
+      nav.webkitGetUserMedia({ video: true }, (video: MediaStream) => {
+        nav.getUserMedia({ audio: true }, (audio: MediaStream) => {
+          (window as any).legacy = [video, audio];
+          resolve([...video.getTracks(), ...audio.getTracks()].map((t) => t.kind));
+        }, reject);
+      }, reject);
+    }));
+    expect(got).toEqual(["video", "audio"]);
+    const popup = await openPopup(context, extensionId);
+    await expect(row(popup, site.origin, "Camera", CAMERA)).toBeVisible();
+    await expect(row(popup, site.origin, "Microphone", MIC)).toBeVisible();
+    await page.evaluate(() => (window as any).legacy[0].getTracks()[0].stop());
+    await expect(row(popup, site.origin, "Camera", CAMERA)).toHaveCount(0);
+    await expect(row(popup, site.origin, "Microphone", MIC)).toBeVisible();
+  });
+
+  test("wrapped stop, clone and the legacy methods look and fail as native ones", async ({ page, nativePage, site }) => {
+    const probe = async () => {
+      const nav = navigator as any;
+      const shape = (f: Function) => [f.name, f.length, Function.prototype.toString.call(f), "prototype" in f];
+      const failure = (run: () => unknown) => {
+        try {
+          run();
+          return "no error";
+        } catch (e) {
+          return `${(e as Error).name}: ${(e as Error).message}`;
+        }
+      };
+      const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+      const [track] = stream.getTracks();
+      const copy = track.clone();
+      const result = {
+        shapes: [MediaStreamTrack.prototype.stop, MediaStreamTrack.prototype.clone, nav.getUserMedia, nav.webkitGetUserMedia].map(shape),
+        errors: [
+          failure(() => MediaStreamTrack.prototype.stop.call({})),
+          failure(() => MediaStreamTrack.prototype.clone.call({})),
+          failure(() => nav.webkitGetUserMedia({ video: true })),
+          failure(() => nav.webkitGetUserMedia({ video: true }, 5, 6)),
+          failure(() => nav.getUserMedia.call({}, { video: true }, () => undefined, () => undefined)),
+        ],
+        stopReturns: String(track.stop()),
+        states: [track.readyState, copy.readyState, copy.kind, copy.label],
+        cloneIsTrack: copy instanceof MediaStreamTrack && copy !== track,
+      };
+      copy.stop();
+      return result;
+    };
+    await page.goto(`${site.origin}/gum.html`);
+    await nativePage.goto(`${site.origin}/gum.html`);
+    const native = await nativePage.evaluate(probe);
+    expect(await page.evaluate(probe)).toEqual(native);
+    expect(native.errors.filter((e) => e.startsWith("TypeError"))).toHaveLength(5);
+  });
+
+  test("a removed iframe and a crashed page end their entries", async ({ fresh, site }) => {
+    const { context, extensionId } = fresh;
+    const page = await context.newPage();
+    await page.goto(`${site.origin}/tracking-frames.html?cross=${encodeURIComponent(site.otherOrigin)}`);
+    const cross = page.frame({ url: `${site.otherOrigin}/gum.html` })!;
+    await expect.poll(() => cross.evaluate(() => typeof (window as any).ask)).toBe("function");
+    await ask(cross, "cross", { audio: true });
+    const other = await context.newPage();
+    await other.goto(`${site.origin}/gum.html`);
+    await ask(other, "v", { video: true });
+    const popup = await openPopup(context, extensionId);
+    await expect(row(popup, site.otherOrigin, "Microphone", MIC)).toBeVisible();
+    await expect(row(popup, site.origin, "Camera", CAMERA)).toBeVisible();
+
+    // No navigation and no message: Chrome no longer knows the frame's document.
+    await page.evaluate(() => document.getElementById("cross")!.remove());
+    await expect(row(popup, site.otherOrigin, "Microphone", MIC)).toHaveCount(0);
+
+    // (CDP Page.crash takes the whole headless browser down; chrome://crash crashes the tab's renderer.)
+    const crashed = other.waitForEvent("crash");
+    await other.goto("chrome://crash").catch(() => undefined);
+    await crashed;
+    await expect(row(popup, site.origin, "Camera", CAMERA)).toHaveCount(0);
+    await expect.poll(() => badge(popup)).toBe("");
+    expect((await history(popup)).map((e) => e.origin).sort()).toEqual([site.origin, site.otherOrigin].sort());
+  });
+
   test("20 tabs capturing at once stay consistent", async ({ fresh, site }) => {
     test.setTimeout(120_000);
     const { context, extensionId } = fresh;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  addEntries, clearHistory, emptyHistory, loadHistory, MAX_HISTORY_ENTRIES, perDay, prune, toCsvExport, toJsonExport,
+  addEntries, clearHistory, emptyHistory, loadHistory, MAX_ENTRIES_PER_SITE, MAX_HISTORY_ENTRIES, perDay, prune, toCsvExport, toJsonExport,
   type HistoryEntry,
 } from "../../extension/background/tracking-history";
 
@@ -25,10 +25,21 @@ describe("capture history", () => {
     const h = { ...emptyHistory(), retentionDays: 10 };
     const kept = addEntries(h, [entry({ start: NOW - 11 * DAY, end: NOW - 11 * DAY + 1 }), entry()], NOW);
     expect(kept.entries).toEqual([entry()]);
-    const many = Array.from({ length: MAX_HISTORY_ENTRIES + 5 }, (_, i) => entry({ start: NOW - 1000 + i, end: NOW - 1000 + i + 1 }));
+    const many = Array.from({ length: MAX_HISTORY_ENTRIES + 5 }, (_, i) =>
+      entry({ origin: `https://s${i % 20}.example`, start: NOW - 100_000 + i, end: NOW - 100_000 + i + 1 }));
     const capped = prune({ ...emptyHistory(), entries: many }, NOW);
     expect(capped.entries).toHaveLength(MAX_HISTORY_ENTRIES);
-    expect(capped.entries[0].start).toBe(NOW - 1000 + 5);
+    expect(capped.entries[0].start).toBe(NOW - 100_000 + 5);
+  });
+
+  it("keeps one site from pushing the others out", () => {
+    const other = entry({ origin: "https://quiet.example", start: NOW - 5000, end: NOW - 4000 });
+    const flood = Array.from({ length: MAX_ENTRIES_PER_SITE + 10 }, (_, i) => entry({ start: NOW - 3000 + i, end: NOW - 3000 + i + 1 }));
+    const pruned = prune({ ...emptyHistory(), entries: [other, ...flood] }, NOW);
+    expect(pruned.entries[0]).toEqual(other);
+    expect(pruned.entries).toHaveLength(MAX_ENTRIES_PER_SITE + 1);
+    // The flooding site keeps its newest.
+    expect(pruned.entries[1].start).toBe(NOW - 3000 + 10);
   });
 
   it("clears one site or all", () => {
