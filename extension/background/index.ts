@@ -9,6 +9,7 @@ import {
 } from "./settings-store";
 import { applyFlagScripts } from "./site-flag-scripts";
 import { MessageError, startMessenger } from "./messenger";
+import { injectBridge } from "./bridge-inject";
 import { answerPrompt, openPicker, promptView, startPromptListeners } from "./prompts";
 import { permissionUiHandlers, startPermissionListeners } from "./permissions";
 import { ptzContentHandlers, ptzUiHandlers, startPtz } from "./ptz";
@@ -32,6 +33,7 @@ startMessenger(
   {
     "site.config": async (_params, sender) => siteConfigOf(effectiveSettings(await getSettings(), sender.origin)),
     "picker.open": async (params, sender) => openPicker(params, sender),
+    "bridge.inject": async (params, sender) => injectBridge(params, sender),
     ...ptzContentHandlers,
     ...trackingContentHandlers,
   },

@@ -3,6 +3,7 @@
  * step with the settings. `planFlagScripts` is pure and unit-tested.
  */
 import type { StoredSettings } from "./settings-schema";
+import { bridgeFile } from "./bridge-file";
 import userChoosesFile from "../content/site-flags/user-chooses.iife.ts?script";
 import hideLabelsFile from "../content/site-flags/hide-labels.iife.ts?script";
 
@@ -36,7 +37,12 @@ const FLAGS: { id: string; file: () => string; isOn: (s: StoredSettings["default
 ];
 export const FLAG_SCRIPT_IDS = FLAGS.map((f) => f.id);
 
-export function planFlagScripts(settings: StoredSettings, files?: Record<string, string>): FlagScript[] {
+/**
+ * The flag scripts for `settings`. Each also carries the bridge's isolated half (`bridge`, the
+ * file the manifest names), since frames other than top frames get it only on demand otherwise,
+ * and a page must know its settings before its first script runs.
+ */
+export function planFlagScripts(settings: StoredSettings, files?: Record<string, string>, bridge?: string): FlagScript[] {
   const plan: FlagScript[] = [];
   for (const flag of FLAGS) {
     const onByDefault = flag.isOn(settings.defaults);
@@ -49,6 +55,7 @@ export function planFlagScripts(settings: StoredSettings, files?: Record<string,
       if (pattern) exceptions.push(pattern);
     }
     const js = [files?.[flag.id] ?? flag.file()];
+    if (bridge) js.push(bridge);
     if (onByDefault) plan.push({ id: flag.id, js, matches: ["<all_urls>"], excludeMatches: exceptions });
     else if (exceptions.length) plan.push({ id: flag.id, js, matches: exceptions, excludeMatches: [] });
   }
@@ -60,7 +67,7 @@ let applying: Promise<void> = Promise.resolve();
 /** Replaces the registered flag scripts by the plan for `settings`. */
 export function applyFlagScripts(settings: StoredSettings): Promise<void> {
   const run = async () => {
-    const plan = planFlagScripts(settings);
+    const plan = planFlagScripts(settings, undefined, bridgeFile());
     const existing = await chrome.scripting.getRegisteredContentScripts({ ids: FLAG_SCRIPT_IDS });
     if (existing.length) await chrome.scripting.unregisterContentScripts({ ids: existing.map((s) => s.id) });
     if (!plan.length) return;

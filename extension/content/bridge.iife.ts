@@ -1,10 +1,13 @@
 /**
- * The isolated-world half of the bridge. Runs at document_start in every frame, before any page
- * script; costs nothing more until the page's main-world half asks for something.
+ * The isolated-world half of the bridge. Runs at document_start in top frames and in every frame of
+ * sites with settings of their own (with the flag scripts), and is injected into other frames when
+ * their page first uses a feature (each isolated world costs about a millisecond per frame, which a
+ * page with many iframes would pay at every load). Costs nothing more until the page's main-world
+ * half asks for something.
  */
 import { fromJson, toJson } from "../../src/lib/json";
 import {
-  ACK_EVENT, ASK_EVENT, HELLO_EVENT, isPageToExtension, isSiteConfig, TO_EXTENSION_EVENT, TO_PAGE_EVENT,
+  ACK_EVENT, ASK_EVENT, isPageToExtension, isSiteConfig, OFFER_EVENT, TO_EXTENSION_EVENT, TO_PAGE_EVENT, WAKE_MESSAGE,
   type ExtensionToPage, type SiteConfig,
 } from "../../src/bridge/protocol";
 import {
@@ -30,19 +33,35 @@ function toPage(message: ExtensionToPage): void {
   node.dispatchEvent(new CustomEvent(TO_PAGE_EVENT, { detail: toJson(message) }));
 }
 
-function sayHello(): void {
-  window.dispatchEvent(new MouseEvent(HELLO_EVENT, { relatedTarget: node }));
+
+/** See ASK_EVENT in src/bridge/protocol.ts. The main-world script always runs first (it is
+ * declared first; flag scripts and on-demand injections come later still). */
+function handshake(): void {
+  let connected = false;
+  node.addEventListener(OFFER_EVENT, (event) => {
+    const host = (event as MouseEvent).relatedTarget;
+    if (connected || !(host instanceof HTMLElement)) return;
+    const root = chrome.dom.openOrClosedShadowRoot(host);
+    if (root instanceof ShadowRoot && !root.firstChild) root.appendChild(node);
+  });
+  node.addEventListener(ACK_EVENT, () => { connected = true; }, { once: true });
+  window.dispatchEvent(new MouseEvent(ASK_EVENT, { relatedTarget: node }));
 }
 
-// Whichever half starts second completes the handshake; once the main world acknowledges, the
-// window listener goes away, so a page can never ask for the node later.
-const onAsk = (event: Event) => {
-  event.stopImmediatePropagation();
-  sayHello();
-};
-window.addEventListener(ASK_EVENT, onAsk, true);
-node.addEventListener(ACK_EVENT, () => window.removeEventListener(ASK_EVENT, onAsk, true), { once: true });
-sayHello();
+/** Frames of sites without their own settings have no isolated half until they use a feature;
+ * they post WAKE_MESSAGE to the top frame, and the service worker injects the half into the
+ * frames of that origin (event.origin is set by the browser, not by the page). */
+function relayWakeRequests(): void {
+  const lastAsked = new Map<string, number>();
+  window.addEventListener("message", (event) => {
+    if (event.data !== WAKE_MESSAGE || event.source === window) return;
+    const now = Date.now();
+    if (now - (lastAsked.get(event.origin) ?? -Infinity) < 1000) return;
+    lastAsked.set(event.origin, now);
+    wake();
+    chrome.runtime.sendMessage({ type: "bridge.inject", params: { origin: event.origin } }).catch(() => undefined);
+  });
+}
 
 // chrome.* is touched only once the page uses a media API: instantiating the extension bindings
 // in every frame of every page is measurable (see the benchmark in the README).
@@ -102,3 +121,12 @@ node.addEventListener(TO_EXTENSION_EVENT, (event) => {
     }),
   );
 });
+
+// Injected more than once into a frame (manifest, a site's flag scripts, on demand): one runs.
+// Last in this file: the main world may send queued calls the moment the handshake completes.
+const shared = globalThis as { captureControlBridge?: boolean };
+if (!shared.captureControlBridge) {
+  shared.captureControlBridge = true;
+  handshake();
+  if (window === window.top) relayWakeRequests();
+}

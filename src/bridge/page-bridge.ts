@@ -1,10 +1,12 @@
 import { fromJson, toJson } from "../lib/json";
 import {
-  addEventListener, apply, customEventDetail, CustomEventCtor, dispatchEvent, EventCtor, MapCtor, mapDelete,
-  mapGet, mapSet, mouseEventRelatedTarget, randomId, removeEventListener, stopImmediatePropagation,
+  addEventListener, apply, attachShadow, createElement, customEventDetail, CustomEventCtor, defineProperty,
+  dispatchEvent, EventCtor, MapCtor, mapDelete, mapGet, mapSet, mouseEventRelatedTarget, MouseEventCtor, nodeFirstChild,
+  nodeRemoveChild, randomId, setTimeoutFn, stopImmediatePropagation, windowPostMessage, windowTop,
 } from "../lib/natives";
 import {
-  ACK_EVENT, ASK_EVENT, DEFAULT_SITE_CONFIG, HELLO_EVENT, isExtensionToPage, TO_EXTENSION_EVENT, TO_PAGE_EVENT,
+  ACK_EVENT, ASK_EVENT, DEFAULT_SITE_CONFIG, isExtensionToPage, OFFER_EVENT, TO_EXTENSION_EVENT, TO_PAGE_EVENT,
+  WAKE_MESSAGE,
   type ExtensionToPage, type PageToExtension, type PushTopic, type RpcCalls, type RpcName, type SiteConfig,
 } from "./protocol";
 
@@ -13,7 +15,8 @@ import {
  * the service worker re-derives the site from what Chrome attaches to each message.
  */
 export interface PageBridge {
-  /** False when the isolated half is missing (then every feature stays native). */
+  /** False when the isolated half cannot be reached in this frame (then every feature stays
+   * native). True while it is connected or may still be brought in on demand. */
   readonly connected: boolean;
   /** The site's configuration, answered synchronously by the isolated world. */
   siteConfig(): SiteConfig;
@@ -31,41 +34,70 @@ export interface PageBridge {
 
 type Pending = (error: { name: string; message: string } | null, value?: unknown) => void;
 
+/** How long a frame waits for the extension's half to arrive after asking for it. */
+const WAKE_TIMEOUT_MS = 5000;
+
 export function connectPageBridge(): PageBridge {
   let node: EventTarget | null = null;
-  const onHello = (event: Event) => {
+  // The trust anchor: a closed shadow root that only this closure holds. Nothing but the
+  // extension's isolated world (chrome.dom.openOrClosedShadowRoot) can put a node into it, so a
+  // page that forges the handshake can never hand the main world a channel of its own.
+  const host = createElement && attachShadow ? apply(createElement, document, ["span"]) as Element : null;
+  const root = host ? apply(attachShadow!, host, [{ mode: "closed" }]) as ShadowRoot : null;
+
+  const onAsk = (event: Event) => {
+    // First listener on the window (added before any page script): the page never sees an ASK.
     apply(stopImmediatePropagation, event, []);
-    if (node) return;
-    const target = apply(mouseEventRelatedTarget, event, []) as EventTarget | null;
-    if (target) node = target;
+    if (node || !root) return;
+    const theirs = apply(mouseEventRelatedTarget, event, []) as EventTarget | null;
+    if (!theirs) return;
+    // Offered on the asker's own node, which a page cannot listen to unless it made it.
+    apply(dispatchEvent, theirs, [new MouseEventCtor(OFFER_EVENT, { relatedTarget: host })]);
+    const placed = apply(nodeFirstChild!, root, []) as Node | null;
+    if (!placed) return;
+    apply(nodeRemoveChild!, root, [placed]);
+    node = placed;
+    apply(addEventListener, node, [TO_PAGE_EVENT, onDown]);
+    apply(dispatchEvent, node, [new EventCtor(ACK_EVENT)]);
+    // Calls made while the half was on its way.
+    for (let i = 0; i < queued.length; i++) send(queued[i]);
+    queued = [];
+    waking = false;
   };
-  // The isolated script may have started first (then it answers ASK) or may start later (then it
-  // sends HELLO itself); both happen before any page script runs.
-  apply(addEventListener, window, [HELLO_EVENT, onHello, true]);
-  apply(dispatchEvent, window, [new EventCtor(ASK_EVENT)]);
-  apply(removeEventListener, window, [HELLO_EVENT, onHello, true]);
-  if (!node) {
-    // Not answered yet: keep listening until the isolated script starts (same task, before the page).
-    const late = (event: Event) => {
-      onHello(event);
-      if (node) {
-        apply(removeEventListener, window, [HELLO_EVENT, late, true]);
-        finishHandshake();
-      }
-    };
-    apply(addEventListener, window, [HELLO_EVENT, late, true]);
-  } else {
-    finishHandshake();
-  }
+  if (typeof MouseEvent !== "undefined") apply(addEventListener, window, [ASK_EVENT, onAsk, true]);
 
   const pending = new MapCtor<string, Pending>();
   const pushListeners = new MapCtor<string, (data: unknown) => void>();
   let configListener: ((config: SiteConfig) => void) | null = null;
   let lastConfig: SiteConfig | null = null;
+  let queued: PageToExtension[] = [];
+  let waking = false;
+  let wakeFailed = !windowTop || !windowPostMessage;
 
-  function finishHandshake(): void {
-    apply(addEventListener, node!, [TO_PAGE_EVENT, onDown]);
-    apply(dispatchEvent, node!, [new EventCtor(ACK_EVENT)]);
+  /** Frames of sites without settings of their own get the isolated half only when they use a
+   * feature: the top frame's half asks the service worker to inject it (see WAKE_MESSAGE). */
+  function wakeExtension(): void {
+    if (waking || !windowTop || !windowPostMessage) return;
+    waking = true;
+    try {
+      apply(windowPostMessage, apply(windowTop, window, []), [WAKE_MESSAGE, "*"]);
+    } catch {
+      // No top frame to ask: fail the calls below.
+    }
+    apply(setTimeoutFn, globalThis, [() => {
+      if (node) return;
+      waking = false;
+      wakeFailed = true;
+      const failed = queued;
+      queued = [];
+      for (let i = 0; i < failed.length; i++) {
+        const message = failed[i];
+        if (message.kind !== "rpc") continue;
+        const done = apply(mapGet, pending, [message.id]) as Pending | undefined;
+        apply(mapDelete, pending, [message.id]);
+        if (done) done({ name: "NotSupportedError", message: "Capture Control is not available in this frame." });
+      }
+    }, WAKE_TIMEOUT_MS]);
   }
 
   function send(message: PageToExtension): void {
@@ -99,7 +131,8 @@ export function connectPageBridge(): PageBridge {
 
   return {
     get connected() {
-      return node !== null;
+      // Reachable: connected, or able to ask for the isolated half (see wakeExtension).
+      return node !== null || !wakeFailed;
     },
     siteConfig() {
       // Asked once: the question wakes the isolated half, which from then on pushes every change
@@ -110,13 +143,15 @@ export function connectPageBridge(): PageBridge {
       return lastConfig ?? DEFAULT_SITE_CONFIG;
     },
     call(name, params, done) {
-      if (!node) {
-        done({ name: "NotSupportedError", message: "Capture Control is not available in this frame." });
-        return;
-      }
       const id = randomId();
       apply(mapSet, pending, [id, done as Pending]);
-      send({ kind: "rpc", id, call: name, params });
+      const message: PageToExtension = { kind: "rpc", id, call: name, params };
+      if (node) {
+        send(message);
+        return;
+      }
+      defineProperty(queued, queued.length, { value: message, writable: true, enumerable: true, configurable: true });
+      wakeExtension();
     },
     onConfigChanged(listener) {
       configListener = listener;

@@ -9,10 +9,18 @@
  * so it can neither listen nor forge; `window.postMessage` is never used.
  */
 
-/** Event types on the window during the handshake (before any page script runs). */
-export const HELLO_EVENT = "capture-control:hello";
+/** The handshake. The isolated half dispatches ASK on the window, carrying its private node as
+ * `relatedTarget`; the main world (whose window listener, added before any page script, runs
+ * first and stops the event) answers with OFFER on that node, carrying a host element whose
+ * closed shadow root only the main world holds; the isolated half, and nothing else, can open it
+ * (chrome.dom.openOrClosedShadowRoot) and places its node there; the main world takes it and
+ * confirms with ACK on the node. See docs/ARCHITECTURE.md. */
 export const ASK_EVENT = "capture-control:ask";
+export const OFFER_EVENT = "capture-control:offer";
 export const ACK_EVENT = "capture-control:ack";
+/** A frame without the isolated half posts this to the top frame, whose isolated half asks the
+ * service worker to inject the half into frames of that origin. */
+export const WAKE_MESSAGE = "capture-control:wake";
 /** Event types on the private node afterwards. */
 export const TO_EXTENSION_EVENT = "capture-control:up";
 export const TO_PAGE_EVENT = "capture-control:down";
@@ -61,6 +69,7 @@ export interface RpcCalls {
   /** Captures of this frame whose every track (clones included) has ended. */
   "tracking.ended": { params: { ids: string[] }; result: null };
 }
+
 /** One capture source as the page reports it: its id in this frame, kind and device label. */
 export interface TrackReport { id: string; kind: "audio" | "video"; label: string }
 export type PtzAxis = "pan" | "tilt" | "zoom";

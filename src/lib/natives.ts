@@ -83,3 +83,14 @@ export const streamGetTracks: Function | undefined = streamProto?.getTracks;
 export const trackKind = getter(trackProto, "kind");
 export const trackLabel = getter(trackProto, "label");
 export const trackReadyState = getter(trackProto, "readyState");
+
+// The bridge's handshake (src/bridge/page-bridge.ts): a closed shadow root only this script holds,
+// and the message that asks the top frame to bring the extension's half into this frame.
+export const MouseEventCtor = (typeof MouseEvent === "undefined" ? undefined : MouseEvent) as typeof MouseEvent;
+export const createElement = typeof Document === "undefined" ? undefined : Document.prototype.createElement;
+export const attachShadow = typeof Element === "undefined" ? undefined : Element.prototype.attachShadow;
+export const nodeFirstChild = typeof Node === "undefined" ? undefined : getOwnPropertyDescriptor(Node.prototype, "firstChild")!.get;
+export const nodeRemoveChild = typeof Node === "undefined" ? undefined : Node.prototype.removeChild;
+export const windowTop = typeof window === "undefined" ? undefined : getOwnPropertyDescriptor(window, "top")?.get;
+export const windowPostMessage: Function | undefined = typeof window === "undefined" ? undefined : window.postMessage;
+export const setTimeoutFn: typeof setTimeout = setTimeout;

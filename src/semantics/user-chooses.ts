@@ -186,6 +186,11 @@ export function installUserChooses(bridge: PageBridge): void {
           if (c) set(ask, kinds[k], plainConstraints(c));
         }
         bridge.call("picker.open", ask, (error, answer) => {
+          // The extension cannot be reached from this frame: the browser decides, as without it.
+          if (error && error.name === "NotSupportedError") {
+            passThrough();
+            return;
+          }
           if (error) {
             // As the native call words it: the constraint's name, an empty message.
             fail(error.name === "OverconstrainedError" && OverconstrainedErrorCtor

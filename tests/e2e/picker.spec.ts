@@ -321,9 +321,9 @@ test.describe("first visit without the browser's own prompt", () => {
       // is left the page gets the OverconstrainedError the browser would give.
       const other = await context.newPage();
       await other.goto(`${site.otherOrigin}/gum.html`);
-      const opened2 = nextPicker(context);
+      // (The picker window finds nothing to offer and closes at once, often before Playwright
+      // reports it, so the test looks only at the outcome.)
       await ask(other, "impossible", { video: { width: { min: 9000 } }, semantics: "user-chooses" });
-      await opened2;
       expect(await settled(other, "impossible")).toEqual({
         state: "error", name: "OverconstrainedError", message: "", constraint: "width",
       });

@@ -1,0 +1,25 @@
+/**
+ * Brings the isolated half of the bridge into frames that did not get it at load. The manifest
+ * gives it to top frames only, the flag scripts to every frame of sites with settings of their
+ * own; any other frame asks for it when its page first uses a feature (see WAKE_MESSAGE in
+ * src/bridge/protocol.ts), through its top frame's half, which reports the asking frame's origin
+ * as the browser set it on the message event.
+ */
+import { bridgeFile, framesToInject } from "./bridge-file";
+import { MessageError, type ContentSender } from "./messenger";
+
+/** Content call `bridge.inject` {origin}; only a tab's top frame may make it. */
+export async function injectBridge(params: unknown, sender: ContentSender): Promise<{ frames: number }> {
+  if (sender.frameId !== 0) throw new MessageError("NotAllowedError", "only a top frame relays wake requests");
+  const origin = (params as { origin?: unknown } | null)?.origin;
+  if (typeof origin !== "string" || origin.length > 2048) throw new MessageError("TypeError", "origin must be a string");
+  const frames = await chrome.webNavigation.getAllFrames({ tabId: sender.tabId }) ?? [];
+  const frameIds = framesToInject(frames, origin);
+  if (!frameIds.length) return { frames: 0 };
+  await chrome.scripting.executeScript({
+    target: { tabId: sender.tabId, frameIds },
+    files: [bridgeFile()],
+    injectImmediately: true,
+  }).catch(() => undefined); // frames that went away meanwhile
+  return { frames: frameIds.length };
+}
