@@ -6,7 +6,8 @@
  * Transport: during the handshake the isolated script hands the main world a detached DOM node
  * (DOM nodes are shared between worlds, JS objects are not). All later traffic is CustomEvents
  * dispatched on that node with JSON string details. The page never gets a reference to the node,
- * so it can neither listen nor forge; `window.postMessage` is never used.
+ * so it can neither listen nor forge; the channel never uses `window.postMessage` (the only
+ * postMessage is WAKE_MESSAGE, a constant sent to the top frame).
  */
 
 /** The handshake. The isolated half dispatches ASK on the window, carrying its private node as
