@@ -5,7 +5,7 @@
 import browser from "webextension-polyfill";
 import type { UiMessage } from "../extension/lib/messages";
 import type { LiveGroup } from "../extension/background/tracking";
-import type { StoredHistory } from "../extension/background/tracking-history";
+import { loadHistory, prune, type StoredHistory } from "../extension/background/tracking-history";
 
 export interface TrackingConnector {
   live(): Promise<{ now: number; groups: LiveGroup[] }>;
@@ -14,6 +14,8 @@ export interface TrackingConnector {
   history(): Promise<StoredHistory>;
   clearHistory(origin?: string): Promise<StoredHistory>;
   setRetention(days: number): Promise<StoredHistory>;
+  /** Calls `listener` whenever the live registry changes; returns the unsubscribe function. */
+  onLiveChange(listener: () => void): () => void;
 }
 
 function send<T>(message: UiMessage): Promise<T> {
@@ -24,9 +26,22 @@ export const trackingConnector: TrackingConnector = {
   live: () => send({ type: "ui.tracking.live" }),
   stop: ({ tabId, origin, kind, label }) => send({ type: "ui.tracking.stop", tabId, origin, kind, label }),
   goToTab: (tabId) => send({ type: "ui.tracking.goToTab", tabId }),
-  history: () => send({ type: "ui.history.get" }),
+  // Read straight from storage: opening the options page does not wake the service worker. Only the
+  // worker writes (and backs up what it cannot read); HISTORY_KEY of background/tracking.ts.
+  async history() {
+    const raw = (await browser.storage.local.get("captureHistory")).captureHistory;
+    return prune(loadHistory(raw).history, Date.now());
+  },
   clearHistory: (origin) => send(origin === undefined ? { type: "ui.history.clear" } : { type: "ui.history.clear", origin }),
   setRetention: (days) => send({ type: "ui.history.setRetention", days }),
+  onLiveChange(listener) {
+    // LIVE_KEY of background/tracking.ts (not imported: the page would bundle the worker's module).
+    const onChanged = (changes: Record<string, unknown>, area: string) => {
+      if (area === "session" && "liveCaptures" in changes) listener();
+    };
+    browser.storage.onChanged.addListener(onChanged);
+    return () => browser.storage.onChanged.removeListener(onChanged);
+  },
 };
 
 /** "1:05:09", "4:02", "0:07". */

@@ -22,13 +22,18 @@ export function InUseNow({ connector }: { connector: TrackingConnector }) {
   };
   useEffect(() => {
     void load();
-    // Refreshes the durations every second and the list every other second (ends, new captures).
+    const unsubscribe = connector.onLiveChange(() => void load());
+    // Durations tick every second; every fifth second the worker also checks that each frame still
+    // exists (a removed iframe or a crashed page sends nothing).
     let tick = 0;
     const timer = setInterval(() => {
       setNow(Date.now());
-      if (++tick % 2 === 0) void load();
+      if (++tick % 5 === 0) void load();
     }, 1000);
-    return () => clearInterval(timer);
+    return () => {
+      clearInterval(timer);
+      unsubscribe();
+    };
   }, []);
 
   return (

@@ -41,13 +41,15 @@ export function onResolved(method: MethodName, hook: ResolvedHook): void {
   list[list.length] = hook;
 }
 
-/** A promise that settles as `result` does, after the hooks saw the value. A fresh promise rather
- * than a reaction on `result`: a reaction would mark a rejection handled and so hide the page's
- * own `unhandledrejection` event. */
+/** A promise that settles as `result` does; the hooks see the value before the page does. A fresh
+ * promise rather than a reaction on `result`: a reaction would mark a rejection handled and so
+ * hide the page's own `unhandledrejection` event. */
 function observed(result: unknown, hooks: ResolvedHook[]): unknown {
   if (typeof result !== "object" || result === null) return result;
   return new PromiseCtor((resolve, reject) => {
     apply(promiseThen, result, [(value: unknown) => {
+      // Resolved first: the page's reaction is queued before anything a hook queues.
+      resolve(value);
       for (let i = 0; i < hooks.length; i++) {
         try {
           hooks[i](value);
@@ -55,7 +57,6 @@ function observed(result: unknown, hooks: ResolvedHook[]): unknown {
           // A hook's failure never reaches the page.
         }
       }
-      resolve(value);
     }, reject]);
   });
 }

@@ -31,6 +31,16 @@ const append = (list: unknown[], item: unknown) =>
   defineProperty(list, list.length, { value: item, writable: true, enumerable: true, configurable: true });
 
 const noop = () => undefined;
+/** The service worker takes at most this many ids per call. */
+const CHUNK = 32;
+// Captured when the script starts, like lib/natives (this module is evaluated before any page script).
+const queueMicrotaskNative: Function = queueMicrotask;
+
+function part<T>(list: T[], from: number): T[] {
+  const out: T[] = [];
+  for (let i = from; i < list.length && i < from + CHUNK; i++) append(out, list[i]);
+  return out;
+}
 
 export function installLiveTracks(bridge: PageBridge): void {
   if (typeof MediaStreamTrack === "undefined" || !streamGetTracks || !trackReadyState) return;
@@ -39,6 +49,31 @@ export function installLiveTracks(bridge: PageBridge): void {
   const finished = new WeakMapCtor<object, true>();
   const byId = new MapCtor<string, Capture>();
   const isLive = (track: object) => apply(trackReadyState!, track, []) === "live";
+
+  // Reports go out in a microtask queued after the page's own continuation (media-methods resolves
+  // before it runs the hooks), so getUserMedia's caller and stop() wait for bookkeeping only.
+  // Not a timer: timers are throttled in background tabs. Starts go before ends.
+  let startedOut: TrackReport[] = [];
+  let endedOut: string[] = [];
+  let flushing = false;
+  function flush(): void {
+    flushing = false;
+    const started = startedOut;
+    const ended = endedOut;
+    startedOut = [];
+    endedOut = [];
+    for (let i = 0; i < started.length; i += CHUNK) {
+      bridge.call("tracking.started", { captures: part(started, i) }, noop);
+    }
+    for (let i = 0; i < ended.length; i += CHUNK) {
+      bridge.call("tracking.ended", { ids: part(ended, i) }, noop);
+    }
+  }
+  function later(): void {
+    if (flushing) return;
+    flushing = true;
+    apply(queueMicrotaskNative, globalThis, [flush]);
+  }
 
   function follow(track: object, capture: Capture): void {
     apply(weakMapSet, captureOf, [track, capture]);
@@ -53,26 +88,26 @@ export function installLiveTracks(bridge: PageBridge): void {
     apply(weakMapSet, finished, [track, true]);
     if (--capture.live > 0) return;
     apply(mapDelete, byId, [capture.id]);
-    bridge.call("tracking.ended", { ids: [capture.id] }, noop);
+    append(endedOut, capture.id);
+    later();
   }
 
   function started(stream: unknown): void {
     const tracks = apply(streamGetTracks!, stream, []) as unknown;
     if (!isArray(tracks)) return;
-    const reports: TrackReport[] = [];
     for (let i = 0; i < tracks.length; i++) {
       const track = tracks[i] as object;
       if (!isLive(track) || apply(weakMapHas, captureOf, [track])) continue;
       const capture: Capture = { id: randomId(), tracks: [], live: 0 };
       follow(track, capture);
       apply(mapSet, byId, [capture.id, capture]);
-      append(reports, {
+      append(startedOut, {
         id: capture.id,
         kind: apply(trackKind!, track, []) as TrackReport["kind"],
         label: apply(trackLabel!, track, []) as string,
       });
     }
-    if (reports.length) bridge.call("tracking.started", { captures: reports }, noop);
+    if (startedOut.length) later();
   }
   onResolved("getUserMedia", started);
 
