@@ -9,6 +9,9 @@ import { chromeArgs, findChrome } from "./chrome-path.mjs";
 import { startServer } from "./serve.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
+// BENCH_ONLY=iframes (a substring of a measure's name) runs just that measure, for quick checks.
+const ONLY = process.env.BENCH_ONLY;
+const selected = (name) => !ONLY || name.toLowerCase().includes(ONLY.toLowerCase());
 const DIST = resolve("dist");
 
 const median = (values) => {
@@ -71,7 +74,7 @@ const samples = Object.fromEntries(Object.keys(measures).map((k) => [k, { native
 try {
   for (let round = 0; round < ROUNDS + 2; round++) {
     const order = round % 2 ? [["native", native], ["extension", extension]] : [["extension", extension], ["native", native]];
-    for (const [name, run] of Object.entries(measures)) {
+    for (const [name, run] of Object.entries(measures).filter(([name]) => selected(name))) {
       for (const [side, browser] of order) {
         const value = await run(browser.page);
         if (round >= 2) samples[name][side].push(value); // two warm-up rounds
@@ -79,7 +82,7 @@ try {
     }
   }
   // The picker has no native counterpart: from the page's getUserMedia call to the painted picker.
-  for (let round = 0; round < ROUNDS + 2; round++) {
+  for (let round = 0; round < (selected("picker") ? ROUNDS + 2 : 0); round++) {
     const page = extension.page;
     await page.goto(`${origin}/gum.html`);
     const opened = extension.context.waitForEvent("page", { predicate: (p) => p.url().includes("/extension/picker/") });
@@ -103,7 +106,7 @@ try {
 
 const mainWorld = readFileSync(join(DIST, "src/main-world.iife.js"));
 const bridge = readFileSync(join(DIST, "extension/content/bridge.iife.js"));
-const rows = Object.entries(samples).map(([name, { native, extension }]) => {
+const rows = Object.entries(samples).filter(([name]) => selected(name)).map(([name, { native, extension }]) => {
   const n = median(native);
   const e = median(extension);
   return [name, n.toFixed(2), e.toFixed(2), (e / n).toFixed(3)];
@@ -114,6 +117,6 @@ console.log(`\nChromium ${(await import("node:child_process")).execFileSync(awai
 console.log("| measure | native | with extension | ratio |");
 console.log("|---|---:|---:|---:|");
 for (const row of rows) console.log(`| ${row.join(" | ")} |`);
-console.log(`| getUserMedia "user-chooses" → picker painted (ms) | – | ${median(pickerSamples).toFixed(1)} (max ${Math.max(...pickerSamples).toFixed(1)}) | target < 300 |`);
+if (pickerSamples.length) console.log(`| getUserMedia "user-chooses" → picker painted (ms) | – | ${median(pickerSamples).toFixed(1)} (max ${Math.max(...pickerSamples).toFixed(1)}) | target < 300 |`);
 console.log(`| main-world script, minified (KiB) | – | ${kib(mainWorld.length)} (gzip ${kib(gzipSync(mainWorld).length)}) | target < 20 |`);
 console.log(`| isolated-world bridge, minified (KiB) | – | ${kib(bridge.length)} (gzip ${kib(gzipSync(bridge).length)}) | – |`);
