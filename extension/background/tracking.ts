@@ -10,7 +10,7 @@
  * and by `verify`, which asks Chrome whether each entry's document still exists.
  */
 import browser from "webextension-polyfill";
-import type { TrackReport } from "../../src/bridge/protocol";
+import type { TrackEnd, TrackReport } from "../../src/bridge/protocol";
 import { MessageError, pushToFrame, type ContentSender } from "./messenger";
 import { PROBLEMS_KEY } from "./settings-store";
 import type { StorageProblem } from "./settings-schema";
@@ -24,6 +24,9 @@ const HISTORY_BACKUP_PREFIX = "backup:history:";
 /** Captures one frame may have live at once; a page cannot flood the registry. */
 const MAX_PER_FRAME = 32;
 const MAX_LABEL = 256;
+/** How far back a frame may date a start or an end (its reports wait ~250 ms to be batched). */
+const MAX_AGO = 5_000;
+const clampAgo = (ago: number) => Math.min(Math.max(0, ago), MAX_AGO);
 
 export interface LiveCapture {
   /** The frame's own id for the capture (see src/tracking/live-tracks.ts). */
@@ -84,7 +87,7 @@ async function readHistory(): Promise<StoredHistory> {
 }
 
 /** Removes entries matching `match` from the registry and records them in the history. */
-function endWhere(match: (c: LiveCapture) => boolean): Promise<number> {
+function endWhere(match: (c: LiveCapture) => boolean, endedAt?: (c: LiveCapture) => number): Promise<number> {
   return serialized(async () => {
     const live = await loadLive();
     const ended: LiveCapture[] = [];
@@ -97,7 +100,8 @@ function endWhere(match: (c: LiveCapture) => boolean): Promise<number> {
     if (!ended.length) return 0;
     const now = Date.now();
     const added: HistoryEntry[] = ended.map((c) => ({
-      origin: c.origin, topOrigin: c.topOrigin, kind: c.kind, label: c.label, start: c.startedAt, end: Math.max(now, c.startedAt),
+      origin: c.origin, topOrigin: c.topOrigin, kind: c.kind, label: c.label, start: c.startedAt,
+      end: Math.max(endedAt ? endedAt(c) : now, c.startedAt),
     }));
     const history = addEntries(await readHistory(), added, now);
     await browser.storage.session.set({ [LIVE_KEY]: live });
@@ -139,7 +143,11 @@ const isId = (v: unknown): v is string => typeof v === "string" && v.length > 0 
 function isTrackReport(v: unknown): v is TrackReport {
   if (typeof v !== "object" || v === null) return false;
   const r = v as Record<string, unknown>;
-  return isId(r.id) && (r.kind === "audio" || r.kind === "video") && typeof r.label === "string";
+  return isId(r.id) && (r.kind === "audio" || r.kind === "video") && typeof r.label === "string" && Number.isFinite(r.ago);
+}
+
+function isTrackEnd(v: unknown): v is TrackEnd {
+  return typeof v === "object" && v !== null && isId((v as TrackEnd).id) && Number.isFinite((v as TrackEnd).ago);
 }
 
 /** Content call `tracking.started`. */
@@ -158,7 +166,7 @@ export async function capturesStarted(params: unknown, sender: ContentSender): P
       const capture: LiveCapture = {
         id: r.id, tabId: sender.tabId, frameId: sender.frameId, documentId,
         origin: sender.origin, topOrigin: sender.topOrigin !== sender.origin ? sender.topOrigin : null,
-        kind: r.kind, label: r.label.slice(0, MAX_LABEL), startedAt: now,
+        kind: r.kind, label: r.label.slice(0, MAX_LABEL), startedAt: now - clampAgo(r.ago),
       };
       live[keyOf(capture)] ??= capture;
     }
@@ -170,10 +178,15 @@ export async function capturesStarted(params: unknown, sender: ContentSender): P
 
 /** Content call `tracking.ended`: only the sender's own frame and document. */
 export async function capturesEnded(params: unknown, sender: ContentSender): Promise<null> {
-  const ids = (params as { ids?: unknown } | null)?.ids;
-  if (!Array.isArray(ids) || ids.length > MAX_PER_FRAME || !ids.every(isId)) throw new MessageError("TypeError", "malformed ids");
+  const ended = (params as { ended?: unknown } | null)?.ended;
+  if (!Array.isArray(ended) || ended.length > MAX_PER_FRAME || !ended.every(isTrackEnd)) throw new MessageError("TypeError", "malformed ends");
   const documentId = sender.documentId ?? null;
-  await endWhere((c) => c.tabId === sender.tabId && c.frameId === sender.frameId && c.documentId === documentId && ids.includes(c.id));
+  const now = Date.now();
+  const ago = new Map((ended as TrackEnd[]).map((e) => [e.id, clampAgo(e.ago)]));
+  await endWhere(
+    (c) => c.tabId === sender.tabId && c.frameId === sender.frameId && c.documentId === documentId && ago.has(c.id),
+    (c) => now - ago.get(c.id)!,
+  );
   return null;
 }
 

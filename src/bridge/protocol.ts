@@ -68,11 +68,13 @@ export interface RpcCalls {
   /** Capture tracks this frame's getUserMedia just got (src/tracking/); ids are the frame's own. */
   "tracking.started": { params: { captures: TrackReport[] }; result: null };
   /** Captures of this frame whose every track (clones included) has ended. */
-  "tracking.ended": { params: { ids: string[] }; result: null };
+  "tracking.ended": { params: { ended: TrackEnd[] }; result: null };
 }
 
-/** One capture source as the page reports it: its id in this frame, kind and device label. */
-export interface TrackReport { id: string; kind: "audio" | "video"; label: string }
+/** One capture source as the page reports it: its id in this frame, kind and device label, and
+ * how long ago (ms) it started; an end likewise. Reports are batched (src/tracking/live-tracks.ts). */
+export interface TrackReport { id: string; kind: "audio" | "video"; label: string; ago: number }
+export interface TrackEnd { id: string; ago: number }
 export type PtzAxis = "pan" | "tilt" | "zoom";
 export interface PtzSessionInfo {
   ranges: Partial<Record<PtzAxis, { min: number; max: number; step: number }>>;

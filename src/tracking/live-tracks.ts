@@ -12,7 +12,7 @@
  * `<usermedia>`/`<camera>`/`<microphone>` elements (Chromium 151+).
  */
 import type { PageBridge } from "../bridge/page-bridge";
-import type { TrackReport } from "../bridge/protocol";
+import type { TrackEnd, TrackReport } from "../bridge/protocol";
 import { onResolved } from "../core/media-methods";
 import {
   addEventListener, apply, defineProperty, dispatchEvent, EventCtor, isArray, MapCtor, mapDelete, mapGet, mapSet,
@@ -33,8 +33,11 @@ const append = (list: unknown[], item: unknown) =>
 const noop = () => undefined;
 /** The service worker takes at most this many ids per call. */
 const CHUNK = 32;
+/** How long reports wait to be sent together (the badge must follow within a second). */
+const BATCH_MS = 250;
 // Captured when the script starts, like lib/natives (this module is evaluated before any page script).
-const queueMicrotaskNative: Function = queueMicrotask;
+const setTimeoutNative: Function = setTimeout;
+const dateNow = Date.now;
 
 function part<T>(list: T[], from: number): T[] {
   const out: T[] = [];
@@ -50,29 +53,41 @@ export function installLiveTracks(bridge: PageBridge): void {
   const byId = new MapCtor<string, Capture>();
   const isLive = (track: object) => apply(trackReadyState!, track, []) === "live";
 
-  // Reports go out in a microtask queued after the page's own continuation (media-methods resolves
-  // before it runs the hooks), so getUserMedia's caller and stop() wait for bookkeeping only.
-  // Not a timer: timers are throttled in background tabs. Starts go before ends.
+  // Reports go out together a moment later: getUserMedia's caller and stop() wait for bookkeeping
+  // only, and a page that opens and stops captures in a loop does not have each one's message
+  // compete with its next getUserMedia (measured: +3 ms per call when sent at once). Starts go
+  // before ends, so an id never ends before it started.
+  // `at` becomes `ago` (ms) when sent, so the worker dates each start and end where it happened.
   let startedOut: TrackReport[] = [];
-  let endedOut: string[] = [];
+  let endedOut: TrackEnd[] = [];
   let flushing = false;
+  let onPagehide = false;
   function flush(): void {
+    if (!flushing) return;
     flushing = false;
+    const now = dateNow();
     const started = startedOut;
     const ended = endedOut;
     startedOut = [];
     endedOut = [];
+    for (let i = 0; i < started.length; i++) started[i].ago = now - started[i].ago;
+    for (let i = 0; i < ended.length; i++) ended[i].ago = now - ended[i].ago;
     for (let i = 0; i < started.length; i += CHUNK) {
       bridge.call("tracking.started", { captures: part(started, i) }, noop);
     }
     for (let i = 0; i < ended.length; i += CHUNK) {
-      bridge.call("tracking.ended", { ids: part(ended, i) }, noop);
+      bridge.call("tracking.ended", { ended: part(ended, i) }, noop);
     }
   }
   function later(): void {
+    if (!onPagehide) {
+      // A page that goes away within the batch delay still reports.
+      onPagehide = true;
+      apply(addEventListener, window, ["pagehide", flush, true]);
+    }
     if (flushing) return;
     flushing = true;
-    apply(queueMicrotaskNative, globalThis, [flush]);
+    apply(setTimeoutNative, globalThis, [flush, BATCH_MS]);
   }
 
   function follow(track: object, capture: Capture): void {
@@ -88,7 +103,7 @@ export function installLiveTracks(bridge: PageBridge): void {
     apply(weakMapSet, finished, [track, true]);
     if (--capture.live > 0) return;
     apply(mapDelete, byId, [capture.id]);
-    append(endedOut, capture.id);
+    append(endedOut, { id: capture.id, ago: dateNow() });
     later();
   }
 
@@ -105,6 +120,7 @@ export function installLiveTracks(bridge: PageBridge): void {
         id: capture.id,
         kind: apply(trackKind!, track, []) as TrackReport["kind"],
         label: apply(trackLabel!, track, []) as string,
+        ago: dateNow(),
       });
     }
     if (startedOut.length) later();

@@ -394,7 +394,7 @@ test.describe("history on the options page", () => {
     await a.goto(`${site.origin}/gum.html`);
     await ask(a, "v", { video: true });
     await a.close();
-    await expect.poll(async () => (await history(options)).length).toBe(1);
+    await expect.poll(async () => (await history(options)).filter((e) => e.origin === site.origin).length).toBe(1);
     const stored = await options.evaluate(() => chrome.storage.local.get(null));
     const backups = Object.keys(stored).filter((k) => k.startsWith("backup:history:"));
     expect(backups).toHaveLength(1);
