@@ -42,15 +42,20 @@ export function connectPageBridge(): PageBridge {
   // The trust anchor: a closed shadow root that only this closure holds. Nothing but the
   // extension's isolated world (chrome.dom.openOrClosedShadowRoot) can put a node into it, so a
   // page that forges the handshake can never hand the main world a channel of its own.
-  const host = createElement && attachShadow ? apply(createElement, document, ["span"]) as Element : null;
-  const root = host ? apply(attachShadow!, host, [{ mode: "closed" }]) as ShadowRoot : null;
+  // Made at the first ASK, not at start: most frames never get the isolated half.
+  let host: Element | null = null;
+  let root: ShadowRoot | null = null;
 
   const onAsk = (event: Event) => {
     // First listener on the window (added before any page script): the page never sees an ASK.
     apply(stopImmediatePropagation, event, []);
-    if (node || !root) return;
+    if (node || !createElement || !attachShadow) return;
     const theirs = apply(mouseEventRelatedTarget, event, []) as EventTarget | null;
     if (!theirs) return;
+    if (!root) {
+      host = apply(createElement, document, ["span"]) as Element;
+      root = apply(attachShadow, host, [{ mode: "closed" }]) as ShadowRoot;
+    }
     // Offered on the asker's own node, which a page cannot listen to unless it made it.
     apply(dispatchEvent, theirs, [new MouseEventCtor(OFFER_EVENT, { relatedTarget: host })]);
     const placed = apply(nodeFirstChild!, root, []) as Node | null;
