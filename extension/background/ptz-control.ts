@@ -68,6 +68,9 @@ export function startSession(params: unknown, sender: ContentSender): Promise<nu
   });
 }
 
+/** How long the "PTZ" badge stays on the tab after a move. */
+const PTZ_BADGE_SHOWN_MS = 4000;
+
 /** Content call `ptz.moved`: the site moved the camera. */
 export function cameraMoved(_params: unknown, sender: ContentSender): Promise<null> {
   return serialized(async () => {
@@ -81,6 +84,15 @@ export function cameraMoved(_params: unknown, sender: ContentSender): Promise<nu
     await chrome.action.setBadgeText({ tabId: sender.tabId, text: "PTZ" }).catch(() => undefined);
     await chrome.action.setTitle({ tabId: sender.tabId, title: chrome.i18n.getMessage("ptzMovedTitle", [site]) })
       .catch(() => undefined);
+    // A notice, not a state: after a moment the tab shows the in-use count again (null clears the
+    // tab's own values, so the global badge of tracking.ts shows through).
+    const tabId = sender.tabId;
+    setTimeout(() => {
+      const reset = { tabId, text: null, color: null, title: null } as never;
+      void chrome.action.setBadgeText(reset).catch(() => undefined);
+      void chrome.action.setBadgeBackgroundColor(reset).catch(() => undefined);
+      void chrome.action.setTitle(reset).catch(() => undefined);
+    }, PTZ_BADGE_SHOWN_MS);
     return null;
   });
 }

@@ -93,6 +93,9 @@ test.describe("pan/tilt/zoom", () => {
     const worker = await extensionWorker(b.context);
     await expect.poll(() => worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId)).toBe("PTZ");
     expect(await worker.evaluate((id) => chrome.action.getTitle({ tabId: id }), tabId)).toContain(site.origin);
+    // A notice: the tab then shows the in-use count again (one camera).
+    await expect.poll(() => worker.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId), { timeout: 10_000 })
+      .toBe("1");
   });
 
   test("the prompt says the browser asks next while the browser's own PTZ permission is 'prompt'; Block hides PTZ like native", async ({ site }) => {

@@ -72,6 +72,7 @@ test.describe("site settings", () => {
 
   test("malformed settings from an extension page are refused with a clear error", async ({ fresh: { context, extensionId } }) => {
     const options = await openExtensionPage(context, extensionId, "options/index.html");
+    await installWritesDone(options);
     const outcomes = await options.evaluate(async () => {
       const attempts = [
         { type: "ui.setSiteSettings", origin: "javascript:alert(1)", patch: { hideLabels: true } },
