@@ -84,15 +84,15 @@ export function cameraMoved(_params: unknown, sender: ContentSender): Promise<nu
     await chrome.action.setBadgeText({ tabId: sender.tabId, text: "PTZ" }).catch(() => undefined);
     await chrome.action.setTitle({ tabId: sender.tabId, title: chrome.i18n.getMessage("ptzMovedTitle", [site]) })
       .catch(() => undefined);
-    // A notice, not a state: after a moment the tab shows the in-use count again (null clears the
-    // tab's own values, so the global badge of tracking.ts shows through).
+    // A notice, not a state: after a moment the tab shows the in-use count again (text null
+    // clears the tab's own text, so the global badge of tracking.ts shows through; colour and
+    // title have no such reset, so the tab gets the global ones).
     const tabId = sender.tabId;
-    setTimeout(() => {
-      const reset = { tabId, text: null, color: null, title: null } as never;
-      void chrome.action.setBadgeText(reset).catch(() => undefined);
-      void chrome.action.setBadgeBackgroundColor(reset).catch(() => undefined);
-      void chrome.action.setTitle(reset).catch(() => undefined);
-    }, PTZ_BADGE_SHOWN_MS);
+    setTimeout(() => void (async () => {
+      await chrome.action.setBadgeText({ tabId, text: null } as never);
+      await chrome.action.setBadgeBackgroundColor({ tabId, color: await chrome.action.getBadgeBackgroundColor({}) });
+      await chrome.action.setTitle({ tabId, title: await chrome.action.getTitle({}) });
+    })().catch(() => undefined), PTZ_BADGE_SHOWN_MS);
     return null;
   });
 }
