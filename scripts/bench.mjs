@@ -1,7 +1,7 @@
 // `npm run bench`: the same Chromium with and without the extension, measured in one run, rounds
 // interleaved so both see the same machine load. Prints a Markdown table with ratios.
 import { chromium } from "playwright-core";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -20,13 +20,26 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-async function open(withExtension) {
+/** The floor: an extension whose only content is an empty MAIN-world script in every frame, which
+ * is what Chromium charges any extension that must run before a page's first script. */
+function floorExtension() {
+  const dir = mkdtempSync(join(tmpdir(), "cc-floor-"));
+  writeFileSync(join(dir, "empty.js"), "");
+  writeFileSync(join(dir, "manifest.json"), JSON.stringify({
+    manifest_version: 3, name: "empty content script", version: "1",
+    content_scripts: [{ matches: ["<all_urls>"], js: ["empty.js"], run_at: "document_start", all_frames: true,
+      match_about_blank: true, match_origin_as_fallback: true, world: "MAIN" }],
+  }));
+  return dir;
+}
+
+async function open(extensionDir) {
   const dir = mkdtempSync(join(tmpdir(), "cc-bench-"));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: await findChrome(), headless: true,
-    args: chromeArgs({ extensionDir: withExtension ? DIST : undefined }),
+    args: chromeArgs({ extensionDir }),
   });
-  if (withExtension && !context.serviceWorkers().length) await context.waitForEvent("serviceworker");
+  if (extensionDir === DIST && !context.serviceWorkers().length) await context.waitForEvent("serviceworker");
   const page = await context.newPage();
   return { context, page, close: async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
@@ -67,13 +80,17 @@ const measures = {
   },
 };
 
-const native = await open(false);
-const extension = await open(true);
+const floorDir = floorExtension();
+const native = await open(undefined);
+const floor = await open(floorDir);
+const extension = await open(DIST);
 const pickerSamples = [];
-const samples = Object.fromEntries(Object.keys(measures).map((k) => [k, { native: [], extension: [] }]));
+const samples = Object.fromEntries(Object.keys(measures).map((k) => [k, { native: [], floor: [], extension: [] }]));
 try {
   for (let round = 0; round < ROUNDS + 2; round++) {
-    const order = round % 2 ? [["native", native], ["extension", extension]] : [["extension", extension], ["native", native]];
+    // Rotate the order so that no browser always goes first.
+    const sides = [["native", native], ["floor", floor], ["extension", extension]];
+    const order = [...sides.slice(round % 3), ...sides.slice(0, round % 3)];
     for (const [name, run] of Object.entries(measures).filter(([name]) => selected(name))) {
       for (const [side, browser] of order) {
         const value = await run(browser.page);
@@ -100,23 +117,26 @@ try {
   }
 } finally {
   await native.close();
+  await floor.close();
   await extension.close();
+  rmSync(floorDir, { recursive: true, force: true });
   server.close();
 }
 
 const mainWorld = readFileSync(join(DIST, "src/main-world.iife.js"));
 const bridge = readFileSync(join(DIST, "extension/content/bridge.iife.js"));
-const rows = Object.entries(samples).filter(([name]) => selected(name)).map(([name, { native, extension }]) => {
-  const n = median(native);
-  const e = median(extension);
-  return [name, n.toFixed(2), e.toFixed(2), (e / n).toFixed(3)];
-});
+// Ratios are the medians of the rounds' own ratios: each round measures the browsers back to back,
+// so a slow spell of the machine cancels out instead of landing on one side.
+const ratio = (a, b) => median(a.map((value, i) => value / b[i])).toFixed(3);
+const rows = Object.entries(samples).filter(([name]) => selected(name)).map(([name, { native, floor, extension }]) =>
+  [name, median(native).toFixed(2), median(floor).toFixed(2), median(extension).toFixed(2),
+    ratio(extension, native), ratio(extension, floor)]);
 const kib = (b) => (b / 1024).toFixed(2);
 console.log(`\nChromium ${(await import("node:child_process")).execFileSync(await findChrome(), ["--version"]).toString().trim()}; ` +
   `${ROUNDS} interleaved rounds, medians.\n`);
-console.log("| measure | native | with extension | ratio |");
-console.log("|---|---:|---:|---:|");
+console.log("| measure | native | empty content script | Capture Control | ratio to native | ratio to empty script |");
+console.log("|---|---:|---:|---:|---:|---:|");
 for (const row of rows) console.log(`| ${row.join(" | ")} |`);
-if (pickerSamples.length) console.log(`| getUserMedia "user-chooses" → picker painted (ms) | – | ${median(pickerSamples).toFixed(1)} (max ${Math.max(...pickerSamples).toFixed(1)}) | target < 300 |`);
-console.log(`| main-world script, minified (KiB) | – | ${kib(mainWorld.length)} (gzip ${kib(gzipSync(mainWorld).length)}) | target < 20 |`);
-console.log(`| isolated-world bridge, minified (KiB) | – | ${kib(bridge.length)} (gzip ${kib(gzipSync(bridge).length)}) | – |`);
+if (pickerSamples.length) console.log(`| getUserMedia "user-chooses" → picker painted (ms) | – | – | ${median(pickerSamples).toFixed(1)} (max ${Math.max(...pickerSamples).toFixed(1)}) | target < 300 | |`);
+console.log(`| main-world script, minified (KiB) | – | 0 | ${kib(mainWorld.length)} (gzip ${kib(gzipSync(mainWorld).length)}) | target < 20 | |`);
+console.log(`| isolated-world bridge, minified (KiB) | – | – | ${kib(bridge.length)} (gzip ${kib(gzipSync(bridge).length)}) | | |`);
