@@ -1,4 +1,5 @@
-// The same helpers as gum.html, for pages that embed frames.
+// Test helpers for pages that call getUserMedia (gum.html, tracking-frames.html): tests call
+// ask(key, constraints) and read the outcome later with outcome(key).
 window.outcomes = {};
 window.ask = (key, constraints) => {
   window.outcomes[key] = { state: "pending" };
@@ -6,9 +7,12 @@ window.ask = (key, constraints) => {
     (stream) => {
       window.streams = window.streams || {};
       window.streams[key] = stream;
-      window.outcomes[key] = { state: "ok", tracks: stream.getTracks().map((t) => ({ kind: t.kind, label: t.label })) };
+      window.outcomes[key] = {
+        state: "ok",
+        tracks: stream.getTracks().map((t) => ({ kind: t.kind, label: t.label, deviceId: t.getSettings().deviceId })),
+      };
     },
-    (e) => { window.outcomes[key] = { state: "error", name: e.name, message: e.message }; },
+    (e) => { window.outcomes[key] = { state: "error", name: e.name, message: e.message, constraint: e.constraint }; },
   );
 };
 window.outcome = (key) => window.outcomes[key];
