@@ -7,6 +7,7 @@
  * site's navigator.permissions.query() says at once.
  */
 import browser from "webextension-polyfill";
+import { serialQueue } from "./serial";
 import type { CaptureKind, PermissionSetting } from "../lib/picker";
 import type { SitePermissions } from "../lib/messages";
 import { MessageError, type UiHandlers } from "./messenger";
@@ -42,12 +43,7 @@ function patternOf(origin: string): string {
 }
 
 // Every change to the grant records, and the permission changes that go with them, runs in turn.
-let queue: Promise<unknown> = Promise.resolve();
-function serialized<T>(task: () => Promise<T>): Promise<T> {
-  const next = queue.then(task, task);
-  queue = next.catch(() => undefined);
-  return next;
-}
+const serialized = serialQueue();
 
 async function readGrants(): Promise<OneTimeGrant[]> {
   return parseOneTimeGrants((await browser.storage.local.get(ONE_TIME_GRANTS_KEY))[ONE_TIME_GRANTS_KEY]);

@@ -10,6 +10,7 @@
  * and by `verify`, which asks Chrome whether each entry's document still exists.
  */
 import browser from "webextension-polyfill";
+import { serialQueue } from "./serial";
 import type { TrackEnd, TrackReport } from "../../src/bridge/protocol";
 import { MessageError, pushToFrame, type ContentSender } from "./messenger";
 import { PROBLEMS_KEY } from "./settings-store";
@@ -58,12 +59,7 @@ export interface LiveGroup {
 const keyOf = (c: { tabId: number; frameId: number; documentId: string | null; id: string }) =>
   `${c.tabId}/${c.frameId}/${c.documentId ?? ""}/${c.id}`;
 
-let queue: Promise<unknown> = Promise.resolve();
-function serialized<T>(task: () => Promise<T>): Promise<T> {
-  const next = queue.then(task, task);
-  queue = next.catch(() => undefined);
-  return next;
-}
+const serialized = serialQueue();
 
 async function loadLive(): Promise<Registry> {
   const raw = (await browser.storage.session.get(LIVE_KEY))[LIVE_KEY];
