@@ -114,7 +114,8 @@ const STEPS = [
   { name: "mic", button: "#mic-btn", output: "#mic-out" },
   // The extension's picker window opens: the tour picks the second camera in it.
   { name: "choose", button: "#choose-btn", output: "#choose-out", picker: "fake_device_1" },
-  { name: "ptz", button: "#ptz-btn", output: "#ptz-out", video: "#ptz-video" },
+  // The extension's PTZ prompt opens (Ask is the default): the tour allows.
+  { name: "ptz", button: "#ptz-btn", output: "#ptz-out", video: "#ptz-video", prompt: "/extension/ptz-prompt/" },
   { name: "stats", button: "#stats-btn", output: "#stats-out", settle: 2_500 },
 ];
 const FINISHED = ["done", "error", "unsupported"];
@@ -155,7 +156,19 @@ async function runHeadless(executablePath, url) {
       const pickerOpened = step.picker
         ? context.waitForEvent("page", { predicate: (p) => p.url().includes("/extension/picker/"), timeout: 10_000 }).catch(() => null)
         : null;
+      const promptOpened = step.prompt
+        ? context.waitForEvent("page", { predicate: (p) => p.url().includes(step.prompt), timeout: 10_000 }).catch(() => null)
+        : null;
       await page.locator(step.button).click();
+      const prompt = await promptOpened;
+      if (prompt) {
+        const file = join(ARTIFACTS, `demo-${i + 1}-${step.name}-prompt.png`);
+        await prompt.getByRole("button", { name: /^Allow/ }).waitFor().catch(() => undefined);
+        await prompt.screenshot({ path: file }).catch(() => undefined);
+        shots.push(file);
+        console.log(`\n[${step.name}] the extension's PTZ prompt opened; allowing`);
+        await prompt.getByRole("button", { name: /^Allow/ }).click().catch(() => undefined); // it closes itself
+      }
       const picker = await pickerOpened;
       if (picker) {
         await picker.getByRole("radio", { name: step.picker }).check();
