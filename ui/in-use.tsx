@@ -44,12 +44,13 @@ export function InUseNow({ connector }: { connector: TrackingConnector }) {
         <p class="muted">{t("inUseNone")}</p>
       ) : (
         <ul class="in-use-list">
-          {groups.map((g) => {
+          {groups.map((g, i) => {
             const device = t(g.kind === "video" ? "permissionCamera" : "permissionMicrophone");
             const name = g.label || t("unnamedDevice");
+            const states = [g.paused && t("inUsePaused"), g.muted && t("inUseMuted"), g.ptz && t("inUsePtz")].filter(Boolean);
             return (
               <li key={`${g.tabId} ${g.origin} ${g.kind} ${g.label}`} class="in-use-row"
-                aria-label={`${g.origin} ${device} ${name}`}>
+                aria-label={`${g.origin} ${device} ${name}`} aria-describedby={states.length ? `in-use-state-${i}` : undefined}>
                 <span class="in-use-what">
                   <span class="origin" title={g.origin}>{g.origin}</span>
                   <span class="hint">
@@ -57,6 +58,7 @@ export function InUseNow({ connector }: { connector: TrackingConnector }) {
                     {" · "}<span class="duration">{formatDuration(now + offset - g.since)}</span>
                   </span>
                   {g.topOrigin ? <span class="hint">{t("inUseEmbeddedIn", g.topOrigin)}</span> : null}
+                  {states.length ? <span class="hint in-use-state" id={`in-use-state-${i}`}>{states.join(" · ")}</span> : null}
                 </span>
                 <span class="in-use-actions">
                   <button type="button" onClick={async () => { await connector.stop(g); setTimeout(() => void load(), 300); }}>

@@ -11,7 +11,7 @@
  */
 import browser from "webextension-polyfill";
 import { serialQueue } from "./serial";
-import type { TrackEnd, TrackReport } from "../../src/bridge/protocol";
+import type { TrackEnd, TrackReport, TrackState } from "../../src/bridge/protocol";
 import { MessageError, pushToFrame, type ContentSender } from "./messenger";
 import { PROBLEMS_KEY } from "./settings-store";
 import type { StorageProblem } from "./settings-schema";
@@ -40,6 +40,11 @@ export interface LiveCapture {
   kind: CaptureKind;
   label: string;
   startedAt: number;
+  /** The frame's latest `tracking.state` (absent: never reported, i.e. neither). */
+  muted?: boolean;
+  paused?: boolean;
+  /** Started with pan/tilt/zoom. */
+  ptz?: boolean;
 }
 
 type Registry = Record<string, LiveCapture>;
@@ -54,6 +59,10 @@ export interface LiveGroup {
   since: number;
   /** How many captures (getUserMedia tracks) the row stands for. */
   count: number;
+  /** Every capture of the row is muted / paused (the page disabled its tracks); one uses PTZ. */
+  muted: boolean;
+  paused: boolean;
+  ptz: boolean;
 }
 
 const keyOf = (c: { tabId: number; frameId: number; documentId: string | null; id: string }) =>
@@ -115,8 +124,14 @@ export function groupLive(live: Registry): LiveGroup[] {
     if (group) {
       group.count++;
       group.since = Math.min(group.since, c.startedAt);
+      group.muted &&= !!c.muted;
+      group.paused &&= !!c.paused;
+      group.ptz ||= !!c.ptz;
     } else {
-      groups.set(key, { tabId: c.tabId, origin: c.origin, topOrigin: c.topOrigin, kind: c.kind, label: c.label, since: c.startedAt, count: 1 });
+      groups.set(key, {
+        tabId: c.tabId, origin: c.origin, topOrigin: c.topOrigin, kind: c.kind, label: c.label, since: c.startedAt, count: 1,
+        muted: !!c.muted, paused: !!c.paused, ptz: !!c.ptz,
+      });
     }
   }
   return [...groups.values()].sort((a, b) => a.origin.localeCompare(b.origin) || a.kind.localeCompare(b.kind) || a.since - b.since);
@@ -139,7 +154,14 @@ const isId = (v: unknown): v is string => typeof v === "string" && v.length > 0 
 function isTrackReport(v: unknown): v is TrackReport {
   if (typeof v !== "object" || v === null) return false;
   const r = v as Record<string, unknown>;
-  return isId(r.id) && (r.kind === "audio" || r.kind === "video") && typeof r.label === "string" && Number.isFinite(r.ago);
+  return isId(r.id) && (r.kind === "audio" || r.kind === "video") && typeof r.label === "string" && Number.isFinite(r.ago) &&
+    (r.ptz === undefined || typeof r.ptz === "boolean");
+}
+
+function isTrackState(v: unknown): v is TrackState {
+  if (typeof v !== "object" || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return isId(r.id) && typeof r.muted === "boolean" && typeof r.paused === "boolean";
 }
 
 function isTrackEnd(v: unknown): v is TrackEnd {
@@ -164,6 +186,7 @@ export async function capturesStarted(params: unknown, sender: ContentSender): P
         origin: sender.origin, topOrigin: sender.topOrigin !== sender.origin ? sender.topOrigin : null,
         kind: r.kind, label: r.label.slice(0, MAX_LABEL), startedAt: now - clampAgo(r.ago),
       };
+      if (r.ptz) capture.ptz = true;
       live[keyOf(capture)] ??= capture;
     }
     await browser.storage.session.set({ [LIVE_KEY]: live });
@@ -184,6 +207,28 @@ export async function capturesEnded(params: unknown, sender: ContentSender): Pro
     (c) => now - ago.get(c.id)!,
   );
   return null;
+}
+
+/** Content call `tracking.state`: changes the sender's own frame and document's entries only. */
+export async function capturesState(params: unknown, sender: ContentSender): Promise<null> {
+  const states = (params as { states?: unknown } | null)?.states;
+  if (!Array.isArray(states) || states.length > MAX_PER_FRAME || !states.every(isTrackState)) {
+    throw new MessageError("TypeError", "malformed capture states");
+  }
+  return serialized(async () => {
+    const live = await loadLive();
+    const documentId = sender.documentId ?? null;
+    let changed = false;
+    for (const s of states as TrackState[]) {
+      const capture = live[keyOf({ tabId: sender.tabId, frameId: sender.frameId, documentId, id: s.id })];
+      if (!capture || (!!capture.muted === s.muted && !!capture.paused === s.paused)) continue;
+      capture.muted = s.muted;
+      capture.paused = s.paused;
+      changed = true;
+    }
+    if (changed) await browser.storage.session.set({ [LIVE_KEY]: live });
+    return null;
+  });
 }
 
 async function frameExists(c: LiveCapture): Promise<boolean> {
@@ -261,6 +306,7 @@ function changeHistory(change: (h: StoredHistory) => StoredHistory): Promise<Sto
 export const trackingContentHandlers = {
   "tracking.started": capturesStarted,
   "tracking.ended": capturesEnded,
+  "tracking.state": capturesState,
 };
 
 export const trackingUiHandlers: Record<string, (message: Record<string, unknown>) => Promise<unknown>> = {

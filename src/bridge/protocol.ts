@@ -69,19 +69,25 @@ export interface RpcCalls {
   "tracking.started": { params: { captures: TrackReport[] }; result: null };
   /** Captures of this frame whose every track (clones included) has ended. */
   "tracking.ended": { params: { ended: TrackEnd[] }; result: null };
+  /** Captures of this frame whose muted or paused state changed (sent after their start). */
+  "tracking.state": { params: { states: TrackState[] }; result: null };
 }
 
 /** One capture source as the page reports it: its id in this frame, kind and device label, and
  * how long ago (ms) it started; an end likewise. Reports are batched (src/tracking/live-tracks.ts). */
-export interface TrackReport { id: string; kind: "audio" | "video"; label: string; ago: number }
+export interface TrackReport { id: string; kind: "audio" | "video"; label: string; ago: number; ptz?: boolean }
 export interface TrackEnd { id: string; ago: number }
+/** A capture's state now: `muted` when every live track of it is muted (the source gives no
+ * frames), `paused` when the page disabled every one (`enabled = false`). `ptz` in a start: its
+ * video track's settings have pan, tilt or zoom (it was granted PTZ). */
+export interface TrackState { id: string; muted: boolean; paused: boolean }
 export type PtzAxis = "pan" | "tilt" | "zoom";
 export interface PtzSessionInfo {
   ranges: Partial<Record<PtzAxis, { min: number; max: number; step: number }>>;
   values: Partial<Record<PtzAxis, number>>;
 }
 export type RpcName = keyof RpcCalls;
-export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open", "tracking.started", "tracking.ended", "ptz.request", "ptz.session", "ptz.moved"];
+export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open", "tracking.started", "tracking.ended", "tracking.state", "ptz.request", "ptz.session", "ptz.moved"];
 
 /** main world → isolated world */
 export type PageToExtension =

@@ -83,6 +83,8 @@ export const streamGetTracks: Function | undefined = streamProto?.getTracks;
 export const trackKind = getter(trackProto, "kind");
 export const trackLabel = getter(trackProto, "label");
 export const trackReadyState = getter(trackProto, "readyState");
+export const trackMuted = getter(trackProto, "muted");
+export const trackEnabled = getter(trackProto, "enabled");
 
 // The bridge's handshake (src/bridge/page-bridge.ts): a closed shadow root only this script holds,
 // and the message that asks the top frame to bring the extension's half into this frame.

@@ -53,21 +53,30 @@ export function wrapMethod(proto: object, name: string, impl: MethodImpl): Funct
 
 export type GetterImpl = (nativeGetter: Function, thisArg: unknown) => unknown;
 
-/** Replaces the getter of an accessor `proto[name]`. */
-export function wrapGetter(proto: object, name: string, impl: GetterImpl): Function | undefined {
+/** Replaces the getter or the setter of an accessor `proto[name]` (the other half stays). */
+function wrapAccessor(proto: object, name: string, half: "get" | "set", impl: MethodImpl): Function | undefined {
   const descriptor = getOwnPropertyDescriptor(proto, name);
-  if (!descriptor || typeof descriptor.get !== "function") return undefined;
+  const original = descriptor?.[half];
+  if (typeof original !== "function") return undefined;
   patchToString();
-  const original = descriptor.get;
   const proxy = new ProxyCtor(original, {
-    apply(target, thisArg) {
-      return impl(target, thisArg);
+    apply(target, thisArg, args) {
+      return impl(target, thisArg, args);
     },
   });
   rememberNative(proxy, apply(functionToString, original, []) as string);
-  defineProperty(proto, name, { ...descriptor, get: proxy });
+  defineProperty(proto, name, { ...descriptor, [half]: proxy });
   return original;
 }
+
+/** Replaces the getter of an accessor `proto[name]`. */
+export const wrapGetter = (proto: object, name: string, impl: GetterImpl): Function | undefined =>
+  wrapAccessor(proto, name, "get", impl);
+
+/** Replaces the setter of an accessor `proto[name]`; `impl` gets the native setter and the
+ * arguments (the value) as given. */
+export const wrapSetter = (proto: object, name: string, impl: MethodImpl): Function | undefined =>
+  wrapAccessor(proto, name, "set", impl);
 
 /**
  * Adds a read-only attribute the browser lacks, shaped like a WebIDL attribute: an enumerable,

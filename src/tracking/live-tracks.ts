@@ -8,22 +8,31 @@
  * away (navigation, tab close, crash) are ended by the service worker, which never trusts this
  * side for anything but its own frame's captures.
  *
+ * A capture's state (muted, paused by `enabled = false`) is reported when it changes, through the
+ * `mute`/`unmute` events and the wrapped `enabled` setter, read with the native getters; whether it
+ * uses pan/tilt/zoom is read once, at its start, from the native getSettings.
+ *
  * Nothing is sent until getUserMedia has resolved with tracks. Not seen yet: streams of the
  * `<usermedia>`/`<camera>`/`<microphone>` elements (Chromium 151+).
  */
 import type { PageBridge } from "../bridge/page-bridge";
-import type { TrackEnd, TrackReport } from "../bridge/protocol";
+import type { TrackEnd, TrackReport, TrackState } from "../bridge/protocol";
 import { onResolved } from "../core/media-methods";
 import {
-  addEventListener, apply, defineProperty, dispatchEvent, EventCtor, isArray, MapCtor, mapDelete, mapGet, mapSet,
-  randomId, streamGetTracks, trackKind, trackLabel, trackReadyState, WeakMapCtor, weakMapGet, weakMapHas, weakMapSet,
+  addEventListener, apply, defineProperty, dispatchEvent, EventCtor, hasOwn, isArray, MapCtor, mapDelete, mapGet, mapSet,
+  randomId, streamGetTracks, trackEnabled, trackGetSettings, trackKind, trackLabel, trackMuted, trackReadyState,
+  WeakMapCtor, weakMapGet, weakMapHas, weakMapSet,
 } from "../lib/natives";
-import { wrapMethod } from "../lib/wrap";
+import { wrapMethod, wrapSetter } from "../lib/wrap";
 
 interface Capture {
   id: string;
   tracks: object[];
   live: number;
+  /** Last state reported (see TrackState); `changed` while a report of it waits in `changedOut`. */
+  muted: boolean;
+  paused: boolean;
+  changed?: boolean;
 }
 
 // defineProperty, not assignment: a page may put setters on Array.prototype's indexes.
@@ -46,7 +55,7 @@ function part<T>(list: T[], from: number): T[] {
 }
 
 export function installLiveTracks(bridge: PageBridge): void {
-  if (typeof MediaStreamTrack === "undefined" || !streamGetTracks || !trackReadyState) return;
+  if (typeof MediaStreamTrack === "undefined" || !streamGetTracks) return;
   const proto = MediaStreamTrack.prototype;
   const captureOf = new WeakMapCtor<object, Capture>();
   const finished = new WeakMapCtor<object, true>();
@@ -60,6 +69,7 @@ export function installLiveTracks(bridge: PageBridge): void {
   // `at` becomes `ago` (ms) when sent, so the worker dates each start and end where it happened.
   let startedOut: TrackReport[] = [];
   let endedOut: TrackEnd[] = [];
+  let changedOut: Capture[] = [];
   let flushing = false;
   let onPagehide = false;
   function flush(): void {
@@ -68,12 +78,24 @@ export function installLiveTracks(bridge: PageBridge): void {
     const now = dateNow();
     const started = startedOut;
     const ended = endedOut;
+    const changed = changedOut;
+    const states: TrackState[] = [];
     startedOut = [];
     endedOut = [];
+    changedOut = [];
+    for (let i = 0; i < changed.length; i++) {
+      const c = changed[i];
+      c.changed = false;
+      // (A capture that ended meanwhile is reported too; its end follows and the worker ends it.)
+      append(states, { id: c.id, muted: c.muted, paused: c.paused });
+    }
     for (let i = 0; i < started.length; i++) started[i].ago = now - started[i].ago;
     for (let i = 0; i < ended.length; i++) ended[i].ago = now - ended[i].ago;
     for (let i = 0; i < started.length; i += CHUNK) {
       bridge.call("tracking.started", { captures: part(started, i) }, noop);
+    }
+    for (let i = 0; i < states.length; i += CHUNK) {
+      bridge.call("tracking.state", { states: part(states, i) }, noop);
     }
     for (let i = 0; i < ended.length; i += CHUNK) {
       bridge.call("tracking.ended", { ended: part(ended, i) }, noop);
@@ -90,18 +112,42 @@ export function installLiveTracks(bridge: PageBridge): void {
     apply(setTimeoutNative, globalThis, [flush, BATCH_MS]);
   }
 
+  /** Muted when every live track is, paused when every one is disabled; reported on a change. */
+  function check(capture: Capture): void {
+    let muted = true;
+    let paused = true;
+    const tracks = capture.tracks;
+    for (let i = 0; i < tracks.length; i++) {
+      if (!isLive(tracks[i])) continue;
+      muted &&= apply(trackMuted!, tracks[i], []) as boolean;
+      paused &&= !apply(trackEnabled!, tracks[i], []);
+    }
+    if (muted === capture.muted && paused === capture.paused) return;
+    capture.muted = muted;
+    capture.paused = paused;
+    if (!capture.changed) {
+      capture.changed = true;
+      append(changedOut, capture);
+    }
+    later();
+  }
+
   function follow(track: object, capture: Capture): void {
     apply(weakMapSet, captureOf, [track, capture]);
     append(capture.tracks, track);
     capture.live++;
     apply(addEventListener, track, ["ended", () => trackEnded(track)]);
+    const recheck = () => check(capture);
+    apply(addEventListener, track, ["mute", recheck]);
+    apply(addEventListener, track, ["unmute", recheck]);
+    check(capture);
   }
 
   function trackEnded(track: object): void {
     const capture = apply(weakMapGet, captureOf, [track]) as Capture | undefined;
     if (!capture || apply(weakMapHas, finished, [track])) return;
     apply(weakMapSet, finished, [track, true]);
-    if (--capture.live > 0) return;
+    if (--capture.live > 0) return check(capture);
     apply(mapDelete, byId, [capture.id]);
     append(endedOut, { id: capture.id, ago: dateNow() });
     later();
@@ -113,15 +159,18 @@ export function installLiveTracks(bridge: PageBridge): void {
     for (let i = 0; i < tracks.length; i++) {
       const track = tracks[i] as object;
       if (!isLive(track) || apply(weakMapHas, captureOf, [track])) continue;
-      const capture: Capture = { id: randomId(), tracks: [], live: 0 };
-      follow(track, capture);
-      apply(mapSet, byId, [capture.id, capture]);
+      const capture: Capture = { id: randomId(), tracks: [], live: 0, muted: false, paused: false };
+      // Own properties only: a page's Object.prototype.pan must not count. (Audio settings have none.)
+      const settings = apply(trackGetSettings!, track, []) as object;
       append(startedOut, {
         id: capture.id,
         kind: apply(trackKind!, track, []) as TrackReport["kind"],
         label: apply(trackLabel!, track, []) as string,
         ago: dateNow(),
+        ptz: hasOwn(settings, "pan") || hasOwn(settings, "tilt") || hasOwn(settings, "zoom"),
       });
+      follow(track, capture);
+      apply(mapSet, byId, [capture.id, capture]);
     }
     if (startedOut.length) later();
   }
@@ -154,6 +203,12 @@ export function installLiveTracks(bridge: PageBridge): void {
     const result = apply(native, thisArg, args);
     trackEnded(thisArg as object);
     return result;
+  });
+
+  wrapSetter(proto, "enabled", (native, thisArg, args) => {
+    apply(native, thisArg, args);
+    const capture = apply(weakMapGet, captureOf, [thisArg]) as Capture | undefined;
+    if (capture) check(capture);
   });
 
   wrapMethod(proto, "clone", (native, thisArg, args) => {

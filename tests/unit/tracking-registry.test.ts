@@ -19,8 +19,8 @@ describe("groupLive (the popup's rows)", () => {
       k3: capture({ id: "c", kind: "audio", label: "Mic" }),
     });
     expect(rows).toEqual([
-      { tabId: 1, origin: "https://a.example", topOrigin: null, kind: "audio", label: "Mic", since: 1000, count: 1 },
-      { tabId: 1, origin: "https://a.example", topOrigin: null, kind: "video", label: "Cam", since: 500, count: 2 },
+      { tabId: 1, origin: "https://a.example", topOrigin: null, kind: "audio", label: "Mic", since: 1000, count: 1, muted: false, paused: false, ptz: false },
+      { tabId: 1, origin: "https://a.example", topOrigin: null, kind: "video", label: "Cam", since: 500, count: 2, muted: false, paused: false, ptz: false },
     ]);
   });
 
@@ -33,5 +33,14 @@ describe("groupLive (the popup's rows)", () => {
     expect(rows.map((r) => [r.tabId, r.origin, r.topOrigin])).toEqual([
       [1, "https://a.example", null], [2, "https://a.example", null], [1, "https://b.example", "https://a.example"],
     ]);
+  });
+
+  it("a row is muted or paused only when every capture of it is, and uses PTZ when one does", () => {
+    const state = (live: Record<string, LiveCapture>) => groupLive(live).map((r) => [r.muted, r.paused, r.ptz]);
+    expect(state({ k1: capture({ muted: true, paused: true }), k2: capture({ id: "b" }) })).toEqual([[false, false, false]]);
+    expect(state({ k1: capture({ muted: true, paused: true }), k2: capture({ id: "b", muted: true, paused: true, ptz: true }) }))
+      .toEqual([[true, true, true]]);
+    expect(state({ k1: capture({ paused: true }), k2: capture({ id: "b", paused: true, ptz: false }) })).toEqual([[false, true, false]]);
+    expect(state({ k1: capture({ ptz: true }), k2: capture({ id: "b", muted: true }) })).toEqual([[false, false, true]]);
   });
 });
