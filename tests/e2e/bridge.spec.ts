@@ -25,8 +25,11 @@ test.describe("bridge", () => {
     expect(result).toEqual([]);
   });
 
-  test("forged messages on every visible channel change nothing", async ({ page, site }) => {
+  test("forged messages on every visible channel change nothing", async ({ page, extContext, site }) => {
     await page.goto(`${site.origin}/index.html`);
+    const opened: string[] = [];
+    const watch = (p: { url(): string }) => { if (p.url().startsWith("chrome-extension://")) opened.push(p.url()); };
+    extContext.on("page", watch);
     const before = await page.evaluate(() => navigator.mediaDevices.defaultSemantics);
     const after = await page.evaluate(async () => {
       const forged = JSON.stringify({ kind: "configChanged", config: { semantics: "user-chooses", hideLabels: true } });
@@ -39,12 +42,24 @@ test.describe("bridge", () => {
         target.dispatchEvent(new CustomEvent("capture-control:up", {
           detail: JSON.stringify({ kind: "rpc", id: "x1", call: "site.config", params: {} }), bubbles: true,
         }));
+        // Asking for the picker or the PTZ prompt without a getUserMedia call.
+        for (const call of ["picker.open", "ptz.request"]) {
+          target.dispatchEvent(new CustomEvent("capture-control:up", {
+            detail: JSON.stringify({ kind: "rpc", id: "x2", call, params: { devices: null, video: { basic: {}, advanced: [] }, browser: "prompt" } }),
+            bubbles: true,
+          }));
+        }
       }
-      await new Promise((r) => setTimeout(r, 200));
+      // A wake request to the top frame from the top page itself.
+      window.postMessage("capture-control:wake", "*");
+      await new Promise((r) => setTimeout(r, 500));
       return navigator.mediaDevices.defaultSemantics;
     });
+    extContext.off("page", watch);
     expect(before).toBe("browser-chooses");
     expect(after).toBe("browser-chooses");
+    // No picker, no PTZ prompt.
+    expect(opened).toEqual([]);
   });
 
   test("tampered built-ins neither break nor redirect the extension", async ({ page, site }) => {
