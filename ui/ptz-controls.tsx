@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import browser from "webextension-polyfill";
-import { defaultValue, PTZ_AXES, type PtzControlView, type PtzUiMessage } from "../extension/lib/ptz";
+import { defaultValue, PTZ_AXES, PTZ_COMMANDS, type PtzControlView, type PtzUiMessage } from "../extension/lib/ptz";
 import type { PtzAxis } from "../src/bridge/protocol";
 import { t, type MessageKey } from "./i18n";
 
@@ -23,7 +23,12 @@ async function currentTabId(): Promise<number | undefined> {
 export function PtzControls() {
   const [tabId, setTabId] = useState<number | undefined>();
   const [view, setView] = useState<PtzControlView | null>(null);
+  const [shortcuts, setShortcuts] = useState<string[]>([]);
   useEffect(() => {
+    // The keys the user has set (chrome://extensions/shortcuts), which may differ from ours.
+    void browser.commands.getAll().then((all) => setShortcuts(all
+      .filter((c) => c.name && c.name in PTZ_COMMANDS && c.shortcut)
+      .map((c) => c.description ? `${c.shortcut}: ${c.description}` : c.shortcut!))).catch(() => undefined);
     void currentTabId().then(async (id) => {
       setTabId(id);
       if (id !== undefined) setView(await send({ type: "ui.ptz.get", tabId: id }).catch(() => null));
@@ -59,6 +64,7 @@ export function PtzControls() {
         })}
       </div>
       <button type="button" disabled={!view.active} onClick={reset}>{t("ptzReset")}</button>
+      <p class="hint">{shortcuts.length ? t("ptzShortcuts", shortcuts.join("; ")) : t("ptzShortcutsNone")}</p>
     </section>
   );
 }

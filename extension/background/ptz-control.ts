@@ -8,8 +8,8 @@
  * State is in chrome.storage.session: it outlives the worker, not the browser session.
  */
 import browser from "webextension-polyfill";
-import type { PtzSessionInfo } from "../../src/bridge/protocol";
-import { checkMove, checkSessionInfo, type PtzControlView } from "../lib/ptz";
+import type { PtzAxis, PtzSessionInfo } from "../../src/bridge/protocol";
+import { checkMove, checkSessionInfo, PTZ_COMMANDS, stepValue, type PtzControlView } from "../lib/ptz";
 import { MessageError, pushToFrame, type ContentSender } from "./messenger";
 import { serialQueue } from "./serial";
 
@@ -135,6 +135,35 @@ export function moveCamera(tabId: unknown, values: unknown): Promise<PtzControlV
     await save(state);
     return null;
   }).then(() => controlView(tabId));
+}
+
+/**
+ * A keyboard command (manifest "commands"): one step of pan, tilt or zoom for the live PTZ capture
+ * of `tabId` (the active tab: a hidden page cannot move the camera), through the same `ptz.move`
+ * push as the popup's sliders. Nothing happens while another site controls PTZ, or when the
+ * capture has no such axis. Resolves with the axis values sent, or null when nothing was sent.
+ */
+export function ptzCommand(command: string, tabId: number | undefined): Promise<Partial<Record<PtzAxis, number>> | null> {
+  const known = PTZ_COMMANDS[command];
+  if (!known || tabId === undefined) return Promise.resolve(null);
+  const [axis, direction] = known;
+  return serialized(async () => {
+    const state = await load();
+    const session = state.sessions.filter((s) => s.tabId === tabId && s.active && s.ranges[axis])
+      .sort((a, b) => b.startedAt - a.startedAt)[0];
+    if (!session) return null;
+    const range = session.ranges[axis]!;
+    const move = { [axis]: stepValue(session.values[axis] ?? range.min, range, direction) };
+    // Every frame of the tab that shows this site's capture moves with it, as with the sliders.
+    for (const s of state.sessions) {
+      if (s.tabId !== tabId || !s.active || !s.ranges[axis]) continue;
+      const clamped = checkMove(move, s.ranges)!;
+      s.values = { ...s.values, ...clamped };
+      await pushToFrame(s, "ptz.move", clamped);
+    }
+    await save(state);
+    return move;
+  });
 }
 
 export function startPtzControlListeners(): void {

@@ -71,3 +71,21 @@ export function checkMove(v: unknown, ranges: PtzSessionInfo["ranges"]): Partial
   }
   return out;
 }
+
+/** The keyboard commands (manifest.json "commands") and the step each one moves. */
+export const PTZ_COMMANDS: Readonly<Record<string, readonly [PtzAxis, 1 | -1]>> = {
+  "ptz-pan-left": ["pan", -1],
+  "ptz-pan-right": ["pan", 1],
+  "ptz-tilt-up": ["tilt", 1],
+  "ptz-tilt-down": ["tilt", -1],
+  "ptz-zoom-in": ["zoom", 1],
+  "ptz-zoom-out": ["zoom", -1],
+};
+
+/** A shortcut's step: 5% of the range, a whole number of the capability's steps (at least one),
+ * from `value` in `direction`, clamped into the range. */
+export function stepValue(value: number, range: { min: number; max: number; step: number }, direction: 1 | -1): number {
+  const unit = range.step > 0 ? range.step : (range.max - range.min) / 100 || 1;
+  const step = Math.max(1, Math.round((range.max - range.min) * 0.05 / unit)) * unit;
+  return Math.min(range.max, Math.max(range.min, value + direction * step));
+}

@@ -195,6 +195,47 @@ test.describe("pan/tilt/zoom", () => {
     await expect(pan).toHaveValue("100");
   });
 
+  test("keyboard commands step the active tab's camera by 5% of the range, clamped; the popup lists the keys", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    await grantBrowserPtz(page, site.origin);
+    await setPtz(b, site.origin, "allow");
+    expect(await start(page, "a")).toBe("ok");
+    const tabId = await tabIdOf(b, page.url());
+    const worker = await extensionWorker(b.context);
+    // Headless Playwright cannot press browser-level shortcuts (a key press reaches only the page):
+    // dispatch Chrome's own onCommand event in the worker, which runs the listener the worker
+    // registered, with the tab Chrome would pass. Pages cannot reach chrome.commands.
+    const command = (name: string) => worker.evaluate(([n, id]) =>
+      (chrome.commands.onCommand as unknown as { dispatch(c: string, t: { id: number }): void }).dispatch(n, { id }),
+    [name, tabId] as const);
+    await command("ptz-pan-right");
+    await expect.poll(async () => (await ptz(page, "a")).settings).toEqual({ pan: 115, tilt: 100, zoom: 100 });
+    await command("ptz-pan-right");
+    await command("ptz-zoom-in");
+    await command("ptz-tilt-down"); // already at the minimum: stays
+    await expect.poll(async () => (await ptz(page, "a")).settings).toEqual({ pan: 130, tilt: 100, zoom: 115 });
+    await command("ptz-tilt-up");
+    await command("ptz-pan-left");
+    await command("ptz-zoom-out");
+    await expect.poll(async () => (await ptz(page, "a")).settings).toEqual({ pan: 115, tilt: 115, zoom: 100 });
+    // The popup's sliders follow, and it lists the keys that are set (zoom has no suggested key).
+    const popup = await openExtensionPage(b.context, b.extensionId, `popup/index.html?tab=${tabId}`);
+    await expect(popup.getByRole("slider", { name: "Pan" })).toHaveValue("115");
+    await expect(popup.getByText(/Keyboard shortcuts move the camera/)).toContainText("Alt+Shift+Left Arrow: Pan the camera left");
+    await expect(popup.getByText(/Keyboard shortcuts move the camera/)).not.toContainText("Zoom");
+    // Another site takes control: the shortcuts no longer move this tab's camera.
+    const other = await openPtzPage(b, site.otherOrigin);
+    await grantBrowserPtz(other, site.otherOrigin);
+    await setPtz(b, site.otherOrigin, "allow");
+    expect(await start(other, "b")).toBe("ok");
+    await expect.poll(async () => (await ptz(page, "a")).muted).toBe(true);
+    await command("ptz-pan-right");
+    await command("not-a-ptz-command");
+    await other.close(); // control comes back: the camera did not move meanwhile
+    await expect.poll(async () => (await ptz(page, "a")).muted).toBe(false);
+    expect((await ptz(page, "a")).settings).toEqual({ pan: 115, tilt: 115, zoom: 100 });
+  });
+
   test("mandatory PTZ stays the native TypeError, without a prompt", async ({ site }) => {
     const page = await openPtzPage(b, site.origin);
     let prompted = false;
