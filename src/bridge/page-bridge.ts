@@ -1,6 +1,6 @@
 import { fromJson, toJson } from "../lib/json";
 import {
-  addEventListener, apply, attachShadow, createElement, customEventDetail, CustomEventCtor, defineProperty,
+  addEventListener, appendOwn, apply, attachShadow, createElement, customEventDetail, CustomEventCtor,
   dispatchEvent, EventCtor, MapCtor, mapDelete, mapGet, mapSet, mouseEventRelatedTarget, MouseEventCtor, nodeFirstChild,
   nodeRemoveChild, randomId, setTimeoutFn, stopImmediatePropagation, windowPostMessage, windowTop,
 } from "../lib/natives";
@@ -155,7 +155,7 @@ export function connectPageBridge(): PageBridge {
         send(message);
         return;
       }
-      defineProperty(queued, queued.length, { value: message, writable: true, enumerable: true, configurable: true });
+      appendOwn(queued, message);
       wakeExtension();
     },
     onConfigChanged(listener) {

@@ -49,6 +49,17 @@ export const cryptoGetRandomValues = Crypto.prototype.getRandomValues;
 export const cryptoObject = globalThis.crypto;
 export const Uint32ArrayCtor = Uint32Array;
 
+/** `object[key] = value` as an own data property, never running a setter a page put on a
+ * prototype (e.g. `Array.prototype[0]` or `Object.prototype.video`). */
+export function setOwn(object: object, key: PropertyKey, value: unknown): void {
+  defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** `list.push(item)` without the page's `Array.prototype.push` or index setters. */
+export function appendOwn<T>(list: T[], item: T): void {
+  setOwn(list, list.length, item);
+}
+
 export function hasOwn(object: object, key: PropertyKey): boolean {
   return apply(hasOwnProperty, object, [key]) as boolean;
 }

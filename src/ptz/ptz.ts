@@ -18,8 +18,8 @@ import type { PageBridge } from "../bridge/page-bridge";
 import type { PtzAxis, PtzPolicy, PtzSessionInfo, SiteConfig } from "../bridge/protocol";
 import { intercept } from "../core/media-methods";
 import {
-  apply, defineProperty, dispatchEvent, EventCtor, hasOwn, isArray, ownKeys, PromiseCtor, promiseReject,
-  promiseThen, WeakMapCtor, weakMapGet, weakMapSet,
+  apply, dispatchEvent, EventCtor, hasOwn, isArray, ownKeys, PromiseCtor, promiseReject, promiseThen, setOwn,
+  WeakMapCtor, weakMapGet, weakMapSet
 } from "../lib/natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 import {
@@ -34,14 +34,12 @@ const noop = () => undefined;
 
 type Loose = Record<string, unknown>;
 const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null;
-const put = (o: object, key: PropertyKey, value: unknown) =>
-  defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
 
 /** A copy of a dictionary's own string-keyed members, with `change` applied to it. */
 function copy(from: Loose, change: (out: Loose) => void): Loose {
   const out: Loose = {};
   const keys = ownKeys(from);
-  for (let i = 0; i < keys.length; i++) if (typeof keys[i] === "string") put(out, keys[i], from[keys[i] as string]);
+  for (let i = 0; i < keys.length; i++) if (typeof keys[i] === "string") setOwn(out, keys[i], from[keys[i] as string]);
   change(out);
   return out;
 }
@@ -72,8 +70,8 @@ const withoutPtz = (set: Loose) => copy(set, (out) => {
   const advanced = set.advanced;
   if (isArray(advanced)) {
     const list: unknown[] = [];
-    for (let i = 0; i < advanced.length; i++) put(list, i, isObject(advanced[i]) ? withoutPtz(advanced[i] as Loose) : advanced[i]);
-    put(out, "advanced", list);
+    for (let i = 0; i < advanced.length; i++) setOwn(list, i, isObject(advanced[i]) ? withoutPtz(advanced[i] as Loose) : advanced[i]);
+    setOwn(out, "advanced", list);
   }
 });
 
@@ -146,7 +144,7 @@ export function installPtz(bridge: PageBridge): void {
       const range = caps[AXES[a]] as { min: number; max: number } | undefined;
       if (!isObject(range) || positioned(video[AXES[a]])) continue;
       const centre = AXES[a] === "zoom" ? range.min : 0;
-      put(reset, AXES[a], centre < range.min ? range.min : centre > range.max ? range.max : centre);
+      setOwn(reset, AXES[a], centre < range.min ? range.min : centre > range.max ? range.max : centre);
     }
     const report = () => {
       const values = apply(trackSettings!, track, []) as Loose;
@@ -154,10 +152,10 @@ export function installPtz(bridge: PageBridge): void {
       for (let a = 0; a < AXES.length; a++) {
         const range = caps[AXES[a]] as PtzSessionInfo["ranges"]["pan"];
         if (!isObject(range)) continue;
-        put(info.ranges, AXES[a], { min: range.min, max: range.max, step: range.step });
-        put(info.values, AXES[a], values[AXES[a]]);
+        setOwn(info.ranges, AXES[a], { min: range.min, max: range.max, step: range.step });
+        setOwn(info.values, AXES[a], values[AXES[a]]);
       }
-      put(sessions, sessions.length, track);
+      setOwn(sessions, sessions.length, track);
       bridge.call("ptz.session", info, noop);
       done();
     };
@@ -183,7 +181,7 @@ export function installPtz(bridge: PageBridge): void {
         const granted = !error && answer?.ptz === "allow";
         let changed: Loose;
         try {
-          changed = granted ? c as Loose : copy(c as Loose, (out) => put(out, "video", withoutPtz(video as Loose)));
+          changed = granted ? c as Loose : copy(c as Loose, (out) => setOwn(out, "video", withoutPtz(video as Loose)));
         } catch (e) {
           reject(e);
           return;
@@ -211,7 +209,7 @@ export function installPtz(bridge: PageBridge): void {
       const track = sessions[i];
       if (!isLive(track) || !exposed(track)) continue;
       const c = apply(trackConstraints!, track, []) as Loose;
-      for (let a = 0; a < AXES.length; a++) if (typeof data[AXES[a]] === "number") put(c, AXES[a], data[AXES[a]]);
+      for (let a = 0; a < AXES.length; a++) if (typeof data[AXES[a]] === "number") setOwn(c, AXES[a], data[AXES[a]]);
       apply(promiseThen, apply(trackApply!, track, [c]), [noop, noop]);
     }
   });
@@ -258,7 +256,7 @@ export function installPtz(bridge: PageBridge): void {
       apply(promiseThen, result, [(status: object) => {
         bridge.call("site.config", {}, (error, config) => {
           if (!error && config?.ptz) known = config.ptz;
-          put(statuses, statuses.length, { status, state: effective(status) });
+          setOwn(statuses, statuses.length, { status, state: effective(status) });
           resolve(status);
         });
       }, reject]);

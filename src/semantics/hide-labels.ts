@@ -6,7 +6,7 @@
  * WebRTC) keep their labels, which name no device. With the setting off, the native getters run.
  */
 import type { PageBridge } from "../bridge/page-bridge";
-import { apply, defineProperty, hasOwn, trackGetSettings } from "../lib/natives";
+import { apply, hasOwn, setOwn, trackGetSettings } from "../lib/natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 
 export function installHideLabels(bridge: PageBridge): void {
@@ -21,7 +21,7 @@ export function installHideLabels(bridge: PageBridge): void {
     wrapMethod(MediaDeviceInfo.prototype, "toJSON", (native, thisArg, args) => {
       const json = apply(native, thisArg, args) as Record<string, unknown>;
       if (json && typeof json === "object" && hasOwn(json, "label") && json.label !== "" && hidden()) {
-        defineProperty(json, "label", { value: "", writable: true, enumerable: true, configurable: true });
+        setOwn(json, "label", "");
       }
       return json;
     });

@@ -17,7 +17,9 @@
  *   aspectRatio together; that coupling is not modelled.
  * - A numeric capability's `step` is ignored: every value in [min, max] counts as producible.
  */
-import { defineProperty, hasOwn, isArray, ownKeys } from "../lib/natives";
+import {
+  appendOwn, hasOwn, isArray, ownKeys
+} from "../lib/natives";
 
 /** The shape of `InputDeviceInfo.getCapabilities()`. */
 export type DeviceCapabilities = Record<string, unknown>;
@@ -79,10 +81,6 @@ type Kind = "number" | "string" | "boolean";
 // Small safe helpers
 // ---------------------------------------------------------------------------------------------
 
-function append<T>(list: T[], value: T): void {
-  defineProperty(list, list.length, { value, writable: true, enumerable: true, configurable: true });
-}
-
 function includes(list: readonly string[], value: string): boolean {
   for (let i = 0; i < list.length; i++) if (list[i] === value) return true;
   return false;
@@ -124,15 +122,15 @@ function toNumber(value: unknown): number | undefined {
 /** A list of strings, or null when absent or empty ("an empty list ... as if not specified"). */
 function toStringList(value: unknown): string[] | null {
   const out: string[] = [];
-  if (typeof value === "string") append(out, value);
-  else if (typeof value === "number" || typeof value === "boolean") append(out, "" + value);
+  if (typeof value === "string") appendOwn(out, value);
+  else if (typeof value === "number" || typeof value === "boolean") appendOwn(out, "" + value);
   else if (isArray(value)) {
     const list = value as unknown[];
     const length = list.length;
     for (let i = 0; i < length; i++) {
       const item = list[i];
-      if (typeof item === "string") append(out, item);
-      else if (typeof item === "number" || typeof item === "boolean") append(out, "" + item);
+      if (typeof item === "string") appendOwn(out, item);
+      else if (typeof item === "number" || typeof item === "boolean") appendOwn(out, "" + item);
     }
   }
   return out.length ? out : null;
@@ -141,7 +139,7 @@ function toStringList(value: unknown): string[] | null {
 function toBooleanList(value: unknown): boolean[] | null {
   if (value === undefined) return null;
   const out: boolean[] = [];
-  append(out, !!value);
+  appendOwn(out, !!value);
   return out;
 }
 
@@ -192,10 +190,10 @@ function stringCapabilityValues(capability: unknown): string[] | null {
 
 function booleanCapabilityValues(capability: unknown): boolean[] | null {
   const out: boolean[] = [];
-  if (typeof capability === "boolean") append(out, capability);
+  if (typeof capability === "boolean") appendOwn(out, capability);
   else if (isArray(capability)) {
     const list = capability as unknown[];
-    for (let i = 0; i < list.length; i++) if (typeof list[i] === "boolean") append(out, list[i] as boolean);
+    for (let i = 0; i < list.length; i++) if (typeof list[i] === "boolean") appendOwn(out, list[i] as boolean);
   }
   return out.length ? out : null;
 }
@@ -346,7 +344,7 @@ function constraintNames(constraintSet: ConstraintSet): string[] {
   const keys = ownKeys(constraintSet);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
-    if (typeof key === "string" && key !== "advanced") append(out, key);
+    if (typeof key === "string" && key !== "advanced") appendOwn(out, key);
   }
   return out;
 }
@@ -404,7 +402,7 @@ export function selectDevices<D extends SelectableDevice>(
   const names = constraintNames(basic);
   const required = contextFor({ requiredOnly: true });
   const failsEverywhere: boolean[] = [];
-  for (let n = 0; n < names.length; n++) append(failsEverywhere, true);
+  for (let n = 0; n < names.length; n++) appendOwn(failsEverywhere, true);
 
   let candidates: D[] = [];
   for (let d = 0; d < devices.length; d++) {
@@ -416,7 +414,7 @@ export function selectDevices<D extends SelectableDevice>(
       if (constraintDistance(name, value, device.capabilities, required) === Infinity) ok = false;
       else failsEverywhere[n] = false;
     }
-    if (ok) append(candidates, device);
+    if (ok) appendOwn(candidates, device);
   }
 
   if (candidates.length === 0) {
@@ -439,7 +437,7 @@ export function selectDevices<D extends SelectableDevice>(
       const kept: D[] = [];
       for (let d = 0; d < candidates.length; d++) {
         if (fitnessDistance(candidates[d].capabilities, set, { bareValues: "exact", requiredOnly: true }) !== Infinity) {
-          append(kept, candidates[d]);
+          appendOwn(kept, candidates[d]);
         }
       }
       if (kept.length > 0) candidates = kept;
@@ -448,7 +446,7 @@ export function selectDevices<D extends SelectableDevice>(
 
   // Stable insertion sort by the basic set's distance (bare values ideal).
   const distances: number[] = [];
-  for (let d = 0; d < candidates.length; d++) append(distances, fitnessDistance(candidates[d].capabilities, basic));
+  for (let d = 0; d < candidates.length; d++) appendOwn(distances, fitnessDistance(candidates[d].capabilities, basic));
   for (let i = 1; i < candidates.length; i++) {
     const device = candidates[i];
     const distance = distances[i];

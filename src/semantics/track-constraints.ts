@@ -5,12 +5,10 @@
  * Kept apart from select-settings.ts so the main-world script does not carry the selection
  * algorithm (the service worker and the picker run that).
  */
-import { defineProperty, hasOwn, isArray, objectCreate, ownKeys } from "../lib/natives";
+import {
+  appendOwn, hasOwn, isArray, objectCreate, ownKeys
+} from "../lib/natives";
 import type { ConstraintSet, NormalizedTrackConstraints } from "./select-settings";
-
-function append<T>(list: T[], value: T): void {
-  defineProperty(list, list.length, { value, writable: true, enumerable: true, configurable: true });
-}
 
 function ownMember(object: unknown, key: string): unknown {
   if (object === null || (typeof object !== "object" && typeof object !== "function")) return undefined;
@@ -24,7 +22,7 @@ function copyList(list: unknown[]): unknown[] {
   for (let i = 0; i < length; i++) {
     const item = list[i];
     // sequence<DOMString>: keep primitives; objects would need page code to stringify.
-    if (item === null || (typeof item !== "object" && typeof item !== "function")) append(out, item);
+    if (item === null || (typeof item !== "object" && typeof item !== "function")) appendOwn(out, item);
   }
   return out;
 }
@@ -89,8 +87,8 @@ export function normalizeTrackConstraints(
     const length = sets.length;
     for (let i = 0; i < length; i++) {
       const set = sets[i];
-      if (set === null || set === undefined) append(advanced, objectCreate(null) as ConstraintSet);
-      else if (typeof set === "object" || typeof set === "function") append(advanced, copyConstraintSet(set));
+      if (set === null || set === undefined) appendOwn(advanced, objectCreate(null) as ConstraintSet);
+      else if (typeof set === "object" || typeof set === "function") appendOwn(advanced, copyConstraintSet(set));
       else {
         return { error: "TypeError", message: "Entry " + i + " of 'advanced' in the track constraints is not an object." };
       }

@@ -12,9 +12,9 @@
 import type { PageBridge } from "../bridge/page-bridge";
 import { effectiveSemantics } from "../bridge/protocol";
 import {
-  apply, defineProperty, deviceInfoDeviceId, deviceInfoGroupId, deviceInfoKind, deviceInfoLabel, DOMExceptionCtor,
-  hasOwn, inputDeviceGetCapabilities, OverconstrainedErrorCtor, isArray, nativeEnumerateDevices, ownKeys, PromiseCtor, promiseReject,
-  promiseThen, TypeErrorCtor,
+  appendOwn, apply, deviceInfoDeviceId, deviceInfoGroupId, deviceInfoKind, deviceInfoLabel,
+  DOMExceptionCtor, hasOwn, inputDeviceGetCapabilities, isArray, nativeEnumerateDevices,
+  OverconstrainedErrorCtor, ownKeys, PromiseCtor, promiseReject, promiseThen, setOwn, TypeErrorCtor
 } from "../lib/natives";
 import { intercept } from "../core/media-methods";
 import { normalizeTrackConstraints } from "./track-constraints";
@@ -32,14 +32,6 @@ interface PageDevice {
   /** Index among the devices of the same kind and label, in enumeration order. */
   ordinal: number;
   capabilities: Record<string, unknown>;
-}
-
-function append<T>(list: T[], item: T): void {
-  defineProperty(list, list.length, { value: item, writable: true, enumerable: true, configurable: true });
-}
-
-function set(object: object, key: string, value: unknown): void {
-  defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** Reads the page's input devices through the native getters (never the wrapped label getter). */
@@ -62,7 +54,7 @@ function readDevices(list: unknown): PageDevice[] {
         // Not an InputDeviceInfo: no capabilities.
       }
     }
-    append(out, {
+    appendOwn(out, {
       kind, label, ordinal, capabilities,
       deviceId: apply(deviceInfoDeviceId!, info, []) as string,
       groupId: apply(deviceInfoGroupId!, info, []) as string,
@@ -79,22 +71,22 @@ function plainSet(set0: ConstraintSet, dropIds: boolean): Record<string, unknown
     const key = keys[i];
     if (typeof key !== "string") continue;
     if (dropIds && (key === "deviceId" || key === "groupId")) continue;
-    set(out, key, set0[key]);
+    setOwn(out, key, set0[key]);
   }
   return out;
 }
 
 function plainConstraints(c: NormalizedTrackConstraints): { basic: Record<string, unknown>; advanced: Record<string, unknown>[] } {
   const advanced: Record<string, unknown>[] = [];
-  for (let i = 0; i < c.advanced.length; i++) append(advanced, plainSet(c.advanced[i], false));
+  for (let i = 0; i < c.advanced.length; i++) appendOwn(advanced, plainSet(c.advanced[i], false));
   return { basic: plainSet(c.basic, false), advanced };
 }
 
 /** The page's constraints for one kind, pinned to one device. */
 function pinned(c: NormalizedTrackConstraints, deviceId: string): Record<string, unknown> {
   const out = plainSet(c.basic, true);
-  set(out, "deviceId", { exact: deviceId });
-  if (c.advanced.length) set(out, "advanced", plainConstraints(c).advanced);
+  setOwn(out, "deviceId", { exact: deviceId });
+  if (c.advanced.length) setOwn(out, "advanced", plainConstraints(c).advanced);
   return out;
 }
 
@@ -161,8 +153,8 @@ export function installUserChooses(bridge: PageBridge): void {
     const v = normalizeTrackConstraints(video);
     if ((a && "error" in a) || (v && "error" in v) || (!a && !v)) return undefined; // native's own TypeError
     // (defineProperty, not assignment: a page may put setters on Object.prototype.)
-    if (a) set(wanted, "audio", a);
-    if (v) set(wanted, "video", v);
+    if (a) setOwn(wanted, "audio", a);
+    if (v) setOwn(wanted, "video", v);
 
     return new PromiseCtor((resolve, reject) => {
       const passThrough = () => apply(promiseThen, apply(native, thisArg, args), [resolve, reject]);
@@ -183,7 +175,7 @@ export function installUserChooses(bridge: PageBridge): void {
         const kinds: CaptureKind[] = ["video", "audio"];
         for (let k = 0; k < kinds.length; k++) {
           const c = wanted[kinds[k]];
-          if (c) set(ask, kinds[k], plainConstraints(c));
+          if (c) setOwn(ask, kinds[k], plainConstraints(c));
         }
         bridge.call("picker.open", ask, (error, answer) => {
           // The extension cannot be reached from this frame: the browser decides, as without it.
@@ -215,7 +207,7 @@ export function installUserChooses(bridge: PageBridge): void {
               const ref = hasOwn(choice, kind) ? choice[kind] : undefined;
               if (ref === undefined) {
                 // Narrowed to one device by the page's constraints: as the page asked.
-                set(final, kind, kind === "audio" ? audio : video);
+                setOwn(final, kind, kind === "audio" ? audio : video);
                 continue;
               }
               const device = isRef(ref) ? findDevice(now, INPUT_KIND[kind], ref) : null;
@@ -223,7 +215,7 @@ export function installUserChooses(bridge: PageBridge): void {
                 fail(new DOMExceptionCtor("Requested device not found", "NotFoundError"));
                 return;
               }
-              set(final, kind, pinned(c, device.deviceId));
+              setOwn(final, kind, pinned(c, device.deviceId));
             }
             apply(promiseThen, apply(native, thisArg, [final]), [resolve, reject]);
           }, fail]);

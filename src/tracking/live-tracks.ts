@@ -19,9 +19,9 @@ import type { PageBridge } from "../bridge/page-bridge";
 import type { TrackEnd, TrackReport, TrackState } from "../bridge/protocol";
 import { onResolved } from "../core/media-methods";
 import {
-  addEventListener, apply, defineProperty, dispatchEvent, EventCtor, hasOwn, isArray, MapCtor, mapDelete, mapGet, mapSet,
-  randomId, streamGetTracks, trackEnabled, trackGetSettings, trackKind, trackLabel, trackMuted, trackReadyState,
-  WeakMapCtor, weakMapGet, weakMapHas, weakMapSet,
+  addEventListener, appendOwn, apply, dispatchEvent, EventCtor, hasOwn, isArray, MapCtor,
+  mapDelete, mapGet, mapSet, randomId, streamGetTracks, trackEnabled, trackGetSettings, trackKind, trackLabel,
+  trackMuted, trackReadyState, WeakMapCtor, weakMapGet, weakMapHas, weakMapSet
 } from "../lib/natives";
 import { wrapMethod, wrapSetter } from "../lib/wrap";
 
@@ -35,10 +35,6 @@ interface Capture {
   changed?: boolean;
 }
 
-// defineProperty, not assignment: a page may put setters on Array.prototype's indexes.
-const append = (list: unknown[], item: unknown) =>
-  defineProperty(list, list.length, { value: item, writable: true, enumerable: true, configurable: true });
-
 const noop = () => undefined;
 /** The service worker takes at most this many ids per call. */
 const CHUNK = 32;
@@ -50,7 +46,7 @@ const dateNow = Date.now;
 
 function part<T>(list: T[], from: number): T[] {
   const out: T[] = [];
-  for (let i = from; i < list.length && i < from + CHUNK; i++) append(out, list[i]);
+  for (let i = from; i < list.length && i < from + CHUNK; i++) appendOwn(out, list[i]);
   return out;
 }
 
@@ -87,7 +83,7 @@ export function installLiveTracks(bridge: PageBridge): void {
       const c = changed[i];
       c.changed = false;
       // (A capture that ended meanwhile is reported too; its end follows and the worker ends it.)
-      append(states, { id: c.id, muted: c.muted, paused: c.paused });
+      appendOwn(states, { id: c.id, muted: c.muted, paused: c.paused });
     }
     for (let i = 0; i < started.length; i++) started[i].ago = now - started[i].ago;
     for (let i = 0; i < ended.length; i++) ended[i].ago = now - ended[i].ago;
@@ -127,14 +123,14 @@ export function installLiveTracks(bridge: PageBridge): void {
     capture.paused = paused;
     if (!capture.changed) {
       capture.changed = true;
-      append(changedOut, capture);
+      appendOwn(changedOut, capture);
     }
     later();
   }
 
   function follow(track: object, capture: Capture): void {
     apply(weakMapSet, captureOf, [track, capture]);
-    append(capture.tracks, track);
+    appendOwn(capture.tracks, track);
     capture.live++;
     apply(addEventListener, track, ["ended", () => trackEnded(track)]);
     const recheck = () => check(capture);
@@ -149,7 +145,7 @@ export function installLiveTracks(bridge: PageBridge): void {
     apply(weakMapSet, finished, [track, true]);
     if (--capture.live > 0) return check(capture);
     apply(mapDelete, byId, [capture.id]);
-    append(endedOut, { id: capture.id, ago: dateNow() });
+    appendOwn(endedOut, { id: capture.id, ago: dateNow() });
     later();
   }
 
@@ -162,7 +158,7 @@ export function installLiveTracks(bridge: PageBridge): void {
       const capture: Capture = { id: randomId(), tracks: [], live: 0, muted: false, paused: false };
       // Own properties only: a page's Object.prototype.pan must not count. (Audio settings have none.)
       const settings = apply(trackGetSettings!, track, []) as object;
-      append(startedOut, {
+      appendOwn(startedOut, {
         id: capture.id,
         kind: apply(trackKind!, track, []) as TrackReport["kind"],
         label: apply(trackLabel!, track, []) as string,
@@ -183,7 +179,7 @@ export function installLiveTracks(bridge: PageBridge): void {
     if (typeof success !== "function") return apply(native, thisArg, args);
     const copy: unknown[] = [];
     for (let i = 0; i < args.length; i++) {
-      append(copy, i !== 1 ? args[i] : (stream: unknown) => {
+      appendOwn(copy, i !== 1 ? args[i] : (stream: unknown) => {
         try {
           started(stream);
         } catch {
