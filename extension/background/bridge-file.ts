@@ -1,4 +1,6 @@
 /** Where the bridge's isolated half goes (pure; tests/unit/bridge-inject.test.ts). */
+import { originOf } from "../lib/origin";
+
 /** The bridge's isolated-world file in the built extension, as the manifest names it. */
 export function bridgeFile(): string {
   const scripts = chrome.runtime.getManifest().content_scripts ?? [];
@@ -7,14 +9,6 @@ export function bridgeFile(): string {
   return bridge.js[0];
 }
 
-function originOf(url: string): string | null {
-  try {
-    const origin = new URL(url).origin;
-    return origin === "null" ? null : origin;
-  } catch {
-    return null;
-  }
-}
 
 /** The child frames the half goes into: those of the asking origin, and those whose URL does not
  * tell their origin (about:blank, srcdoc, data:, blob:; the half is cheap to inject twice). */

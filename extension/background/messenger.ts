@@ -7,6 +7,7 @@
 import browser, { type Runtime } from "webextension-polyfill";
 import type { PushTopic } from "../../src/bridge/protocol";
 import type { PagePushMessage } from "../lib/messages";
+import { originOf } from "../lib/origin";
 
 export interface ContentSender {
   /** The frame's origin as Chrome reports it. */
@@ -28,15 +29,6 @@ export class MessageError extends Error {
   }
 }
 
-function originOf(url: string | undefined): string | null {
-  if (!url) return null;
-  try {
-    const origin = new URL(url).origin;
-    return origin === "null" ? null : origin;
-  } catch {
-    return null;
-  }
-}
 
 export function startMessenger(content: ContentHandlers, ui: UiHandlers): void {
   const extensionOrigin = new URL(browser.runtime.getURL("")).origin;
@@ -71,15 +63,24 @@ export function startMessenger(content: ContentHandlers, ui: UiHandlers): void {
   }) as Parameters<typeof browser.runtime.onMessage.addListener>[0]);
 }
 
-/** Sends `data` under `topic` to one frame's main world (through its isolated-world bridge, which
- * listens once the page has used a media API). Frames that are gone are ignored. */
-export async function pushToFrame(
-  target: { tabId: number; frameId: number; documentId?: string },
-  topic: PushTopic,
-  data: unknown,
-): Promise<void> {
-  const message: PagePushMessage = { type: "page.push", topic, data };
+/** Where a message for one frame goes: its tab, frame and (when known) document. */
+export interface FrameTarget {
+  tabId: number;
+  frameId: number;
+  documentId?: string;
+}
+
+/** Sends `message` to one frame's isolated-world bridge; frames that are gone are ignored. The
+ * document id keeps a message from reaching a newer document in the same frame. */
+export async function sendToFrame(target: FrameTarget, message: unknown): Promise<void> {
   const options: { frameId: number; documentId?: string } = { frameId: target.frameId };
   if (target.documentId) options.documentId = target.documentId;
   await browser.tabs.sendMessage(target.tabId, message, options as never).catch(() => undefined);
+}
+
+/** Sends `data` under `topic` to one frame's main world (through its isolated-world bridge, which
+ * listens once the page has used a media API). */
+export function pushToFrame(target: FrameTarget, topic: PushTopic, data: unknown): Promise<void> {
+  const message: PagePushMessage = { type: "page.push", topic, data };
+  return sendToFrame(target, message);
 }

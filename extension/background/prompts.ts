@@ -16,7 +16,7 @@ import {
 } from "../lib/picker";
 import type { RpcResultMessage } from "../lib/messages";
 import { isPickerAsk, planPicker } from "../lib/picker-plan";
-import { MessageError, type ContentSender } from "./messenger";
+import { MessageError, sendToFrame, type ContentSender } from "./messenger";
 import { getSitePermission, grantForPicker } from "./permissions";
 import { rememberDevice, rememberedFor } from "./remembered";
 
@@ -79,11 +79,7 @@ async function showNext(prompts: Prompts, tabId: number): Promise<Prompt[]> {
   return [];
 }
 
-async function deliver(prompt: Prompt, message: RpcResultMessage): Promise<void> {
-  const options: { frameId: number; documentId?: string } = { frameId: prompt.frameId };
-  if (prompt.documentId) options.documentId = prompt.documentId;
-  await browser.tabs.sendMessage(prompt.tabId, message, options as never).catch(() => undefined);
-}
+const deliver = (prompt: Prompt, message: RpcResultMessage) => sendToFrame(prompt, message);
 
 const refusal = (id: string, name: string, message: string): RpcResultMessage =>
   ({ type: "rpc.result", deferredId: id, ok: false, error: { name, message } });

@@ -12,7 +12,7 @@ import browser from "webextension-polyfill";
 import type { PtzPolicy } from "../../src/bridge/protocol";
 import type { RpcResultMessage } from "../lib/messages";
 import type { PtzPromptView } from "../lib/ptz";
-import { MessageError, type ContentSender } from "./messenger";
+import { MessageError, sendToFrame, type ContentSender } from "./messenger";
 import { getSiteSettings, setSiteSettings } from "./settings-store";
 import { serialQueue } from "./serial";
 
@@ -43,9 +43,7 @@ const save = (prompts: PtzPrompts) => browser.storage.session.set({ [KEY]: promp
 
 async function deliver(waiter: Waiter, ptz: PtzPolicy): Promise<void> {
   const message: RpcResultMessage = { type: "rpc.result", deferredId: waiter.deferredId, ok: true, value: { ptz } };
-  const options: { frameId: number; documentId?: string } = { frameId: waiter.frameId };
-  if (waiter.documentId) options.documentId = waiter.documentId;
-  await browser.tabs.sendMessage(waiter.tabId, message, options as never).catch(() => undefined);
+  await sendToFrame(waiter, message);
 }
 
 const closeWindow = (id: number | null) => id === null ? undefined : browser.windows.remove(id).catch(() => undefined);

@@ -3,6 +3,7 @@
  * tests/unit/settings-schema.test.ts); storage lives in settings-store.ts.
  */
 import type { Semantics, SiteConfig } from "../../src/bridge/protocol";
+import { isObject, type Loose } from "../lib/guards";
 
 export const SETTINGS_VERSION = 1;
 
@@ -45,8 +46,6 @@ export function emptySettings(): StoredSettings {
   return { version: SETTINGS_VERSION, defaults: { ...FACTORY_DEFAULTS }, sites: {} };
 }
 
-type Loose = Record<string, unknown>;
-const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
 
 const FIELD_CHECKS: { [K in keyof SiteSettings]: (v: unknown) => v is SiteSettings[K] } = {
   semantics: (v): v is Semantics => v === "browser-chooses" || v === "user-chooses",

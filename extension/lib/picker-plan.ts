@@ -6,7 +6,8 @@
  * trusted for nothing but narrowing its own request.
  */
 import { candidatesFor, type DeviceRecord } from "../picker/candidates";
-import { CAPTURE_KINDS, type CaptureKind, type PickerKindRequest, type PickerRequest } from "./picker";
+import { isObject, type Loose } from "./guards";
+import { CAPTURE_KINDS, isConstraintSets, type CaptureKind, type PickerKindRequest, type PickerRequest } from "./picker";
 
 type Constraints = PickerKindRequest["constraints"];
 
@@ -19,14 +20,7 @@ export interface PickerAsk {
   audio?: Constraints;
 }
 
-type Loose = Record<string, unknown>;
-const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
 const MAX_DEVICES = 64;
-
-function isConstraints(v: unknown): v is Constraints {
-  return isObject(v) && isObject(v.basic) && Array.isArray(v.advanced) && v.advanced.length <= 64 &&
-    v.advanced.every(isObject);
-}
 
 function isDeviceRecord(v: unknown): v is DeviceRecord {
   return isObject(v) && (v.kind === "videoinput" || v.kind === "audioinput") &&
@@ -40,7 +34,7 @@ export function isPickerAsk(v: unknown): v is PickerAsk {
   for (const key of Object.keys(v)) {
     if (key === "devices") continue;
     if (key !== "video" && key !== "audio") return false;
-    if (!isConstraints(v[key])) return false;
+    if (!isConstraintSets(v[key])) return false;
     kinds++;
   }
   if (kinds === 0) return false;

@@ -7,6 +7,8 @@
  * index of the device among the devices of the same kind and label, in enumerateDevices() order,
  * which is the same for every origin.
  */
+import { isObject } from "./guards";
+
 export type CaptureKind = "video" | "audio";
 export const CAPTURE_KINDS: readonly CaptureKind[] = ["video", "audio"];
 
@@ -63,15 +65,14 @@ export interface PromptView {
 const MAX_LABEL = 512;
 const MAX_CANDIDATES = 64;
 
-type Loose = Record<string, unknown>;
-const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export function isDeviceRef(v: unknown): v is DeviceRef {
   return isObject(v) && typeof v.label === "string" && v.label.length <= MAX_LABEL &&
     typeof v.ordinal === "number" && Number.isInteger(v.ordinal) && v.ordinal >= 0 && v.ordinal < MAX_CANDIDATES;
 }
 
-function isConstraintSets(v: unknown): v is PickerKindRequest["constraints"] {
+/** A constraints snapshot: a basic set and at most 64 advanced sets, all plain objects. */
+export function isConstraintSets(v: unknown): v is PickerKindRequest["constraints"] {
   return isObject(v) && isObject(v.basic) && Array.isArray(v.advanced) && v.advanced.length <= 64 &&
     v.advanced.every(isObject);
 }
