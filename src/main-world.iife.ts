@@ -10,12 +10,19 @@ import { installDefaultSemantics } from "./semantics/default-semantics";
 import { installHideLabels } from "./semantics/hide-labels";
 import { installUserChooses } from "./semantics/user-chooses";
 import { installLiveTracks } from "./tracking/live-tracks";
+import { installConfigurationChange } from "./track/configuration-change";
+import { installCaptureTime } from "./track/capture-time";
+import { installStatsFillIn } from "./track/stats-fill-in";
 
 const bridge = connectPageBridge();
 installMediaMethods();
 installDefaultSemantics(bridge);
 // Before user-chooses: the PTZ gate settles the permission, then hands the call on.
 installPtz(bridge);
+// After the PTZ gate: it compares what the page may see, and PTZ's own muting counts as muted.
+installConfigurationChange();
 installUserChooses(bridge);
 installHideLabels(bridge);
 installLiveTracks(bridge);
+installStatsFillIn();
+installCaptureTime();

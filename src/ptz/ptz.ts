@@ -14,6 +14,7 @@
  *   and the extension's answer and fires `change` when the user changes the setting.
  * Nothing reaches the service worker unless the page uses PTZ. Try it: tests/pages/ptz.html.
  */
+import { afterChange } from "../track/configuration-change";
 import type { PageBridge } from "../bridge/page-bridge";
 import type { PtzAxis, PtzPolicy, PtzSessionInfo, SiteConfig } from "../bridge/protocol";
 import { intercept } from "../core/media-methods";
@@ -210,7 +211,10 @@ export function installPtz(bridge: PageBridge): void {
       if (!isLive(track) || !exposed(track)) continue;
       const c = apply(trackConstraints!, track, []) as Loose;
       for (let a = 0; a < AXES.length; a++) if (typeof data[AXES[a]] === "number") setOwn(c, AXES[a], data[AXES[a]]);
-      apply(promiseThen, apply(trackApply!, track, [c]), [noop, noop]);
+      // Not the page's own applyConstraints: every track on this camera may hear configurationchange.
+      const change = apply(trackApply!, track, [c]);
+      afterChange(track, change);
+      apply(promiseThen, change, [noop, noop]);
     }
   });
 
