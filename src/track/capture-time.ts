@@ -8,11 +8,11 @@
  * capture-to-read delay of the fastest frame, a few milliseconds at most. captureTime = timestamp / 1000 - offset, on the
  * performance.now() timeline, increasing with the frames' own timestamps.
  *
- * The processor's `readable` (same object every time) hands out the native stream's frames
- * unchanged, reading the native stream only when the page reads (no extra buffering).
+ * Frames pass unchanged, one at a time, read from the native stream only when the page reads
+ * (no extra buffering).
  */
 import {
-  apply, getOwnPropertyDescriptor, promiseThen, setOwn, WeakMapCtor, weakMapGet, weakMapSet,
+  apply, defineProperty, getOwnPropertyDescriptor, promiseThen, setOwn, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 
@@ -25,22 +25,29 @@ export function installCaptureTime(): void {
   const timestampOf = getOwnPropertyDescriptor(VideoFrame.prototype, "timestamp")!.get!;
   const perf = performance;
   const perfNow = perf.now;
-  const streams = new WeakMapCtor<object, object>();
   const captured = new WeakMapCtor<object, number>();
   let offset = -Infinity;
 
+  // The processor's own stream stays what the page gets (so it can still be transferred to a
+  // worker natively); reading it in this realm goes through a stream that notes each frame's
+  // timestamp, created at the first read and holding the native stream's lock from then on.
+  const processorStreams = new WeakMapCtor<object, true>();
+  const marking = new WeakMapCtor<object, ReadableStream>();
   wrapGetter(MediaStreamTrackProcessor.prototype, "readable", (native, processor) => {
-    const nativeStream = apply(native, processor, []) as ReadableStream;
-    let stream = apply(weakMapGet, streams, [processor]) as ReadableStream | undefined;
+    const stream = apply(native, processor, []) as object;
+    apply(weakMapSet, processorStreams, [stream, true]);
+    return stream;
+  });
+  const markingOf = (nativeStream: ReadableStream): ReadableStream => {
+    let stream = apply(weakMapGet, marking, [nativeStream]) as ReadableStream | undefined;
     if (stream) return stream;
-    let reader: ReadableStreamDefaultReader | undefined;
+    const reader = apply(getReader, nativeStream, []) as ReadableStreamDefaultReader;
     stream = new Stream({
       pull(controller) {
-        reader ??= apply(getReader, nativeStream, []) as ReadableStreamDefaultReader;
         return apply(promiseThen, apply(read, reader, []), [(result: ReadableStreamReadResult<unknown>) => {
           if (result.done) return controller.close();
           const frame = result.value;
-          if (typeof frame === "object" && frame !== null && apply(weakMapGet, captured, [frame]) === undefined) {
+          if (typeof frame === "object" && frame !== null) {
             try {
               const ms = (apply(timestampOf, frame, []) as number) / 1000;
               const gap = ms - (apply(perfNow, perf, []) as number);
@@ -54,12 +61,25 @@ export function installCaptureTime(): void {
         }]);
       },
       cancel(reason) {
-        return reader ? apply(cancel, reader, [reason]) : apply(Stream.prototype.cancel, nativeStream, [reason]);
+        return apply(cancel, reader, [reason]);
       },
     }, { highWaterMark: 0 });
-    apply(weakMapSet, streams, [processor, stream]);
+    apply(weakMapSet, marking, [nativeStream, stream]);
     return stream;
-  });
+  };
+  // Reading starts the marking stream; `locked` and `cancel` only follow one that exists.
+  const via = (start: boolean) => (native: Function, stream: unknown, args: unknown[]) => apply(native,
+    typeof stream === "object" && stream !== null && apply(weakMapGet, processorStreams, [stream])
+      && (start || apply(weakMapGet, marking, [stream])) ? markingOf(stream as ReadableStream) : stream, args);
+  const streamProto = Stream.prototype as unknown as Record<string, unknown>;
+  const methods = ["getReader", "pipeThrough", "pipeTo", "tee", "values", "cancel"];
+  for (let i = 0; i < methods.length; i++) {
+    if (typeof streamProto[methods[i]] === "function") wrapMethod(streamProto, methods[i], via(methods[i] !== "cancel"));
+  }
+  // `[Symbol.asyncIterator]` is the very function `values` is.
+  const iterator = getOwnPropertyDescriptor(streamProto, Symbol.asyncIterator);
+  if (iterator) defineProperty(streamProto, Symbol.asyncIterator, { ...iterator, value: streamProto.values });
+  wrapGetter(streamProto, "locked", (native, stream) => via(false)(native, stream, []));
 
   wrapMethod(VideoFrame.prototype, "metadata", (native, frame, args) => {
     const metadata = apply(native, frame, args) as Record<string, unknown>;

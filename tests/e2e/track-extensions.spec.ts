@@ -135,6 +135,40 @@ test.describe("VideoFrame captureTime and track.stats", () => {
     }
   });
 
+  test("the processor's readable stays native: transferable to a worker where frames flow, for-await marks frames, stream methods look native", async ({ page, nativePage, site }) => {
+    const run = async (p: Page) => {
+      await p.goto(`${site.origin}/track-ext.html`);
+      return p.evaluate(async () => {
+        const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+        const track = stream.getVideoTracks()[0];
+        const Processor = (window as any).MediaStreamTrackProcessor;
+        const proc = new Processor({ track: track.clone() });
+        const src = "onmessage = async (e) => { const r = e.data.getReader(); let n = 0; while (n < 20) { const { value } = await r.read(); value.close(); n++; } postMessage(n); }";
+        const w = new Worker(URL.createObjectURL(new Blob([src])));
+        const inWorker = new Promise((res) => { w.onmessage = (e) => res(e.data); });
+        w.postMessage(proc.readable, [proc.readable]);
+        const frames = await Promise.race([inWorker, new Promise((r) => setTimeout(() => r("stalled"), 8000))]);
+        const local = new Processor({ track });
+        let marked = 0;
+        let n = 0;
+        const lockedBefore = local.readable.locked;
+        for await (const frame of local.readable) {
+          if (typeof frame.metadata().captureTime === "number") marked++;
+          frame.close();
+          if (++n === 5) break;
+        }
+        const proto = ReadableStream.prototype as any;
+        const shape = ["getReader", "pipeThrough", "pipeTo", "tee", "values", "cancel"].map((k) => `${k}:${proto[k].name}:${proto[k].length}:${Function.prototype.toString.call(proto[k])}`);
+        return { frames, marked, lockedBefore, same: proto.values === proto[Symbol.asyncIterator], shape };
+      });
+    };
+    const [ext, native] = [await run(page), await run(nativePage)];
+    expect(ext.frames).toBe(20);
+    expect(ext.marked).toBe(5);
+    expect(native.marked).toBe(0);
+    expect({ ...ext, marked: 0 }).toEqual(native);
+  });
+
   test("where the browser lacks track.stats, the fill-in counts like native on the same track (5 s, within 2 frames)", async ({ nativePage, site }) => {
     // Native Chromium has track.stats: take it away before the production main-world script runs,
     // so that script fills it in, and keep the native getter to compare on the same track.
