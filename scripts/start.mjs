@@ -117,6 +117,7 @@ const STEPS = [
   // The extension's PTZ prompt opens (Ask is the default): the tour allows.
   { name: "ptz", button: "#ptz-btn", output: "#ptz-out", video: "#ptz-video", prompt: "/extension/ptz-prompt/" },
   { name: "stats", button: "#stats-btn", output: "#stats-out", settle: 2_500 },
+  { name: "frames", button: "#frames-btn", output: "#frames-out" },
 ];
 const FINISHED = ["done", "error", "unsupported"];
 
