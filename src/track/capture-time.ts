@@ -17,7 +17,30 @@ import {
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 
 export function installCaptureTime(): void {
-  if (typeof MediaStreamTrackProcessor === "undefined" || typeof VideoFrame === "undefined") return;
+  // Only the processor is touched at start: creating a realm's interface objects (ReadableStream,
+  // VideoFrame ...) costs time in every frame, and they are needed once a page has a processor.
+  if (typeof MediaStreamTrackProcessor === "undefined") return;
+  let prepared = false;
+  const processorStreams = new WeakMapCtor<object, true>();
+  wrapGetter(MediaStreamTrackProcessor.prototype, "readable", (native, processor) => {
+    const stream = apply(native, processor, []) as object;
+    if (!prepared) {
+      prepared = true;
+      try {
+        prepare(processorStreams);
+      } catch {
+        // Without it frames simply carry no captureTime.
+      }
+    }
+    apply(weakMapSet, processorStreams, [stream, true]);
+    return stream;
+  });
+}
+
+/** Set up at the first processor's `readable`: the page's reads of processor streams, and
+ * VideoFrame's metadata(). A page that took `getReader` & co. before that reads without marks. */
+function prepare(processorStreams: WeakMap<object, true>): void {
+  if (typeof VideoFrame === "undefined") return;
   const Stream = ReadableStream;
   const getReader = Stream.prototype.getReader;
   const read = ReadableStreamDefaultReader.prototype.read;
@@ -31,13 +54,7 @@ export function installCaptureTime(): void {
   // The processor's own stream stays what the page gets (so it can still be transferred to a
   // worker natively); reading it in this realm goes through a stream that notes each frame's
   // timestamp, created at the first read and holding the native stream's lock from then on.
-  const processorStreams = new WeakMapCtor<object, true>();
   const marking = new WeakMapCtor<object, ReadableStream>();
-  wrapGetter(MediaStreamTrackProcessor.prototype, "readable", (native, processor) => {
-    const stream = apply(native, processor, []) as object;
-    apply(weakMapSet, processorStreams, [stream, true]);
-    return stream;
-  });
   const markingOf = (nativeStream: ReadableStream): ReadableStream => {
     let stream = apply(weakMapGet, marking, [nativeStream]) as ReadableStream | undefined;
     if (stream) return stream;

@@ -35,12 +35,12 @@ const AUDIO = ["deliveredFrames", "deliveredFramesDuration", "totalFrames", "tot
   "latency", "averageLatency", "minimumLatency", "maximumLatency"];
 
 export function installStatsFillIn(): void {
-  if (typeof MediaStreamTrack === "undefined" || typeof MediaStreamTrackProcessor === "undefined" || !streamGetTracks) return;
   const g = globalThis as unknown as Record<string, unknown>;
-  const lacks = (kind: Kind) => typeof g[kind === "video" ? "MediaStreamTrackVideoStats" : "MediaStreamTrackAudioStats"] !== "function";
-  const fill = { video: lacks("video"), audio: lacks("audio") };
-  const missing = (kind: Kind) => fill[kind] === true;
+  // `in`, not a read: reading a global interface object creates it, which costs every frame time.
+  const fill = { video: !("MediaStreamTrackVideoStats" in g), audio: !("MediaStreamTrackAudioStats" in g) };
   if (!fill.video && !fill.audio) return;
+  if (typeof MediaStreamTrack === "undefined" || typeof MediaStreamTrackProcessor === "undefined" || !streamGetTracks) return;
+  const missing = (kind: Kind) => fill[kind] === true;
   const proto = MediaStreamTrack.prototype;
   const clone = proto.clone;
   const stop = proto.stop;
