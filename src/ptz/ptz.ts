@@ -19,12 +19,12 @@ import type { PageBridge } from "../bridge/page-bridge";
 import type { PtzAxis, PtzPolicy, PtzSessionInfo, SiteConfig } from "../bridge/protocol";
 import { intercept } from "../core/media-methods";
 import {
-  apply, dispatchEvent, EventCtor, hasOwn, isArray, ownKeys, PromiseCtor, promiseReject, promiseThen, setOwn,
+  apply, overconstrainedErrorCtor, dispatchEvent, EventCtor, hasOwn, isArray, ownKeys, PromiseCtor, promiseReject, promiseThen, setOwn,
   WeakMapCtor, weakMapGet, weakMapSet
 } from "../lib/natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 import {
-  now, OverconstrainedCtor, permissionQuery, permissions, permissionState, streamVideoTracks, trackApply,
+  now, permissionQuery, permissions, permissionState, streamVideoTracks, trackApply,
   trackCapabilities, trackConstraints, trackSettings, trackState,
 } from "./captured";
 
@@ -80,7 +80,7 @@ const withoutPtz = (set: Loose) => copy(set, (out) => {
 const positioned = (v: unknown) => typeof v === "number" || (isObject(v) && typeof v.ideal === "number");
 
 export function installPtz(bridge: PageBridge): void {
-  if (!trackCapabilities || !trackApply || !streamVideoTracks || !OverconstrainedCtor) return;
+  if (!trackCapabilities || !trackApply || !streamVideoTracks || !("OverconstrainedError" in globalThis)) return;
   /** The site's answer as last heard from the service worker; null: not heard yet. */
   let known: PtzPolicy | null = null;
   /** Tracks of this frame's PTZ sessions, and those of them paused because another site controls PTZ. */
@@ -129,7 +129,7 @@ export function installPtz(bridge: PageBridge): void {
       }
       return undefined;
     }
-    if (level > 1) return apply(promiseReject, PromiseCtor, [new OverconstrainedCtor!(axis!, "Unsupported constraint")]);
+    if (level > 1) return apply(promiseReject, PromiseCtor, [new (overconstrainedErrorCtor()!)(axis!, "Unsupported constraint")]);
     return apply(next, track, [withoutPtz(args[0] as Loose)]);
   });
 
@@ -197,8 +197,9 @@ export function installPtz(bridge: PageBridge): void {
         }, reject]);
       });
       // The browser's own PTZ state, only for the prompt's wording ("the browser will ask next").
-      if (!permissions || !permissionQuery || !permissionState) return ask("unknown");
-      apply(promiseThen, apply(permissionQuery, permissions, [{ name: "camera", panTiltZoom: true }]),
+      const registry = permissions();
+      if (!registry || !permissionQuery || !permissionState) return ask("unknown");
+      apply(promiseThen, apply(permissionQuery, registry, [{ name: "camera", panTiltZoom: true }]),
         [(status: unknown) => ask(apply(permissionState!, status, []) as string), () => ask("unknown")]);
     });
   });

@@ -14,7 +14,7 @@ import { effectiveSemantics } from "../bridge/protocol";
 import {
   appendOwn, apply, deviceInfoDeviceId, deviceInfoGroupId, deviceInfoKind, deviceInfoLabel,
   DOMExceptionCtor, hasOwn, inputDeviceGetCapabilities, isArray, nativeEnumerateDevices,
-  OverconstrainedErrorCtor, ownKeys, PromiseCtor, promiseReject, promiseThen, setOwn, TypeErrorCtor
+  overconstrainedErrorCtor, ownKeys, PromiseCtor, promiseReject, promiseThen, setOwn, TypeErrorCtor
 } from "../lib/natives";
 import { intercept } from "../core/media-methods";
 import { normalizeTrackConstraints } from "./track-constraints";
@@ -47,9 +47,10 @@ function readDevices(list: unknown): PageDevice[] {
     let ordinal = 0;
     for (let j = 0; j < out.length; j++) if (out[j].kind === kind && out[j].label === label) ordinal++;
     let capabilities: Record<string, unknown> = {};
-    if (inputDeviceGetCapabilities) {
+    const getCapabilities = inputDeviceGetCapabilities();
+    if (getCapabilities) {
       try {
-        capabilities = apply(inputDeviceGetCapabilities, info, []) as Record<string, unknown>;
+        capabilities = apply(getCapabilities, info, []) as Record<string, unknown>;
       } catch {
         // Not an InputDeviceInfo: no capabilities.
       }
@@ -185,8 +186,9 @@ export function installUserChooses(bridge: PageBridge): void {
           }
           if (error) {
             // As the native call words it: the constraint's name, an empty message.
-            fail(error.name === "OverconstrainedError" && OverconstrainedErrorCtor
-              ? new OverconstrainedErrorCtor(error.message, "")
+            const Overconstrained = overconstrainedErrorCtor();
+            fail(error.name === "OverconstrainedError" && Overconstrained
+              ? new Overconstrained(error.message, "")
               : new DOMExceptionCtor(error.message, error.name));
             return;
           }
