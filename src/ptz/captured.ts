@@ -19,3 +19,5 @@ export const permissionQuery = typeof Permissions === "undefined" ? undefined : 
 export const permissionState = typeof PermissionStatus === "undefined" ? undefined
   : getter(PermissionStatus.prototype, "state");
 export const now = Date.now;
+export const ownDocument = typeof document === "undefined" ? undefined : document;
+export const documentVisibility = typeof Document === "undefined" ? undefined : getter(Document.prototype, "visibilityState");

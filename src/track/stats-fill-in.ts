@@ -65,7 +65,7 @@ export function installStatsFillIn(): void {
     const c: Counters = { kind, delivered: 0, duration: 0, latency: 0, sum: 0, count: 0, min: 0, max: 0, seen: null };
     apply(weakMapSet, counters, [track, c]);
     const copy = apply(clone, track, []) as MediaStreamTrack;
-    const reader = apply(getReader, apply(readable, new Processor({ track: copy }), []), []);
+    const reader = apply(getReader, apply(readable, new Processor({ track: copy, maxBufferSize: 120 }), []), []);
     const next = (result: ReadableStreamReadResult<VideoFrame | AudioData>) => {
       const frame = result.value;
       if (apply(trackReadyState!, track, []) !== "live") {
