@@ -53,7 +53,7 @@ startMessenger(
     "ui.setDefaults": async (message) => setDefaults(requirePatch(message.patch)),
     "ui.resetSite": async (message) => clearSiteSettings(requireOrigin(message.origin)),
     "ui.picker.get": async (message) => promptView(message.promptId),
-    "ui.picker.answer": async (message) => answerPrompt(message.promptId, message.choice, message.remember, message.overconstrained),
+    "ui.picker.answer": async (message) => answerPrompt(message.promptId, message.choice, message.remember, message.overconstrained, message.ptz),
     ...permissionUiHandlers,
     ...ptzUiHandlers,
     ...trackingUiHandlers,

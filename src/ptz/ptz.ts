@@ -24,6 +24,8 @@ import {
   WeakMapCtor, weakMapGet, weakMapSet
 } from "../lib/natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
+import { choosesDevices } from "../semantics/user-chooses";
+import { ptzQuestions, type PtzQuestion } from "./question";
 import {
   documentVisibility, now, ownDocument, permissionQuery, permissions, permissionState, streamVideoTracks, trackApply,
   trackCapabilities, trackConstraints, trackSettings, trackState,
@@ -198,25 +200,39 @@ export function installPtz(bridge: PageBridge): void {
     }
     if (!bridge.connected) return undefined;
     return new PromiseCtor((resolve, reject) => {
-      const ask = (browser: string) => bridge.call("ptz.request", { browser }, (error, answer) => {
-        if (!error && answer) known = answer.ptz;
-        const granted = !error && answer?.ptz === "allow";
+      const proceed = (granted: boolean | (() => boolean), question?: PtzQuestion) => {
         let changed: Loose;
         try {
-          changed = granted ? c as Loose : copy(c as Loose, (out) => setOwn(out, "video", withoutPtz(video as Loose)));
+          changed = granted === true ? c as Loose : copy(c as Loose, (out) => setOwn(out, "video", withoutPtz(video as Loose)));
         } catch (e) {
           reject(e);
           return;
         }
-        apply(promiseThen, apply(next, thisArg, granted ? args : [changed]), [(stream: unknown) => {
-          if (!granted) return resolve(stream);
+        if (question) apply(weakMapSet, ptzQuestions, [changed, question]);
+        apply(promiseThen, apply(next, thisArg, granted === true ? args : [changed]), [(stream: unknown) => {
+          if (!(typeof granted === "function" ? granted() : granted)) return resolve(stream);
           try {
             startSession(stream, video as Loose, () => resolve(stream));
           } catch {
             resolve(stream); // the safeguard must never cost the page its stream
           }
         }, reject]);
-      });
+      };
+      const ask = (browser: string) => {
+        // The user chooses the devices too: the picker asks both questions in one window.
+        if (policy() === "ask" && choosesDevices(bridge, c)) {
+          const question: PtzQuestion = { browser, original: c };
+          return proceed(() => {
+            // "allow" is now the site's setting; an unticked box leaves the site at Ask.
+            if (question.answer === "allow") known = "allow";
+            return question.answer === "allow";
+          }, question);
+        }
+        bridge.call("ptz.request", { browser }, (error, answer) => {
+          if (!error && answer) known = answer.ptz;
+          proceed(!error && answer?.ptz === "allow");
+        });
+      };
       // The browser's own PTZ state, only for the prompt's wording ("the browser will ask next").
       const registry = permissions();
       if (!registry || !permissionQuery || !permissionState) return ask("unknown");
