@@ -166,6 +166,11 @@ export function ptzCommand(command: string, tabId: number | undefined): Promise<
   });
 }
 
+/** A frame's PTZ captures all ended (the page stopped them, or the user did in the popup). */
+export function ptzFrameEnded(tabId: number, frameId: number, documentId: string | undefined): void {
+  ended((s) => s.tabId === tabId && s.frameId === frameId && s.documentId === documentId);
+}
+
 export function startPtzControlListeners(): void {
   browser.tabs.onRemoved.addListener((tabId) => ended((s) => s.tabId === tabId));
   chrome.webNavigation.onCommitted.addListener((d) =>

@@ -9,6 +9,7 @@
  * (navigation, tab close, a removed iframe, a crashed renderer) are ended by the listeners below
  * and by `verify`, which asks Chrome whether each entry's document still exists.
  */
+import { ptzFrameEnded } from "./ptz-control";
 import browser from "webextension-polyfill";
 import { serialQueue } from "./serial";
 import type { TrackEnd, TrackReport, TrackState } from "../../src/bridge/protocol";
@@ -202,10 +203,12 @@ export async function capturesEnded(params: unknown, sender: ContentSender): Pro
   const documentId = sender.documentId ?? null;
   const now = Date.now();
   const ago = new Map((ended as TrackEnd[]).map((e) => [e.id, clampAgo(e.ago)]));
-  await endWhere(
-    (c) => c.tabId === sender.tabId && c.frameId === sender.frameId && c.documentId === documentId && ago.has(c.id),
-    (c) => now - ago.get(c.id)!,
-  );
+  const here = (c: LiveCapture) => c.tabId === sender.tabId && c.frameId === sender.frameId && c.documentId === documentId;
+  await endWhere((c) => here(c) && ago.has(c.id), (c) => now - ago.get(c.id)!);
+  // The frame's last PTZ capture ended: its PTZ session ends (control passes on at once).
+  if (!Object.values(await loadLive()).some((c) => here(c) && c.ptz)) {
+    ptzFrameEnded(sender.tabId, sender.frameId, sender.documentId);
+  }
   return null;
 }
 

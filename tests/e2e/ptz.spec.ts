@@ -178,6 +178,22 @@ test.describe("pan/tilt/zoom", () => {
     expect(await move(a, "a", { advanced: [{ pan: 300 }] })).toBe("ok");
   });
 
+  test("a site that stops its PTZ capture gives control back at once, without closing its tab", async ({ site }) => {
+    const a = await openPtzPage(b, site.origin);
+    const other = await openPtzPage(b, site.otherOrigin);
+    for (const [page, origin] of [[a, site.origin], [other, site.otherOrigin]] as const) {
+      await grantBrowserPtz(page, origin);
+      await setPtz(b, origin, "allow");
+    }
+    expect(await start(a, "a")).toBe("ok");
+    expect(await start(other, "b")).toBe("ok");
+    await expect.poll(async () => (await ptz(a, "a")).events).toEqual(["mute"]);
+    await other.evaluate(() => (window as any).stopAll());
+    await expect.poll(async () => (await ptz(a, "a")).events).toEqual(["mute", "unmute"]);
+    expect(await move(a, "a", { advanced: [{ pan: 300 }] })).toBe("ok");
+    expect(other.isClosed()).toBe(false);
+  });
+
   test("the popup's sliders move the page's camera, and Reset brings it back", async ({ site }) => {
     const page = await openPtzPage(b, site.origin);
     await grantBrowserPtz(page, site.origin);
