@@ -6,6 +6,7 @@
 import { connectPageBridge } from "./bridge/page-bridge";
 import { installPtz } from "./ptz/ptz";
 import { installMediaMethods } from "./core/media-methods";
+import { installEffects } from "./effects/effects";
 import { installDefaultSemantics } from "./semantics/default-semantics";
 import { installHideLabels } from "./semantics/hide-labels";
 import { installUserChooses } from "./semantics/user-chooses";
@@ -13,6 +14,8 @@ import { installLiveTracks } from "./tracking/live-tracks";
 
 const bridge = connectPageBridge();
 installMediaMethods();
+// First: the later interceptors see constraints the browser knows (docs/EFFECTS.md).
+installEffects();
 installDefaultSemantics(bridge);
 // Before user-chooses: the PTZ gate settles the permission, then hands the call on.
 installPtz(bridge);
