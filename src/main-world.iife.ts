@@ -15,7 +15,7 @@ import { installLiveTracks } from "./tracking/live-tracks";
 const bridge = connectPageBridge();
 installMediaMethods();
 // First: the later interceptors see constraints the browser knows (docs/EFFECTS.md).
-installEffects();
+installEffects(bridge);
 installDefaultSemantics(bridge);
 // Before user-chooses: the PTZ gate settles the permission, then hands the call on.
 installPtz(bridge);

@@ -35,13 +35,25 @@ export function readAsk(v: unknown, advanced: boolean): Ask | undefined {
   return undefined;
 }
 
+/** ConstrainDOMString read as WebIDL converts it: the acceptable values, in the page's order. */
+export function readModes(v: unknown, advanced: boolean): { modes: unknown[]; required: boolean } | undefined {
+  const list = (x: unknown): unknown[] => (isArray(x) ? x as unknown[] : [x]);
+  if (v === undefined) return undefined;
+  if (typeof v !== "object" || v === null || isArray(v)) return { modes: list(v), required: advanced };
+  const exact = (v as Loose).exact, ideal = (v as Loose).ideal;
+  if (exact !== undefined) return { modes: list(exact), required: true };
+  if (ideal !== undefined && !advanced) return { modes: list(ideal), required: false };
+  return undefined;
+}
+
 /** How getConstraints() echoes a ConstrainBoolean member (as Chromium does for its own). */
-export function echo(v: unknown): unknown {
-  if (v === null || typeof v !== "object") return !!v;
+export function echo(v: unknown, text?: boolean): unknown {
+  const as = (x: unknown) => (text ? x : !!x);
+  if (v === null || typeof v !== "object" || isArray(v)) return as(v);
   const out: Loose = {};
   const exact = (v as Loose).exact, ideal = (v as Loose).ideal;
-  if (exact !== undefined) setOwn(out, "exact", !!exact);
-  if (ideal !== undefined) setOwn(out, "ideal", !!ideal);
+  if (exact !== undefined) setOwn(out, "exact", as(exact));
+  if (ideal !== undefined) setOwn(out, "ideal", as(ideal));
   return out;
 }
 

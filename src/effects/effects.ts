@@ -8,11 +8,14 @@ import {
   TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
 import { wrapMethod } from "../lib/wrap";
-import { type Ask, copy, echo, includes, isObject, listOf, type Loose, readAsk, withSorted } from "./constraints";
+import type { PageBridge } from "../bridge/page-bridge";
+import { type Ask, copy, echo, includes, isObject, listOf, type Loose, readAsk, readModes, withSorted } from "./constraints";
+import { FACE_MODES, faceDetection, type FaceDetection } from "./face";
 
 const POWER = "powerEfficient";
+const FACE = "humanFaceDetectionMode";
 /** In code-unit order. Those the browser supports natively are dropped at install. */
-const NAMES = ["eyeGazeCorrection", "gestureReactions", POWER];
+const NAMES = ["eyeGazeCorrection", "gestureReactions", FACE, POWER];
 const SIZE = ["width", "height", "aspectRatio"];
 /** The most frames a second a configuration may run at and still count as power efficient. */
 const EFFICIENT_FPS = 30;
@@ -32,6 +35,9 @@ interface Echo {
   addedBasic: string[];
   appended: number;
   hadAdvanced: boolean;
+  /** The humanFaceDetectionMode chosen, when the constraints named it; whether it was exact. */
+  mode?: string;
+  faceRequired?: boolean;
 }
 
 interface Plan { native: Loose; echo: Echo }
@@ -47,7 +53,7 @@ const isCamera = (track: unknown, dict: unknown): dict is Loose =>
 const canSave = (caps: unknown) => isObject(caps) && isArray(caps.resizeMode) &&
   includes(caps.resizeMode as unknown[], "none");
 
-export function installEffects(): void {
+export function installEffects(bridge: PageBridge): void {
   if (!devicesProto || !trackProto || !nativeCapabilities || !nativeConstraints || !streamVideo ||
       !OverconstrainedErrorCtor || !trackKind) return;
   let supported: Loose;
@@ -59,13 +65,16 @@ export function installEffects(): void {
   const names: string[] = [];
   for (let i = 0; i < NAMES.length; i++) if (!supported[NAMES[i]]) setOwn(names, names.length, NAMES[i]);
   if (!names.length) return;
+  const face: FaceDetection | undefined = includes(names, FACE) ? faceDetection(bridge) : undefined;
+  /** Our constraints this page can use now (face detection only where a worker may run). */
+  const usable = (name: string) => name !== FACE || face!.available();
   const echoes = new WeakMapCtor<object, Echo>();
   const echoOf = (track: unknown) => apply(weakMapGet, echoes, [track]) as Echo | undefined;
   const remember = (track: unknown, e: Echo | undefined) => apply(weakMapSet, echoes, [track, e]);
 
   const flags = (value: (name: string) => unknown): Loose => {
     const out: Loose = {};
-    for (let i = 0; i < names.length; i++) setOwn(out, names[i], value(names[i]));
+    for (let i = 0; i < names.length; i++) if (usable(names[i])) setOwn(out, names[i], value(names[i]));
     return out;
   };
 
@@ -76,7 +85,7 @@ export function installEffects(): void {
     const caps = apply(next, track, args);
     if (!isCamera(track, caps)) return caps;
     const save = canSave(caps);
-    return withSorted(caps, flags((name) => (name === POWER && save ? [false, true] : [false])));
+    return withSorted(caps, flags((name) => (name === FACE ? FACE_MODES : name === POWER && save ? [false, true] : [false])));
   });
 
   intercept("getSettings", (next, track, args) => {
@@ -84,8 +93,13 @@ export function installEffects(): void {
     if (!isCamera(track, settings)) return settings;
     const saving = settings.resizeMode === "none" && typeof settings.frameRate === "number" &&
       settings.frameRate <= EFFICIENT_FPS;
-    return withSorted(settings, flags((name) => name === POWER && saving));
+    return withSorted(settings, flags((name) => (name === FACE ? echoOf(track)?.mode ?? "none" : name === POWER && saving)));
   });
+
+  const pick = (modes: unknown[]): string | undefined => {
+    for (let i = 0; i < modes.length; i++) if (includes(FACE_MODES, modes[i])) return modes[i] as string;
+    return undefined;
+  };
 
   /**
    * The constraints for the browser, or a string: the constraint that cannot be met, or null when
@@ -103,10 +117,20 @@ export function installEffects(): void {
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
       const v = c[name];
-      if (v === undefined) continue;
+      if (v === undefined || !usable(name)) continue;
       any = true;
       delete out[name];
-      setOwn(e.basic, name, echo(v));
+      setOwn(e.basic, name, echo(v, name === FACE));
+      if (name === FACE) {
+        const want = readModes(v, false);
+        if (!want) continue;
+        if (want.required && gum) return name;
+        const mode = pick(want.modes);
+        if (mode) e.mode = mode;
+        else if (want.required) return name;
+        e.faceRequired = want.required;
+        continue;
+      }
       const ask: Ask | undefined = readAsk(v, false);
       if (!ask) continue;
       // getUserMedia takes no mandatory effect constraint (not among the "allowed required
@@ -150,13 +174,22 @@ export function installEffects(): void {
         for (let n = 0; n < names.length; n++) {
           const name = names[n];
           const v = set[name];
-          if (v === undefined) continue;
+          if (v === undefined || !usable(name)) continue;
           any = true;
           if (ns === set) ns = copy(set);
           delete ns[name];
           if (!e.sets[i]) setOwn(e.sets, i, {});
           const mine = e.sets[i]!;
-          setOwn(mine, name, echo(v));
+          setOwn(mine, name, echo(v, name === FACE));
+          if (name === FACE) {
+            // (Taken as met when ours is: whether the browser meets the set's other members is not
+            // known here. docs/EFFECTS.md)
+            const want = readModes(v, true);
+            const mode = want && pick(want.modes);
+            if (mode) e.mode = mode;
+            else if (want) unmet = true;
+            continue;
+          }
           const ask = readAsk(v, true);
           if (!ask) continue;
           if (name !== POWER) {
@@ -219,13 +252,19 @@ export function installEffects(): void {
     setOwn(changed, "video", p.native);
     return new PromiseCtor((resolve, reject) => {
       apply(promiseThen, apply(next, thisArg, [changed]), [(stream: unknown) => {
+        let tracks: unknown[] = [];
         try {
-          const tracks = apply(streamVideo!, stream, []) as unknown[];
+          tracks = apply(streamVideo!, stream, []) as unknown[];
           for (let i = 0; i < tracks.length; i++) remember(tracks[i], p.echo);
         } catch {
           // Only the echo of getConstraints() is lost.
         }
-        resolve(stream);
+        // With face detection asked for, the stream comes once the detector runs (or could not).
+        if (!p.echo.mode || p.echo.mode === "none" || !tracks.length) return resolve(stream);
+        face!.set(tracks[0] as object, p.echo.mode, (ok) => {
+          if (!ok) p.echo.mode = "none";
+          resolve(stream);
+        });
       }, reject]);
     });
   });
@@ -246,7 +285,13 @@ export function installEffects(): void {
       apply(promiseThen, apply(next, track, p ? [p.native] : args), [(value: unknown) => {
         // The new constraints replace the old ones, ours included.
         remember(track, p ? p.echo : undefined);
-        resolve(value);
+        if (!face || !face.available()) return resolve(value);
+        face.set(track as object, p?.echo.mode ?? "none", (ok) => {
+          if (ok) return resolve(value);
+          p!.echo.mode = "none";
+          if (p!.echo.faceRequired) reject(new OverconstrainedErrorCtor!(FACE, "Cannot satisfy constraints"));
+          else resolve(value);
+        });
       }, (error: unknown) => {
         // A member we added for powerEfficient could not be met: that is powerEfficient's failure.
         let name: unknown;

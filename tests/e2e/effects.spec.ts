@@ -6,7 +6,7 @@
 import type { Page } from "@playwright/test";
 import { expect, launch, test } from "./fixtures";
 
-const OURS = ["eyeGazeCorrection", "gestureReactions", "powerEfficient"];
+const OURS = ["eyeGazeCorrection", "gestureReactions", "humanFaceDetectionMode", "powerEfficient"];
 
 async function open(page: Page, origin: string) {
   await page.goto(`${origin}/probe.html`);
@@ -37,11 +37,12 @@ test.describe("effect constraints", () => {
       return out;
     }, OURS);
     expect(result).toEqual({
-      supported: { eyeGazeCorrection: true, gestureReactions: true, powerEfficient: true },
+      supported: { eyeGazeCorrection: true, gestureReactions: true, humanFaceDetectionMode: true, powerEfficient: true },
       sortedSupported: true,
-      caps: { eyeGazeCorrection: [false], gestureReactions: [false], powerEfficient: [false, true] },
+      caps: { eyeGazeCorrection: [false], gestureReactions: [false], powerEfficient: [false, true],
+        humanFaceDetectionMode: ["none", "bounding-box", "bounding-box-with-landmark-center-point"] },
       // Chromium's default configuration (640x480 at 20 fps, a native mode) is already efficient.
-      settings: { eyeGazeCorrection: false, gestureReactions: false, powerEfficient: true },
+      settings: { eyeGazeCorrection: false, gestureReactions: false, humanFaceDetectionMode: "none", powerEfficient: true },
       sortedSettings: true,
       audio: [],
       canvas: [],

@@ -84,7 +84,7 @@ async function runTrackTable(page: Page, cases: string[]) {
 
 /** Constraints the extension adds for camera tracks (issue 7, tests/e2e/effects.spec.ts): the
  * native table has none of them. Takes them out of the extension's table and returns what it saw. */
-const EFFECTS = ["eyeGazeCorrection", "gestureReactions", "powerEfficient"];
+const EFFECTS = ["eyeGazeCorrection", "gestureReactions", "humanFaceDetectionMode", "powerEfficient"];
 function takeEffects(value: unknown, seen: Set<string>): unknown {
   if (Array.isArray(value)) return value.map((v) => takeEffects(v, seen));
   if (!value || typeof value !== "object") return value;
@@ -115,7 +115,8 @@ test.describe("transparency when no feature is engaged", () => {
     const seen = new Set<string>();
     const withExtension = takeEffects(await runGetUserMediaTable(page, GET_USER_MEDIA_CASES), seen);
     expect(withExtension).toEqual(native);
-    expect([...seen].sort()).toEqual(["eyeGazeCorrection=false", "gestureReactions=false", "powerEfficient=false", "powerEfficient=true"]);
+    expect([...seen].sort()).toEqual(["eyeGazeCorrection=false", "gestureReactions=false", 'humanFaceDetectionMode="none"',
+      "powerEfficient=false", "powerEfficient=true"]);
     // The table really covers both outcomes and several error kinds.
     const errors = new Set((native as [string, { error?: string }][]).map(([, r]) => r.error).filter(Boolean));
     expect([...errors].sort()).toEqual(expect.arrayContaining(["OverconstrainedError", "TypeError"]));
@@ -141,7 +142,8 @@ test.describe("transparency when no feature is engaged", () => {
     expect([...seen].sort()).toEqual([
       "eyeGazeCorrection=[false]", "eyeGazeCorrection=false", "eyeGazeCorrection=true",
       "gestureReactions=[false]", "gestureReactions=false", "gestureReactions=true",
-      "powerEfficient=[false,true]", "powerEfficient=false", "powerEfficient=true",
+      'humanFaceDetectionMode="none"', 'humanFaceDetectionMode=["none","bounding-box","bounding-box-with-landmark-center-point"]',
+      "humanFaceDetectionMode=true", "powerEfficient=[false,true]", "powerEfficient=false", "powerEfficient=true",
     ]);
   });
 });
