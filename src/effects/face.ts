@@ -1,8 +1,8 @@
 /**
  * humanFaceDetectionMode, page half (issue 7): while a camera track has a mode other than "none",
- * a native clone of it feeds a dedicated worker (code and model from the extension, run from a
- * blob: URL: src/effects/face/face-worker.iife.ts), one frame at a time; frames that arrive while
- * the worker is busy are dropped. `VideoFrame.prototype.metadata()` adds the latest detection's
+ * a dedicated worker (code and model from the extension, run from a blob: URL:
+ * src/effects/face/face-worker.iife.ts) reads the frames of a native clone of it, newest first:
+ * frames that arrive while it is busy are dropped. No frame passes through the page's thread. `VideoFrame.prototype.metadata()` adds the latest detection's
  * `segments` to frames of that source (matched by timestamp, within a second), so a frame the
  * page reads before its own detection finished carries the faces of a frame up to ~one detection
  * (~30 ms on the test machine) older. Until a page asks, nothing is loaded or started.
@@ -13,7 +13,7 @@
  * the page is no longer offered the constraint.
  */
 import type { PageBridge } from "../bridge/page-bridge";
-import { addEventListener, apply, getOwnPropertyDescriptor, promiseThen, setOwn, trackReadyState } from "../lib/natives";
+import { addEventListener, apply, getOwnPropertyDescriptor, setOwn, trackReadyState } from "../lib/natives";
 import { wrapMethod } from "../lib/wrap";
 
 const getter = (proto: object | undefined, name: string) => (proto ? getOwnPropertyDescriptor(proto, name)?.get : undefined);
@@ -22,11 +22,8 @@ const BlobCtor = Blob;
 const createUrl = URL.createObjectURL, revokeUrl = URL.revokeObjectURL;
 const Processor = typeof MediaStreamTrackProcessor === "undefined" ? undefined : MediaStreamTrackProcessor;
 const processorReadable = getter(Processor?.prototype, "readable");
-const getReader = ReadableStream.prototype.getReader;
-const readerRead = ReadableStreamDefaultReader.prototype.read;
 const frameProto = typeof VideoFrame === "undefined" ? undefined : VideoFrame.prototype;
 const frameTimestamp = getter(frameProto, "timestamp");
-const frameClose = frameProto?.close;
 const workerPost = WorkerCtor?.prototype.postMessage;
 const workerTerminate = WorkerCtor?.prototype.terminate;
 const messageData = getter(MessageEvent.prototype, "data");
@@ -41,7 +38,6 @@ interface Detector {
   landmarks: boolean;
   copy?: object;
   worker?: Worker;
-  busy?: boolean;
   stopped?: boolean;
   last?: { timestamp: number; segments: unknown };
 }
@@ -74,25 +70,12 @@ export function faceDetection(bridge: PageBridge): FaceDetection {
     }
   };
 
-  /** Reads the clone's frames and hands one at a time to the worker. */
-  function pump(d: Detector): void {
+  /** The worker reads the frames of a native clone itself (a transferred ReadableStream; the
+   * processor keeps only the newest frame, so a busy worker drops frames rather than queueing). */
+  function feed(d: Detector): void {
     d.copy = apply(trackClone!, d.source, []) as object;
-    const reader = apply(getReader, apply(processorReadable!, new Processor!({ track: d.copy as MediaStreamTrack }), []), []);
-    const next = () => apply(promiseThen, apply(readerRead, reader, []), [(result: { value?: VideoFrame; done: boolean }) => {
-      const frame = result.value;
-      if (result.done || d.stopped || apply(trackReadyState!, d.source, []) === "ended") {
-        if (frame) apply(frameClose!, frame, []);
-        if (!d.stopped) halt(d);
-        return;
-      }
-      if (d.busy) apply(frameClose!, frame, []);
-      else {
-        d.busy = true;
-        apply(workerPost!, d.worker, [{ frame, landmarks: d.landmarks }, [frame]]);
-      }
-      next();
-    }, () => halt(d)]);
-    next();
+    const readable = apply(processorReadable!, new Processor!({ track: d.copy as MediaStreamTrack, maxBufferSize: 1 }), []);
+    apply(workerPost!, d.worker, [{ readable, landmarks: d.landmarks }, [readable]]);
   }
 
   function start(d: Detector, done: (ok: boolean) => void): void {
@@ -116,11 +99,12 @@ export function faceDetection(bridge: PageBridge): FaceDetection {
           const data = apply(messageData!, event, []) as { ready?: boolean; timestamp?: number; segments?: unknown; error?: string };
           if (d.stopped) return;
           if (data.ready) {
-            pump(d);
+            feed(d);
             return answer(true);
           }
-          if (!answered) return answer(false);
-          d.busy = false;
+          if (!answered || data.error) return answer(false);
+          // The page stopped its track (stop() fires no event): the clone goes too.
+          if (apply(trackReadyState!, d.source, []) === "ended") return halt(d);
           if (typeof data.timestamp === "number" && data.segments) d.last = { timestamp: data.timestamp, segments: data.segments };
         }]);
         apply(workerPost!, d.worker, [{ model: value.model }]);
@@ -153,7 +137,10 @@ export function faceDetection(bridge: PageBridge): FaceDetection {
       for (let i = 0; i < detectors.length; i++) {
         if (detectors[i].source !== track) continue;
         if (mode === FACE_MODES[0]) halt(detectors[i]);
-        else detectors[i].landmarks = landmarks;
+        else if (detectors[i].landmarks !== landmarks && detectors[i].worker) {
+          detectors[i].landmarks = landmarks;
+          apply(workerPost!, detectors[i].worker, [{ landmarks }]);
+        }
         return done(true);
       }
       if (mode === FACE_MODES[0]) return done(true);

@@ -1,10 +1,10 @@
 /**
- * humanFaceDetectionMode (issue 7): a camera fed with a video of drawn faces (face-video.ts)
+ * humanFaceDetectionMode (issue 7): a camera fed with a video of drawn faces (scripts/face-video.mjs)
  * yields VideoFrames whose metadata().segments locate the faces; nothing runs until a page asks.
  */
 import type { BrowserContext, Page } from "@playwright/test";
 import { expect, extensionWorker, launch, test } from "./fixtures";
-import { FACES, HEIGHT, makeFaceVideo, WIDTH } from "./face-video";
+import { FACES, HEIGHT, makeFaceVideo, WIDTH } from "../../scripts/face-video.mjs";
 
 interface Segment {
   type: string; id: number; partOf?: number; probability: number;

@@ -4,14 +4,16 @@
  * script (src/effects/face.ts) runs it as a dedicated worker from a blob: URL and posts it the
  * model, then camera frames (VideoFrames are transferable within the page's agent cluster).
  *
- * Messages in: `{model: base64}` (answered `{ready: true}` or `{error}`), `{frame, landmarks}`
- * (answered `{timestamp, segments}` in VideoFrameMetadata's Segment shape, or `{error}`).
+ * Messages in: `{model: base64}` (answered `{ready: true}` or `{error}`); `{readable, landmarks}`:
+ * the frames of the camera (a MediaStreamTrackProcessor's stream), each detection answered
+ * `{timestamp, segments, ms}` in VideoFrameMetadata's Segment shape, or `{error}`; `{landmarks}`.
  */
 import { decode, type Face, loadNetwork, tracker } from "./blazeface";
 
 const SIZE = 128;
 const MIN_SCORE = 0.5;
 let run: ((input: Float32Array) => Float32Array[]) | null = null;
+let landmarks = false;
 const ids = tracker();
 const canvas = new OffscreenCanvas(SIZE, SIZE);
 const context = canvas.getContext("2d", { willReadFrequently: true })!;
@@ -65,16 +67,25 @@ self.onmessage = ({ data }: MessageEvent) => {
     }
     return;
   }
-  const frame = data?.frame as VideoFrame | undefined;
-  if (!frame) return;
-  const timestamp = frame.timestamp;
-  try {
-    const started = performance.now();
-    const segments = run ? detect(frame, data.landmarks === true) : [];
-    self.postMessage({ timestamp, segments, ms: performance.now() - started });
-  } catch (e) {
-    self.postMessage({ timestamp, error: String(e) });
-  } finally {
-    frame.close();
-  }
+  if (typeof data?.landmarks === "boolean") landmarks = data.landmarks;
+  if (data?.readable) void read((data.readable as ReadableStream<VideoFrame>).getReader());
 };
+
+/** Detects faces in the newest frame, replies, and goes on until the stream ends. */
+async function read(reader: ReadableStreamDefaultReader<VideoFrame>) {
+  for (;;) {
+    const { value: frame, done } = await reader.read();
+    if (done || !frame) return;
+    const timestamp = frame.timestamp;
+    try {
+      const started = performance.now();
+      const segments = detect(frame, landmarks);
+      self.postMessage({ timestamp, segments, ms: performance.now() - started });
+    } catch (e) {
+      self.postMessage({ timestamp, error: String(e) });
+      return;
+    } finally {
+      frame.close();
+    }
+  }
+}

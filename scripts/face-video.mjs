@@ -1,26 +1,25 @@
-/**
- * A test video with faces, made for these tests (no third-party footage): frames of
- * tests/pages/face-scene.js rendered in Chromium, written as a Y4M file for
- * --use-file-for-fake-video-capture.
- */
+// A test video with faces, made here (no third-party footage): a frame of tests/pages/face-scene.js
+// rendered in Chromium, written as a Y4M file for --use-file-for-fake-video-capture. Used by
+// tests/e2e/face-detection.spec.ts and scripts/bench-effects.mjs.
 import { closeSync, mkdtempSync, openSync, readFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { launch } from "./fixtures";
+import { chromium } from "playwright-core";
+import { chromeArgs, findChrome } from "./chrome-path.mjs";
 
 export const WIDTH = 640, HEIGHT = 480;
 /** Faces in the video: centre and height in pixels (drawFace's arguments). */
 export const FACES = [{ cx: 190, cy: 230, h: 170 }, { cx: 470, cy: 200, h: 190 }];
 
-export async function makeFaceVideo(frames = 6): Promise<string> {
-  const { context, close } = await launch({ extension: false });
+export async function makeFaceVideo(frames = 6) {
+  const browser = await chromium.launch({ executablePath: await findChrome(), headless: true, args: chromeArgs({}) });
   try {
-    const page = await context.newPage();
+    const page = await browser.newPage();
     await page.setContent(`<canvas width=${WIDTH} height=${HEIGHT}></canvas>`);
     await page.addScriptTag({ content: readFileSync(resolve("tests/pages/face-scene.js"), "utf8") });
     const rgba = await page.evaluate(({ faces, w, h }) => {
-      const ctx = document.querySelector("canvas")!.getContext("2d")!;
-      (window as unknown as { drawScene: Function }).drawScene(ctx, w, h, faces);
+      const ctx = document.querySelector("canvas").getContext("2d");
+      window.drawScene(ctx, w, h, faces);
       return Array.from(ctx.getImageData(0, 0, w, h).data);
     }, { faces: FACES, w: WIDTH, h: HEIGHT });
     const file = join(mkdtempSync(join(tmpdir(), "cc-faces-")), "faces.y4m");
@@ -34,12 +33,12 @@ export async function makeFaceVideo(frames = 6): Promise<string> {
     closeSync(fd);
     return file;
   } finally {
-    await close();
+    await browser.close();
   }
 }
 
 /** RGBA to I420 (BT.601, full range as "C420jpeg" says). */
-function toI420(rgba: number[]): Buffer {
+function toI420(rgba) {
   const y = Buffer.alloc(WIDTH * HEIGHT), u = Buffer.alloc(WIDTH * HEIGHT / 4), v = Buffer.alloc(WIDTH * HEIGHT / 4);
   for (let j = 0; j < HEIGHT; j++) for (let i = 0; i < WIDTH; i++) {
     const k = (j * WIDTH + i) * 4, r = rgba[k], g = rgba[k + 1], b = rgba[k + 2];
