@@ -212,6 +212,8 @@ export function installEffects(bridge: PageBridge): void {
       }
     }
     if (!any) return null;
+    // An `advanced` that is not a list is the browser's TypeError to report: left as it is.
+    if (c.advanced !== undefined && !advanced) return { native: out, echo: e };
     for (let i = 0; i < extraSets.length; i++) setOwn(list, list.length, extraSets[i]);
     e.appended = extraSets.length;
     if (advanced || extraSets.length) setOwn(out, "advanced", list);

@@ -73,6 +73,7 @@ test.describe("effect constraints", () => {
         exactFalse: await run({ eyeGazeCorrection: { exact: false } } as MediaTrackConstraints),
         skipped: await run({ advanced: [{ eyeGazeCorrection: true, width: 1280 } as MediaTrackConstraintSet, { height: 240 }] }),
         met: await run({ advanced: [{ eyeGazeCorrection: false, width: 1280 } as MediaTrackConstraintSet] }),
+        badAdvanced: await run({ powerEfficient: true, advanced: "nope" } as unknown as MediaTrackConstraints),
       };
     });
     expect(result.ideal).toMatchObject({ width: 640, eye: false, gesture: false,
@@ -86,6 +87,8 @@ test.describe("effect constraints", () => {
     expect(result.skipped).toMatchObject({ width: 320,
       constraints: { advanced: [{ eyeGazeCorrection: true, width: 1280 }, { height: 240 }] } });
     expect(result.met).toMatchObject({ width: 1280, constraints: { advanced: [{ eyeGazeCorrection: false, width: 1280 }] } });
+    // The browser's own TypeError for a malformed advanced member.
+    expect(result.badAdvanced).toMatchObject({ error: "TypeError" });
   });
 
   test("applyConstraints: OverconstrainedError names the constraint, constraints kept on failure, replaced on success", async ({ page, site }) => {

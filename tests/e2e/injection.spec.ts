@@ -53,7 +53,7 @@ test.describe("main-world script", () => {
         [MediaStreamTrack.prototype, "getCapabilities"], [MediaStreamTrack.prototype, "getSettings"],
         [MediaStreamTrack.prototype, "applyConstraints"], [Function.prototype, "toString"],
         [MediaDevices.prototype, "getSupportedConstraints"], [MediaStreamTrack.prototype, "getConstraints"],
-        [MediaStreamTrack.prototype, "clone"],
+        [MediaStreamTrack.prototype, "clone"], [VideoFrame.prototype, "metadata"],
       ];
       return methods.map(([proto, key]) => {
         const d = Object.getOwnPropertyDescriptor(proto, key)!;
