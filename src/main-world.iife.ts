@@ -6,6 +6,7 @@
 import { connectPageBridge } from "./bridge/page-bridge";
 import { installPtz } from "./ptz/ptz";
 import { installMediaMethods } from "./core/media-methods";
+import { installEffects } from "./effects/effects";
 import { installDefaultSemantics } from "./semantics/default-semantics";
 import { installHideLabels } from "./semantics/hide-labels";
 import { installUserChooses } from "./semantics/user-chooses";
@@ -16,6 +17,8 @@ import { installStatsFillIn } from "./track/stats-fill-in";
 
 const bridge = connectPageBridge();
 installMediaMethods();
+// First: the later interceptors see constraints the browser knows (docs/EFFECTS.md).
+installEffects(bridge);
 installDefaultSemantics(bridge);
 // Before user-chooses: the PTZ gate settles the permission, then hands the call on.
 installPtz(bridge);

@@ -14,6 +14,7 @@ import { answerPrompt, openPicker, promptView, startPromptListeners } from "./pr
 import { permissionUiHandlers, startPermissionListeners } from "./permissions";
 import { ptzContentHandlers, ptzUiHandlers, startPtz } from "./ptz";
 import { startTracking, trackingContentHandlers, trackingUiHandlers } from "./tracking";
+import { effectsContentHandlers } from "./effects";
 import type { SiteConfig } from "../../src/bridge/protocol";
 import type { ToContentMessage, UiState } from "../lib/messages";
 
@@ -36,6 +37,7 @@ startMessenger(
     "bridge.inject": async (params, sender) => injectBridge(params, sender),
     ...ptzContentHandlers,
     ...trackingContentHandlers,
+    ...effectsContentHandlers,
   },
   {
     "ui.getState": async (message): Promise<UiState> => {

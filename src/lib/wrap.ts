@@ -14,6 +14,11 @@ function rememberNative(fn: object, source: string): void {
   apply(weakMapSet, nativeSource, [fn, source]);
 }
 
+/** The source text to show for `fn`: a wrapper's own, so that wrapping a wrapper (two features
+ * on one method) still prints the native text. */
+const sourceOf = (fn: object): string =>
+  (apply(weakMapGet, nativeSource, [fn]) as string | undefined) ?? apply(functionToString, fn, []) as string;
+
 let toStringPatched = false;
 function patchToString(): void {
   if (toStringPatched) return;
@@ -52,7 +57,7 @@ export function wrapMethod(proto: object, name: string, impl: MethodImpl): Funct
       return impl(target, thisArg, args);
     },
   });
-  rememberNative(proxy, apply(functionToString, original, []) as string);
+  rememberNative(proxy, sourceOf(original));
   defineProperty(proto, name, { ...descriptor, value: proxy });
   return original;
 }
@@ -70,7 +75,7 @@ function wrapAccessor(proto: object, name: string, half: "get" | "set", impl: Me
       return impl(target, thisArg, args);
     },
   });
-  rememberNative(proxy, apply(functionToString, original, []) as string);
+  rememberNative(proxy, sourceOf(original));
   defineProperty(proto, name, { ...descriptor, [half]: proxy });
   return original;
 }
