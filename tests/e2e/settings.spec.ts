@@ -76,6 +76,9 @@ test.describe("site settings", () => {
     const store = "https://chromewebstore.google.com/detail/capture-control/abcdefghijklmnopabcdefghijklmnop";
     const page = await context.newPage();
     await page.goto(store).catch(() => undefined);
+    // The error page may still be committing.
+    const worker = await extensionWorker(context);
+    await expect.poll(() => worker.evaluate(async (u) => (await chrome.tabs.query({})).some((t) => t.url === u), store)).toBe(true);
     const popup = await openExtensionPage(context, extensionId, `popup/index.html?tab=${await tabIdOf(context, store)}`);
     await expect(popup.getByText(/cannot run on this page/)).toBeVisible();
     await expect(popup.getByRole("switch")).toHaveCount(0);
