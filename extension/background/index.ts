@@ -82,5 +82,9 @@ browser.storage.onChanged.addListener((changes, area) => {
 });
 
 // On install, update and browser start, check storage and bring the registrations in line.
-browser.runtime.onInstalled.addListener(() => void getSettings().then(applyFlagScripts));
+browser.runtime.onInstalled.addListener((details) => {
+  void getSettings().then(applyFlagScripts);
+  // A first install (not an update or a browser update) opens the welcome page.
+  if (details.reason === "install") void browser.tabs.create({ url: browser.runtime.getURL("welcome/index.html") }).catch(() => undefined);
+});
 browser.runtime.onStartup.addListener(() => void getSettings().then(applyFlagScripts));

@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import type { Server } from "node:http";
 import { chromeArgs, findChrome } from "../../scripts/chrome-path.mjs";
 import { startServer } from "../../scripts/serve.mjs";
+import { closeWelcomePage } from "../../scripts/welcome-page.mjs";
 
 export const DIST = resolve("dist");
 
@@ -20,13 +21,23 @@ export interface Site {
   otherOrigin: string;
 }
 
-export async function launch(options: { extension: boolean; fakeUi?: boolean; extra?: string[] }) {
+/**
+ * A new profile. With the extension, its install opens the welcome page in a new tab: that tab is
+ * closed before the test starts (tests look for tabs and pages of their own), unless `welcome` is
+ * true, for the tests of the welcome page.
+ */
+export async function launch(options: { extension: boolean; fakeUi?: boolean; extra?: string[]; welcome?: boolean }) {
   const dir = mkdtempSync(join(tmpdir(), "cc-profile-"));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: await findChrome(),
     headless: true,
     args: chromeArgs({ extensionDir: options.extension ? DIST : undefined, fakeUi: options.fakeUi ?? true, extra: options.extra }),
   });
+  if (options.extension && !options.welcome && !(await closeWelcomePage(context))) {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error("the extension's install did not open its welcome page");
+  }
   const close = async () => {
     await context.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
