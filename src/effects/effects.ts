@@ -56,16 +56,24 @@ const canSave = (caps: unknown) => isObject(caps) && isArray(caps.resizeMode) &&
 export function installEffects(bridge: PageBridge): void {
   if (!devicesProto || !trackProto || !nativeCapabilities || !nativeConstraints || !streamVideo ||
       !("OverconstrainedError" in globalThis) || !trackKind) return;
-  let supported: Loose;
-  try {
-    supported = apply(devicesProto.getSupportedConstraints, navigator.mediaDevices, []) as Loose;
-  } catch {
-    return;
-  }
-  const names: string[] = [];
-  for (let i = 0; i < NAMES.length; i++) if (!supported[NAMES[i]]) setOwn(names, names.length, NAMES[i]);
-  if (!names.length) return;
-  const face: FaceDetection | undefined = includes(names, FACE) ? faceDetection(bridge) : undefined;
+  // Which of our constraints the browser lacks is asked at first use: reading navigator.mediaDevices
+  // creates it, which would cost every frame time at start (measured ~0.1 ms).
+  const nativeSupported = devicesProto.getSupportedConstraints;
+  let known: string[] | null = null;
+  let face: FaceDetection | undefined;
+  const ours = (): string[] => {
+    if (known) return known;
+    known = [];
+    let supported: Loose;
+    try {
+      supported = apply(nativeSupported, navigator.mediaDevices, []) as Loose;
+    } catch {
+      return known;
+    }
+    for (let i = 0; i < NAMES.length; i++) if (!supported[NAMES[i]]) setOwn(known, known.length, NAMES[i]);
+    face = includes(known, FACE) ? faceDetection(bridge) : undefined;
+    return known;
+  };
   /** Our constraints this page can use now (face detection only where a worker may run). */
   const usable = (name: string) => name !== FACE || face!.available();
   const echoes = new WeakMapCtor<object, Echo>();
@@ -74,23 +82,26 @@ export function installEffects(bridge: PageBridge): void {
 
   const flags = (value: (name: string) => unknown): Loose => {
     const out: Loose = {};
+    const names = ours();
     for (let i = 0; i < names.length; i++) if (usable(names[i])) setOwn(out, names[i], value(names[i]));
     return out;
   };
 
-  wrapMethod(devicesProto, "getSupportedConstraints", (native, thisArg, args) =>
-    withSorted(apply(native, thisArg, args) as Loose, flags(() => true)));
+  wrapMethod(devicesProto, "getSupportedConstraints", (native, thisArg, args) => {
+    const supported = apply(native, thisArg, args) as Loose;
+    return ours().length ? withSorted(supported, flags(() => true)) : supported;
+  });
 
   intercept("getCapabilities", (next, track, args) => {
     const caps = apply(next, track, args);
-    if (!isCamera(track, caps)) return caps;
+    if (!isCamera(track, caps) || !ours().length) return caps;
     const save = canSave(caps);
     return withSorted(caps, flags((name) => (name === FACE ? FACE_MODES : name === POWER && save ? [false, true] : [false])));
   });
 
   intercept("getSettings", (next, track, args) => {
     const settings = apply(next, track, args);
-    if (!isCamera(track, settings)) return settings;
+    if (!isCamera(track, settings) || !ours().length) return settings;
     const saving = settings.resizeMode === "none" && typeof settings.frameRate === "number" &&
       settings.frameRate <= EFFICIENT_FPS;
     return withSorted(settings, flags((name) => (name === FACE ? echoOf(track)?.mode ?? "none" : name === POWER && saving)));
@@ -106,6 +117,7 @@ export function installEffects(bridge: PageBridge): void {
    * the set names none of ours. `save`: whether a power-efficient configuration exists.
    */
   function plan(c: Loose, gum: boolean, save: boolean): Plan | string | null {
+    const names = ours();
     const out = copy(c);
     const e: Echo = { basic: {}, sets: [], added: [], addedBasic: [], appended: 0, hadAdvanced: false };
     let any = false;
