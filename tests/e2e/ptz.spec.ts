@@ -60,6 +60,18 @@ async function tabIdOf(b: Browser, url: string): Promise<number> {
   return worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, url);
 }
 
+/** Two sites' PTZ pages, each with PTZ granted by the browser and allowed by the extension. */
+async function twoPtzSites(site: { origin: string; otherOrigin: string }): Promise<[Page, Page]> {
+  const pages: Page[] = [];
+  for (const origin of [site.origin, site.otherOrigin]) {
+    const page = await openPtzPage(b, origin);
+    await grantBrowserPtz(page, origin);
+    await setPtz(b, origin, "allow");
+    pages.push(page);
+  }
+  return [pages[0], pages[1]];
+}
+
 test.describe("pan/tilt/zoom", () => {
   test.beforeEach(async () => { b = await ptzBrowser(); });
   test.afterEach(async () => { await b.close(); });
@@ -156,12 +168,7 @@ test.describe("pan/tilt/zoom", () => {
   });
 
   test("two sites contending: the newer takes control, the other's PTZ track is muted until it is back", async ({ site }) => {
-    const a = await openPtzPage(b, site.origin);
-    const other = await openPtzPage(b, site.otherOrigin);
-    for (const [page, origin] of [[a, site.origin], [other, site.otherOrigin]] as const) {
-      await grantBrowserPtz(page, origin);
-      await setPtz(b, origin, "allow");
-    }
+    const [a, other] = await twoPtzSites(site);
     expect(await start(a, "a")).toBe("ok");
     expect((await ptz(a, "a")).muted).toBe(false);
     expect(await start(other, "b")).toBe("ok");
@@ -179,12 +186,7 @@ test.describe("pan/tilt/zoom", () => {
   });
 
   test("a site that stops its PTZ capture gives control back at once, without closing its tab", async ({ site }) => {
-    const a = await openPtzPage(b, site.origin);
-    const other = await openPtzPage(b, site.otherOrigin);
-    for (const [page, origin] of [[a, site.origin], [other, site.otherOrigin]] as const) {
-      await grantBrowserPtz(page, origin);
-      await setPtz(b, origin, "allow");
-    }
+    const [a, other] = await twoPtzSites(site);
     expect(await start(a, "a")).toBe("ok");
     expect(await start(other, "b")).toBe("ok");
     await expect.poll(async () => (await ptz(a, "a")).events).toEqual(["mute"]);
