@@ -10,6 +10,7 @@ import { installDefaultSemantics } from "./semantics/default-semantics";
 import { installHideLabels } from "./semantics/hide-labels";
 import { installUserChooses } from "./semantics/user-chooses";
 import { installLiveTracks } from "./tracking/live-tracks";
+import { installTransfer } from "./transfer/install";
 
 const bridge = connectPageBridge();
 installMediaMethods();
@@ -19,3 +20,5 @@ installPtz(bridge);
 installUserChooses(bridge);
 installHideLabels(bridge);
 installLiveTracks(bridge);
+// Last: its wrappers sit outside the others (it clones and stops tracks through them).
+installTransfer();
