@@ -495,6 +495,11 @@ export function mediaRealm(host: A, base?: string): void {
       }
     };
     /** The track's own realm does the clone and stop (its tracking and context). */
+    /** `f` runs when the page of the window whose realm made `t` goes away (not this one). */
+    const gone = (t: A, f: A) => {
+      const w = ours(t) || windowOf(getProto(t));
+      w && w !== 1 && on(w, "pagehide", f);
+    };
     const op = (t: A, k: string, ...a: A[]) => apply(ours(t) ? M[k] : t[k], t, a);
     const detach = (t: A) => {
       detached.set(t, 1);
@@ -511,11 +516,11 @@ export function mediaRealm(host: A, base?: string): void {
           // Made in the track's own context (another window's): it ends, without an event, when that
           // context goes away; its page's pagehide ends it here with one.
           setProto(c, TP);
-          const f = new St(), home = windowOf(getProto(t));
+          const f = new St();
           f.add(c);
           family.set(c, f);
           host?.adopt(c);
-          home && on(home, "pagehide", () => f.forEach((x: A) => {
+          gone(t, () => f.forEach((x: A) => {
             if (call(trackReadyState, x) === LIVE) {
               op(x, "stop");
               fire(x, ENDED);
@@ -561,6 +566,7 @@ export function mediaRealm(host: A, base?: string): void {
       on(h, "mute", () => post(o, { m: 1 }));
       on(h, "unmute", () => post(o, { m: 0 }));
       on(h, ENDED, end);
+      gone(t, end);
       listen(o, (v: A) => {
         if (done || typeof v !== "object" || v === null) return;
         if (hasOwn(v, "d")) {

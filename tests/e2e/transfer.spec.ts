@@ -277,6 +277,88 @@ test.describe("transferable MediaStreamTrack", () => {
     expect(result.seenPorts).toEqual([0]);
   });
 
+  test("a microphone track goes to a worker (AudioData) and comes back", async ({ page }) => {
+    const result = await page.evaluate(async () => {
+      const { tx } = window;
+      const mic = (await navigator.mediaDevices.getUserMedia({ audio: true })).getAudioTracks()[0];
+      const before = tx.describe(mic);
+      const worker = new Worker("transfer/worker.js");
+      const held = await tx.ask(worker, { cmd: "hold", name: "mic", track: mic }, [mic]);
+      const chunks = (await tx.ask(worker, { cmd: "count", name: "mic", ms: 500 })).stamps.length;
+      const back = (await tx.ask(worker, { cmd: "give-back", name: "mic" })).track as MediaStreamTrack;
+      const out = { before, held, chunks, back: tx.describe(back) };
+      back.stop();
+      worker.terminate();
+      return out;
+    });
+    expect(result.held).toMatchObject({ ...result.before, isTrack: true });
+    expect(result.back).toEqual(result.before);
+    expect(result.chunks).toBeGreaterThan(10);
+  });
+
+  test("worker to worker over a MessagePort, structuredClone in a worker, and a nested worker", async ({ page }) => {
+    const result = await page.evaluate(async () => {
+      const { tx } = window;
+      const [a, b] = [new Worker("transfer/worker.js"), new Worker("transfer/worker.js")];
+      const channel = new MessageChannel();
+      await tx.ask(b, { cmd: "port", port: channel.port2 }, [channel.port2]);
+      const cam = await tx.camera();
+      const id = cam.id;
+      await tx.ask(a, { cmd: "hold", name: "cam", track: cam }, [cam]);
+      const sent = await tx.ask(a, { cmd: "send-on-port", name: "cam", port: channel.port1 }, [channel.port1]);
+      await tx.sleep(100);
+      const inB = (await tx.ask(b, { cmd: "describe", name: "cam" })).track;
+      const framesInB = (await tx.ask(b, { cmd: "count", name: "cam", ms: 600 })).stamps.length;
+      const cloned = await tx.ask(b, { cmd: "clone-in-worker", name: "cam", as: "cam2", ms: 600 });
+      const nested = await tx.ask(b, { cmd: "nested", name: "cam2" });
+      a.terminate();
+      b.terminate();
+      return { id, sent, inB, framesInB, cloned, nested };
+    });
+    expect(result.sent).toEqual({ sent: "ended" });
+    expect(result.inB).toMatchObject({ id: result.id, readyState: "live" });
+    expect(result.framesInB).toBeGreaterThan(5);
+    expect(result.cloned).toMatchObject({ original: "ended", copy: { id: result.id, readyState: "live" } });
+    expect(result.cloned.stamps).toBeGreaterThan(5);
+    expect(result.nested).toEqual({
+      reply: { href: expect.stringMatching(/\/transfer\/nested-worker\.js$/), types: "function" },
+      second: { frames: expect.any(Number), kind: "video" },
+    });
+    expect(result.nested.second.frames).toBeGreaterThan(5);
+  });
+
+  test("mute and end travel two hops (worker generator → window → worker); a frame's track in a worker ends with the frame", async ({ page }) => {
+    const result = await page.evaluate(async () => {
+      const { tx } = window;
+      const [source, sink] = [new Worker("transfer/worker.js"), new Worker("transfer/worker.js")];
+      const { track } = await tx.ask(source, { cmd: "generate" });
+      await tx.ask(sink, { cmd: "hold", name: "g", track }, [track]);
+      await tx.ask(source, { cmd: "mute", muted: true });
+      await tx.sleep(200);
+      const muted = await tx.ask(sink, { cmd: "describe", name: "g" });
+      await tx.ask(source, { cmd: "end-generator" });
+      await tx.sleep(200);
+      const ended = await tx.ask(sink, { cmd: "describe", name: "g" });
+      const frame = document.createElement("iframe");
+      frame.src = "transfer/frame.html";
+      document.body.append(frame);
+      await new Promise((r) => (frame.onload = r));
+      const theirs = await (frame.contentWindow as Window).tx.camera();
+      await tx.ask(sink, { cmd: "hold", name: "f", track: theirs }, [theirs]);
+      const before = (await tx.ask(sink, { cmd: "describe", name: "f" })).track.readyState;
+      frame.remove();
+      await tx.sleep(300);
+      const after = await tx.ask(sink, { cmd: "describe", name: "f" });
+      source.terminate();
+      sink.terminate();
+      return { muted, ended, before, after };
+    });
+    expect(result.muted).toMatchObject({ track: { muted: true, readyState: "live" }, events: ["mute"] });
+    expect(result.ended).toMatchObject({ track: { readyState: "ended" }, events: ["mute", "ended"] });
+    expect(result.before).toBe("live");
+    expect(result.after).toMatchObject({ track: { readyState: "ended" }, events: ["ended"] });
+  });
+
   test("iframes: a track sent to a same-origin frame, and one received from a frame that is then removed", async ({ page }) => {
     const result = await page.evaluate(async () => {
       const { tx } = window;

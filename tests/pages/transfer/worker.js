@@ -133,3 +133,32 @@ self.onmessage = async (e) => {
     postMessage({ error: `${err.name}: ${err.message}` });
   }
 };
+
+// Commands for hops between workers and for nested workers.
+self.addEventListener("message", async (e) => {
+  const m = e.data;
+  try {
+    switch (m.cmd) {
+      case "send-on-port":
+        m.port.postMessage({ name: m.name, track: held[m.name] }, [held[m.name]]);
+        postMessage({ sent: held[m.name].readyState });
+        break;
+      case "clone-in-worker": {
+        const copy = structuredClone({ t: held[m.name] }, { transfer: [held[m.name]] }).t;
+        held[m.as] = copy;
+        postMessage({ original: held[m.name].readyState, copy: describe(copy), stamps: (await count(copy, m.ms)).length });
+        break;
+      }
+      case "nested": {
+        const inner = new Worker("nested-worker.js");
+        const reply = await new Promise((r) => { inner.onmessage = (ev) => r(ev.data); });
+        inner.postMessage({ track: held[m.name] }, [held[m.name]]);
+        const second = await new Promise((r) => { inner.onmessage = (ev) => r(ev.data); });
+        postMessage({ reply, second });
+        break;
+      }
+    }
+  } catch (err) {
+    postMessage({ error: `${err.name}: ${err.message}` });
+  }
+});
