@@ -95,6 +95,7 @@ export function mediaRealm(host: A, base?: string): void {
   const frameOp = (f: A, k: number) => call(frameOps[getProto(f) === VFP ? 0 : 1][k], f);
   const crypt = g.crypto, randomUUID = Crypto.prototype.randomUUID, uuid = () => call(randomUUID, crypt) as string;
   const locks = g.navigator.locks, lockRequest = g.LockManager && LockManager.prototype.request;
+  const AbortCtl = AbortController, abort = AbortCtl.prototype.abort, abortSignal = getter(AbortCtl.prototype, "signal");
   const ORIGIN = base ? new U(base).origin : g.location.origin;
 
   // ---- Web Locks: a receiver's track ends when its source context goes away. ----
@@ -113,8 +114,22 @@ export function mediaRealm(host: A, base?: string): void {
     }
     lockHeld ? post(o, { L: lockName }) : lockWaiting.add(o);
   };
+  /** Runs `end` once the lock `name` is free (its holder went away); returns what cancels that. */
   const lockWatch = (name: A, end: A) => {
-    if (locks && typeof name === "string") then(call(lockRequest, locks, name, () => { end(); }), noop);
+    const c = new AbortCtl();
+    if (locks && typeof name === "string") {
+      then(call(lockRequest, locks, name, { __proto__: null, signal: call(abortSignal, c) }, () => { end(); }), noop);
+    }
+    return () => call(abort, c);
+  };
+  /** Both ends of a port say which lock they hold; the source answers. A moved port is re-announced. */
+  const watcher = (end: A, answer?: A) => {
+    let cancel: A;
+    return (name: A) => {
+      cancel && cancel();
+      cancel = lockWatch(name, end);
+      answer && answer();
+    };
   };
 
   // ---- Realm-specific track operations, filled in below. ----
@@ -526,6 +541,8 @@ export function mediaRealm(host: A, base?: string): void {
               fire(x, ENDED);
             }
           }));
+          // ... and it must not outlive this page either.
+          on(g, "pagehide", () => f.forEach((x: A) => op(x, "stop")));
         }
         detach(t);
         ok ? kept.set(key, c) : op(c, "stop");
@@ -562,21 +579,23 @@ export function mediaRealm(host: A, base?: string): void {
         op(h, "stop");
         post(o, { e: 1 });
         call(portClose, o);
-      };
+      }, sink = watcher(end, () => lockOut(o));
       on(h, "mute", () => post(o, { m: 1 }));
       on(h, "unmute", () => post(o, { m: 0 }));
       on(h, ENDED, end);
+      // The hidden clone lives in the track's own context: end it with the track's page or this one.
       gone(t, end);
+      on(g, "pagehide", end);
       listen(o, (v: A) => {
         if (done || typeof v !== "object" || v === null) return;
         if (hasOwn(v, "d")) {
           want = v.d;
           pump();
-        } else if (v.s) end(); else if (hasOwn(v, "n")) call(setEnabled, h, !!v.n);
+        } else if (v.s) end();
+        else if (v.L) sink(v.L); else if (hasOwn(v, "n")) call(setEnabled, h, !!v.n);
         else if (v.a) answer(o, v.a[0], op(h, "applyConstraints", v.a[1]), () => stateOf(h));
         else if (v.t) feed(h, v.t);
       });
-      lockOut(o);
     };
 
     describe = (t, out) => {
@@ -627,9 +646,11 @@ export function mediaRealm(host: A, base?: string): void {
           o.ts.forEach((x: A) => fire(x, v.m ? "mute" : "unmute"));
         } else if (v.e) end();
         else if (v.r) replied(o.q, v.r);
-        else if (v.L) lockWatch(v.L, end);
+        else if (v.L) source(v.L);
       });
+      const source = watcher(end);
       post(d.o, { d: 1 });
+      lockOut(d.o);
       return t;
     };
   } else {
@@ -670,14 +691,18 @@ export function mediaRealm(host: A, base?: string): void {
       s.g?.ts.delete(s);
       stopped || fire(s.t, ENDED);
     };
-    const link = (s: A) => listen(s.o, (v: A) => {
-      if (isFrame(v)) deliver(s, v);
-      else if (typeof v !== "object" || v === null) return;
-      else if (hasOwn(v, "m")) setMuted(s, v.m);
-      else if (v.e) end(s);
-      else if (v.r) replied(s.q, v.r);
-      else if (v.L) lockWatch(v.L, () => end(s));
-    });
+    const link = (s: A) => {
+      listen(s.o, (v: A) => {
+        if (isFrame(v)) deliver(s, v);
+        else if (typeof v !== "object" || v === null) return;
+        else if (hasOwn(v, "m")) setMuted(s, v.m);
+        else if (v.e) end(s);
+        else if (v.r) replied(s.q, v.r);
+        else if (v.L) source(v.L);
+      });
+      const source = watcher(() => end(s));
+      lockOut(s.o);
+    };
     const track = (s: A) => {
       s.cs = new St();
       s.q = new Mp();
@@ -691,17 +716,19 @@ export function mediaRealm(host: A, base?: string): void {
     /** A VideoTrackGenerator's source: its local tracks and the ports of tracks transferred away. */
     const genOut = (gs: A, o: A) => {
       gs.os.set(o, 0);
+      const drop = () => {
+        gs.os.delete(o);
+        call(portClose, o);
+      }, sink = watcher(drop, () => lockOut(o));
       listen(o, (v: A) => {
         if (typeof v !== "object" || v === null) return;
         if (hasOwn(v, "d")) gs.os.has(o) && gs.os.set(o, v.d);
-        else if (v.s) {
-          gs.os.delete(o);
-          call(portClose, o);
-        } else if (v.t) genOut(gs, v.t);
+        else if (v.s) drop();
+        else if (v.L) sink(v.L);
+        else if (v.t) genOut(gs, v.t);
         else if (v.a) answer(o, v.a[0], resolved(), () => [{}, {}, {}]);
       });
       if (gs.m) post(o, { m: 1 });
-      lockOut(o);
     };
 
     class Track extends EventTarget {

@@ -4,7 +4,7 @@
  * errors, what ends and mutes the received tracks, a CSP that forbids blob workers, and
  * transparency when no track is transferred. Pages: tests/pages/transfer.html and transfer/.
  */
-import { expect, test } from "./fixtures";
+import { expect, openExtensionPage, test } from "./fixtures";
 
 declare global {
   interface Window {
@@ -306,12 +306,13 @@ test.describe("transferable MediaStreamTrack", () => {
       const id = cam.id;
       await tx.ask(a, { cmd: "hold", name: "cam", track: cam }, [cam]);
       const sent = await tx.ask(a, { cmd: "send-on-port", name: "cam", port: channel.port1 }, [channel.port1]);
-      await tx.sleep(100);
+      // The track no longer depends on the worker it went through.
+      a.terminate();
+      await tx.sleep(300);
       const inB = (await tx.ask(b, { cmd: "describe", name: "cam" })).track;
       const framesInB = (await tx.ask(b, { cmd: "count", name: "cam", ms: 600 })).stamps.length;
       const cloned = await tx.ask(b, { cmd: "clone-in-worker", name: "cam", as: "cam2", ms: 600 });
       const nested = await tx.ask(b, { cmd: "nested", name: "cam2" });
-      a.terminate();
       b.terminate();
       return { id, sent, inB, framesInB, cloned, nested };
     });
@@ -399,6 +400,43 @@ test.describe("transferable MediaStreamTrack", () => {
     expect(result.upIsTrack).toBe(true);
     expect(result.upState).toBe("ended");
     expect(result.upEvents).toEqual(["ended"]);
+  });
+});
+
+test.describe("transferred tracks and the in-use list", () => {
+  test("a track in a worker keeps its capture in use until the worker goes away; the popup's Stop ends it there", async ({ fresh, site }) => {
+    const { context, extensionId } = fresh;
+    const page = await context.newPage();
+    await page.goto(`${site.origin}/transfer.html`);
+    const extPage = await openExtensionPage(context, extensionId, "popup/index.html");
+    const live = () => extPage.evaluate(async () =>
+      Object.values((await chrome.storage.session.get("liveCaptures")).liveCaptures ?? {}).length);
+    await page.evaluate(async () => {
+      const { tx } = window;
+      (window as any).worker = new Worker("transfer/worker.js");
+      const track = await tx.camera();
+      await tx.ask((window as any).worker, { cmd: "hold", name: "cam", track }, [track]);
+    });
+    await expect.poll(live).toBe(1);
+    await page.waitForTimeout(500);
+    expect(await live()).toBe(1);
+    await page.evaluate(() => (window as any).worker.terminate());
+    await expect.poll(live).toBe(0);
+
+    // Stop in the popup reaches the worker's track: ended, with an event.
+    await page.evaluate(async () => {
+      const { tx } = window;
+      (window as any).worker = new Worker("transfer/worker.js");
+      const track = await tx.camera();
+      await tx.ask((window as any).worker, { cmd: "hold", name: "cam", track }, [track]);
+    });
+    await expect.poll(live).toBe(1);
+    await extPage.reload();
+    await extPage.locator(".in-use-row").getByRole("button", { name: "Stop" }).click();
+    await expect.poll(() => page.evaluate(async () => (await window.tx.ask((window as any).worker, { cmd: "describe", name: "cam" })))).toMatchObject({
+      track: { readyState: "ended" }, events: ["ended"],
+    });
+    await expect.poll(live).toBe(0);
   });
 });
 
