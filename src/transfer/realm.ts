@@ -45,7 +45,8 @@ export function mediaRealm(host: A, base?: string): void {
   };
   const WM = safe(WeakMap), Mp = safe(Map), St = safe(Set);
   const noop = () => {}, pThen = Prom.prototype.then, hasOwnP = OP.hasOwnProperty, tagOf = OP.toString;
-  const then = (p: A, f: A, r: A = noop) => apply(pThen, p, [f, r]);
+  /** p.then(f, r) with the captured `then`; without `r` a rejection passes on. */
+  const then = (p: A, f: A, r?: A) => apply(pThen, p, r ? [f, r] : [f]);
   const hasOwn = (o: A, k: A) => apply(hasOwnP, o, [k]);
   const dv = (value: A): A => ({ __proto__: null, value, writable: true, enumerable: false, configurable: true });
   const setv = (o: A, k: A, v: A) => defProp(o, k, { ...dv(v), enumerable: true });
@@ -284,9 +285,16 @@ export function mediaRealm(host: A, base?: string): void {
       post(o, { r: [id, 0, x[0], x[1], x[2]] });
     },
       (e: A) => post(o, { r: [id, [e?.name, e?.message, e?.constraint]] }));
-  const failure = (x: A) => x[0] === "OverconstrainedError" && g.OverconstrainedError
-    ? new OverconstrainedError(x[2], x[1]) : x[0] === "TypeError" ? new TE(x[1]) : new DE(x[1], x[0]);
-  /** applyConstraints sent to the source; `done` gets the reply. */
+  const OCE = g.OverconstrainedError;
+  const failure = (x: A) => {
+    const over = x[0] === "OverconstrainedError";
+    if (over && OCE) return new OCE(x[2], x[1]);
+    const e = x[0] === "TypeError" ? new TE(x[1]) : new DE(x[1], x[0]);
+    // (No OverconstrainedError interface in workers: a DOMException of that name, with `constraint`.)
+    if (over) defProp(e, "constraint", dv(x[2]));
+    return e;
+  };
+  /** applyConstraints sent to the source, answered with [id, error, settings, constraints, capabilities]. */
   const ask = (o: A, replies: A, c: A) => new Prom((ok: A, fail: A) => {
     const id = uuid();
     replies.set(id, (x: A) => {
@@ -570,7 +578,7 @@ export function mediaRealm(host: A, base?: string): void {
           if (done || !want) return frameOp(r.value, CLOSE);
           post(o, r.value, [r.value]);
           pump();
-        });
+        }, noop);
       };
       const end = () => {
         if (done) return;

@@ -153,8 +153,8 @@ test.describe("transferable MediaStreamTrack", () => {
     expect(result.afterTransfer).toBe("ended");
     expect(result.stamps.length).toBeGreaterThan(8);
     expect(result.stamps).toEqual([...result.stamps].sort((a, b) => a - b));
-    expect(result.applied).toMatchObject({ settings: { width: 320, height: 240 }, constraints: { width: 320, height: 240 } });
-    expect(result.overconstrained).toMatchObject({ settings: { width: 320 } });
+    expect(result.applied).toMatchObject({ settings: { width: 320, height: 240 }, constraints: { width: 320, height: 240 }, outcome: "ok" });
+    expect(result.overconstrained).toMatchObject({ settings: { width: 320 }, constraints: { width: 320, height: 240 }, outcome: "OverconstrainedError: width" });
     expect(result.stream).toMatchObject({
       id: "string", active: true, tracks: 1, video: 1, audio: 0, byId: true, eventTrack: true, cloneTracks: 1,
       cloneIdDiffers: true, tag: "[object MediaStreamTrack]", newTrack: "TypeError",
@@ -239,9 +239,14 @@ test.describe("transferable MediaStreamTrack", () => {
       const back = (await tx.ask(worker, { cmd: "give-back", name: "cam" })).track as MediaStreamTrack;
       const backFrames = (await tx.play(back, 800)).frames.length;
       const backEvents = tx.watch(back);
+      // applyConstraints acts on the camera, in this window, through the worker's copy.
+      const rejected = await back.applyConstraints({ width: { exact: 99999 } }).then(() => "resolved",
+        (e) => [e.name, e.constraint, e instanceof OverconstrainedError]);
+      await back.applyConstraints({ width: 320, height: 240 });
+      const applied = [back.getSettings().width, back.getConstraints()];
       worker.terminate();
       await tx.sleep(300);
-      const out = { generated, state: track.readyState, backId: back.id, id, backFrames, backState: back.readyState, backEvents };
+      const out = { generated, state: track.readyState, backId: back.id, id, backFrames, backState: back.readyState, backEvents, rejected, applied };
       back.stop();
       return out;
     });
@@ -252,6 +257,8 @@ test.describe("transferable MediaStreamTrack", () => {
     // Its source is the camera in this window, which is still here.
     expect(result.backState).toBe("live");
     expect(result.backEvents).toEqual([]);
+    expect(result.rejected).toEqual(["OverconstrainedError", "width", true]);
+    expect(result.applied).toEqual([320, { width: 320, height: 240 }]);
   });
 
   test("over a MessagePort to a worker; the worker's stop ends the capture", async ({ page }) => {

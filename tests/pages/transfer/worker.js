@@ -57,10 +57,11 @@ self.onmessage = async (e) => {
       case "count":
         postMessage({ stamps: await count(held[m.name], m.ms) });
         break;
-      case "apply":
-        await held[m.name].applyConstraints(m.constraints).then(() => null, (err) => err.name + ": " + err.constraint);
-        postMessage(describe(held[m.name]));
+      case "apply": {
+        const outcome = await held[m.name].applyConstraints(m.constraints).then(() => "ok", (err) => err.name + ": " + err.constraint);
+        postMessage({ ...describe(held[m.name]), outcome });
         break;
+      }
       case "clone-after-stop": {
         const copy = held[m.name].clone();
         held[m.name].stop();
