@@ -12,5 +12,9 @@ export function installTransfer(): void {
   if (!g.isSecureContext || !g.MediaStreamTrackGenerator || !g.MediaStreamTrackProcessor || !g.VideoFrame ||
       !g.AudioData || !g.Worker) return;
   const Stream = MediaStream;
-  mediaRealm({ adopt: (track: MediaStreamTrack) => announce("getUserMedia", new Stream([track])) });
+  try {
+    mediaRealm({ adopt: (track: MediaStreamTrack) => announce("getUserMedia", new Stream([track])) });
+  } catch {
+    // An environment this was not built for: the page keeps the native behaviour.
+  }
 }
