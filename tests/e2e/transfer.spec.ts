@@ -367,6 +367,56 @@ test.describe("transferable MediaStreamTrack", () => {
     expect(result.after).toMatchObject({ track: { readyState: "ended" }, events: ["ended"] });
   });
 
+  test("a page that tampers with built-ins still transfers, and no internal promise reaches unhandledrejection", async ({ page }) => {
+    const result = await page.evaluate(async () => {
+      const { tx } = window;
+      const rejections: unknown[] = [];
+      addEventListener("unhandledrejection", (e) => rejections.push(String(e.reason)));
+      const boom = () => { throw new Error("tampered"); };
+      const saved: [any, string, PropertyDescriptor][] = [];
+      const tamper = (o: any, k: string, d: PropertyDescriptor = { value: boom, writable: true, configurable: true }) => {
+        saved[saved.length] = [o, k, Object.getOwnPropertyDescriptor(o, k)!];
+        Object.defineProperty(o, k, d);
+      };
+      for (const C of [Map, Set, WeakMap]) for (const k of ["get", "set", "has", "add", "delete", "forEach"]) if (k in C.prototype) tamper(C.prototype, k);
+      for (const k of ["push", "shift", "slice"]) tamper(Array.prototype, k);
+      tamper(Object.prototype, "toString");
+      tamper(Object.prototype, "hasOwnProperty");
+      tamper(JSON, "stringify");
+      tamper(Reflect, "apply");
+      tamper(Function.prototype, "apply");
+      tamper(Object.prototype, "transfer", { get: boom, configurable: true });
+      tamper(VideoFrame.prototype, "close");
+      tamper(ReadableStreamDefaultReader.prototype, "read");
+      tamper(WritableStreamDefaultWriter.prototype, "write");
+      const restore = () => { for (const [o, k, d] of saved.reverse()) d ? Object.defineProperty(o, k, d) : delete o[k]; };
+      try {
+        const cam = await tx.camera();
+        const worker = new Worker("transfer/video-worker.js");
+        worker.postMessage({ track: cam }, [cam]);
+        const { data } = await new Promise<MessageEvent>((r) => (worker.onmessage = r));
+        const video = document.createElement("video");
+        video.muted = true;
+        video.srcObject = new MediaStream([data.videoTrack]);
+        document.body.append(video);
+        await video.play();
+        let frames = 0;
+        const onFrame = () => { frames++; video.requestVideoFrameCallback(onFrame); };
+        video.requestVideoFrameCallback(onFrame);
+        await tx.sleep(1000);
+        data.videoTrack.stop();
+        worker.terminate();
+        await tx.sleep(300);
+        return { frames, original: cam.readyState, rejections: rejections.length };
+      } finally {
+        restore();
+      }
+    });
+    expect(result.frames).toBeGreaterThan(5);
+    expect(result.original).toBe("ended");
+    expect(result.rejections).toBe(0);
+  });
+
   test("iframes: a track sent to a same-origin frame, and one received from a frame that is then removed", async ({ page }) => {
     const result = await page.evaluate(async () => {
       const { tx } = window;
