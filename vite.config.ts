@@ -32,8 +32,11 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     target: "chrome119",
-    // Extension pages that the manifest does not name (opened with chrome.windows.create).
-    rollupOptions: { input: { picker: "extension/picker/index.html", ptzPrompt: "extension/ptz-prompt/index.html" } },
+    // Extension pages that the manifest does not name (opened with chrome.windows.create and, for
+    // the welcome page, chrome.tabs.create on install).
+    rollupOptions: {
+      input: { picker: "extension/picker/index.html", ptzPrompt: "extension/ptz-prompt/index.html", welcome: "welcome/index.html" },
+    },
   },
   server: { port: 5199, strictPort: true },
 });

@@ -340,6 +340,19 @@ $("ptz-btn").addEventListener("click", () => {
     });
     buildPtzControls(track);
     show(out, ptzReport(track));
+    // Moves made elsewhere (the extension's popup or keys, another track on this camera) arrive
+    // as configurationchange; the sliders follow them.
+    track.onconfigurationchange = () => {
+      const settings = track.getSettings();
+      for (const k of PTZ) {
+        const input = $(`ptz-${k}`);
+        if (input && typeof settings[k] === "number") {
+          input.value = String(settings[k]);
+          $(`ptz-${k}-value`).textContent = input.value;
+        }
+      }
+      show($("ptz-out"), ptzReport(track, `configurationchange at ${new Date().toLocaleTimeString()}`));
+    };
   });
 });
 
@@ -397,4 +410,40 @@ window.addEventListener("pagehide", () => {
   stopStream(cameraStream);
   stopStream(micStream);
   stopStream(ptzStream);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Frame timing: VideoFrame.metadata().captureTime of frames read with MediaStreamTrackProcessor
+$("frames-btn").addEventListener("click", () => {
+  const out = $("frames-out");
+  if (typeof MediaStreamTrackProcessor === "undefined") {
+    show(out, "not supported: MediaStreamTrackProcessor does not exist in this browser.", "unsupported");
+    return;
+  }
+  const track = cameraStream?.getVideoTracks()[0];
+  if (!track || track.readyState !== "live") {
+    show(out, "Start the camera first (Camera section).", "error");
+    return;
+  }
+  run($("frames-btn"), out, "Reading 30 frames…", async () => {
+    const reader = new MediaStreamTrackProcessor({ track: track.clone() }).readable.getReader();
+    const ages = [];
+    let missing = 0;
+    for (let i = 0; i < 30; i++) {
+      const { value } = await reader.read();
+      const { captureTime } = value.metadata();
+      if (typeof captureTime === "number") ages.push(performance.now() - captureTime);
+      else missing++;
+      value.close();
+    }
+    await reader.cancel();
+    if (!ages.length) {
+      show(out, "not supported: frames carry no captureTime in this browser.", "unsupported");
+      return;
+    }
+    ages.sort((a, b) => a - b);
+    show(out, `30 frames read; captureTime on ${ages.length} of them${missing ? ` (${missing} without)` : ""}\n` +
+      `time from capture to read: median ${ages[ages.length >> 1].toFixed(1)} ms, max ${ages[ages.length - 1].toFixed(1)} ms` +
+      "\n(where Capture Control fills captureTime in, the fastest frame's own delay is not included)");
+  });
 });

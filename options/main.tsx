@@ -59,7 +59,7 @@ export function Options({ connector }: { connector: Connector }) {
           onInput={(e) => setQuery(e.currentTarget.value)} />
         {sites.length ? (
           <table>
-            <thead><tr><th>{t("colSite")}</th><th></th><th>{t("permissionsTitle")}</th><th>{t("colActions")}</th></tr></thead>
+            <thead><tr><th>{t("colSite")}</th><th>{t("colSettings")}</th><th>{t("permissionsTitle")}</th><th>{t("colActions")}</th></tr></thead>
             <tbody>
               {sites.map((origin, index) => (
                 <tr key={origin}>

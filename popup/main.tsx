@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import browser from "webextension-polyfill";
 import { effectiveSettings, normalizeOrigin, type SiteSettings } from "../extension/background/settings-schema";
 import type { UiState } from "../extension/lib/messages";
+import { isWebStore } from "../extension/lib/origin";
 import { extensionConnector, type Connector } from "../ui/connector";
 import { t } from "../ui/i18n";
 import { SitePermissionsPanel } from "../ui/permission-controls";
@@ -18,7 +19,10 @@ export function Popup({ connector }: { connector: Connector }) {
   const [changed, setChanged] = useState(false);
 
   const load = async () => {
-    const origin = normalizeOrigin(await connector.activeTabUrl()) ?? undefined;
+    const url = await connector.activeTabUrl();
+    // No http(s) origin (browser pages, other extensions' pages, whose URL Chrome does not even
+    // show us) or the Web Store: the extension cannot run there, and the popup says so.
+    const origin = (isWebStore(url) ? null : normalizeOrigin(url)) ?? undefined;
     setState(await connector.getState(origin));
   };
   useEffect(() => void load(), []);

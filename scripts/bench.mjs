@@ -6,6 +6,7 @@ import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromeArgs, findChrome } from "./chrome-path.mjs";
+import { closeWelcomePage } from "./welcome-page.mjs";
 import { startServer } from "./serve.mjs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
@@ -40,6 +41,8 @@ async function open(extensionDir, extra = []) {
     args: chromeArgs({ extensionDir, extra }),
   });
   if (extensionDir === DIST && !context.serviceWorkers().length) await context.waitForEvent("serviceworker");
+  // The install's welcome tab would stay open next to the measured page.
+  if (extensionDir === DIST) await closeWelcomePage(context);
   const page = await context.newPage();
   return { context, page, close: async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); } };
 }

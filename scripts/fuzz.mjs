@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromeArgs, findChrome } from "./chrome-path.mjs";
+import { closeWelcomePage } from "./welcome-page.mjs";
 import { startServer } from "./serve.mjs";
 import { generateCase, minimise } from "../tests/fuzz/generator.mjs";
 import { outcomes, REGRESSIONS_DIR } from "../tests/fuzz/differential.mjs";
@@ -28,6 +29,7 @@ async function open(withExtension) {
     executablePath, headless: true, args: chromeArgs({ extensionDir: withExtension ? resolve("dist") : undefined }),
   });
   if (withExtension && !context.serviceWorkers().length) await context.waitForEvent("serviceworker");
+  if (withExtension) await closeWelcomePage(context);
   const page = await context.newPage();
   await page.goto(url);
   return { page, close: async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); } };

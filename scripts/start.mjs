@@ -12,6 +12,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { chromeArgs, findChrome } from "./chrome-path.mjs";
+import { closeWelcomePage } from "./welcome-page.mjs";
 import { startServer } from "./serve.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -117,6 +118,7 @@ const STEPS = [
   // The extension's PTZ prompt opens (Ask is the default): the tour allows.
   { name: "ptz", button: "#ptz-btn", output: "#ptz-out", video: "#ptz-video", prompt: "/extension/ptz-prompt/" },
   { name: "stats", button: "#stats-btn", output: "#stats-out", settle: 2_500 },
+  { name: "frames", button: "#frames-btn", output: "#frames-out" },
 ];
 const FINISHED = ["done", "error", "unsupported"];
 
@@ -143,6 +145,8 @@ async function runHeadless(executablePath, url) {
     });
     const extensionId = await waitForExtension(context);
     console.log(extensionId ? `Extension loaded (id ${extensionId}).` : "WARNING: the extension's service worker did not start; the demo shows the browser's own behaviour.");
+    // The tour drives the demo tab; the install's welcome tab is not part of it.
+    if (extensionId) await closeWelcomePage(context);
 
     const page = context.pages()[0] ?? (await context.newPage());
     page.on("pageerror", (e) => console.log(`  [page error] ${e.message}`));

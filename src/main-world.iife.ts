@@ -6,19 +6,29 @@
 import { connectPageBridge } from "./bridge/page-bridge";
 import { installPtz } from "./ptz/ptz";
 import { installMediaMethods } from "./core/media-methods";
+import { installEffects } from "./effects/effects";
 import { installDefaultSemantics } from "./semantics/default-semantics";
 import { installHideLabels } from "./semantics/hide-labels";
 import { installUserChooses } from "./semantics/user-chooses";
 import { installLiveTracks } from "./tracking/live-tracks";
+import { installConfigurationChange } from "./track/configuration-change";
+import { installCaptureTime } from "./track/capture-time";
+import { installStatsFillIn } from "./track/stats-fill-in";
 import { installTransfer } from "./transfer/install";
 
 const bridge = connectPageBridge();
 installMediaMethods();
+// First: the later interceptors see constraints the browser knows (docs/EFFECTS.md).
+installEffects(bridge);
 installDefaultSemantics(bridge);
 // Before user-chooses: the PTZ gate settles the permission, then hands the call on.
 installPtz(bridge);
+// After the PTZ gate: it compares what the page may see, and PTZ's own muting counts as muted.
+installConfigurationChange();
 installUserChooses(bridge);
 installHideLabels(bridge);
 installLiveTracks(bridge);
+installStatsFillIn();
+installCaptureTime();
 // Last: its wrappers sit outside the others (it clones and stops tracks through them).
 installTransfer();

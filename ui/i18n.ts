@@ -7,3 +7,7 @@ export type MessageKey = keyof typeof messages;
 export function t(key: MessageKey, substitutions?: string | string[]): string {
   return browser.i18n.getMessage(key, substitutions) || key;
 }
+
+// The pages are written in the language of the messages Chrome picked, so that screen readers
+// pronounce them right (the HTML files say "en" until this runs).
+if (typeof document !== "undefined") document.documentElement.lang = t("htmlLang");

@@ -61,10 +61,12 @@ export function InUseNow({ connector }: { connector: TrackingConnector }) {
                   {states.length ? <span class="hint in-use-state" id={`in-use-state-${i}`}>{states.join(" · ")}</span> : null}
                 </span>
                 <span class="in-use-actions">
-                  <button type="button" onClick={async () => { await connector.stop(g); setTimeout(() => void load(), 300); }}>
+                  <button type="button" aria-label={t("inUseStopNamed", [`${device} ${name}`, g.origin])}
+                    onClick={async () => { await connector.stop(g); setTimeout(() => void load(), 300); }}>
                     {t("inUseStop")}
                   </button>
-                  <button type="button" onClick={() => void connector.goToTab(g.tabId)}>{t("inUseGoToTab")}</button>
+                  <button type="button" aria-label={t("inUseGoToTabNamed", g.origin)}
+                    onClick={() => void connector.goToTab(g.tabId)}>{t("inUseGoToTab")}</button>
                 </span>
               </li>
             );

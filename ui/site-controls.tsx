@@ -10,23 +10,24 @@ export function SiteControls(props: {
   const { idPrefix, value, onChange } = props;
   return (
     <div class="controls">
-      <label class="row" for={`${idPrefix}-user-chooses`}>
+      {/* The switch is named by its label; the hint is its description, not part of its name. */}
+      <div class="row">
         <span>
-          <span class="label">{t("settingUserChooses")}</span>
-          <span class="hint">{t("settingUserChoosesHint")}</span>
+          <label class="label" for={`${idPrefix}-user-chooses`}>{t("settingUserChooses")}</label>
+          <span class="hint" id={`${idPrefix}-user-chooses-hint`}>{t("settingUserChoosesHint")}</span>
         </span>
-        <input id={`${idPrefix}-user-chooses`} type="checkbox" role="switch"
+        <input id={`${idPrefix}-user-chooses`} type="checkbox" role="switch" aria-describedby={`${idPrefix}-user-chooses-hint`}
           checked={value.semantics === "user-chooses"}
           onChange={(e) => onChange({ semantics: e.currentTarget.checked ? "user-chooses" : "browser-chooses" })} />
-      </label>
-      <label class="row" for={`${idPrefix}-hide-labels`}>
+      </div>
+      <div class="row">
         <span>
-          <span class="label">{t("settingHideLabels")}</span>
-          <span class="hint">{t("settingHideLabelsHint")}</span>
+          <label class="label" for={`${idPrefix}-hide-labels`}>{t("settingHideLabels")}</label>
+          <span class="hint" id={`${idPrefix}-hide-labels-hint`}>{t("settingHideLabelsHint")}</span>
         </span>
-        <input id={`${idPrefix}-hide-labels`} type="checkbox" role="switch" checked={value.hideLabels}
-          onChange={(e) => onChange({ hideLabels: e.currentTarget.checked })} />
-      </label>
+        <input id={`${idPrefix}-hide-labels`} type="checkbox" role="switch" aria-describedby={`${idPrefix}-hide-labels-hint`}
+          checked={value.hideLabels} onChange={(e) => onChange({ hideLabels: e.currentTarget.checked })} />
+      </div>
       <label class="row" for={`${idPrefix}-ptz`}>
         <span class="label">{t("settingPtz")}</span>
         <select id={`${idPrefix}-ptz`} value={value.ptz}

@@ -14,6 +14,7 @@ import { answerPrompt, openPicker, promptView, startPromptListeners } from "./pr
 import { permissionUiHandlers, startPermissionListeners } from "./permissions";
 import { ptzContentHandlers, ptzUiHandlers, startPtz } from "./ptz";
 import { startTracking, trackingContentHandlers, trackingUiHandlers } from "./tracking";
+import { effectsContentHandlers } from "./effects";
 import type { SiteConfig } from "../../src/bridge/protocol";
 import type { ToContentMessage, UiState } from "../lib/messages";
 
@@ -36,6 +37,7 @@ startMessenger(
     "bridge.inject": async (params, sender) => injectBridge(params, sender),
     ...ptzContentHandlers,
     ...trackingContentHandlers,
+    ...effectsContentHandlers,
   },
   {
     "ui.getState": async (message): Promise<UiState> => {
@@ -53,7 +55,7 @@ startMessenger(
     "ui.setDefaults": async (message) => setDefaults(requirePatch(message.patch)),
     "ui.resetSite": async (message) => clearSiteSettings(requireOrigin(message.origin)),
     "ui.picker.get": async (message) => promptView(message.promptId),
-    "ui.picker.answer": async (message) => answerPrompt(message.promptId, message.choice, message.remember, message.overconstrained),
+    "ui.picker.answer": async (message) => answerPrompt(message.promptId, message.choice, message.remember, message.overconstrained, message.ptz),
     ...permissionUiHandlers,
     ...ptzUiHandlers,
     ...trackingUiHandlers,
@@ -80,5 +82,9 @@ browser.storage.onChanged.addListener((changes, area) => {
 });
 
 // On install, update and browser start, check storage and bring the registrations in line.
-browser.runtime.onInstalled.addListener(() => void getSettings().then(applyFlagScripts));
+browser.runtime.onInstalled.addListener((details) => {
+  void getSettings().then(applyFlagScripts);
+  // A first install (not an update or a browser update) opens the welcome page.
+  if (details.reason === "install") void browser.tabs.create({ url: browser.runtime.getURL("welcome/index.html") }).catch(() => undefined);
+});
 browser.runtime.onStartup.addListener(() => void getSettings().then(applyFlagScripts));

@@ -19,6 +19,8 @@ import { isPickerAsk, planPicker } from "../lib/picker-plan";
 import { MessageError, sendToFrame, type ContentSender } from "./messenger";
 import { getSitePermission, grantForPicker } from "./permissions";
 import { rememberDevice, rememberedFor } from "./remembered";
+import { getSiteSettings, setSiteSettings } from "./settings-store";
+import type { PtzPolicy } from "../../src/bridge/protocol";
 
 export const PROMPTS_KEY = "prompts";
 /** Requests one tab may have waiting; more are refused (a page cannot flood the user). */
@@ -33,6 +35,10 @@ export interface Prompt {
   origin: string;
   topOrigin: string | null;
   request: PickerRequest;
+  /** The PTZ question the picker asks too (the site's PTZ setting was Ask). */
+  ptz?: { browser: string };
+  /** The site's PTZ setting, when the request asked for PTZ and the setting already answers it. */
+  ptzPolicy?: PtzPolicy;
   createdAt: number;
   /** Set once the picker window is open. */
   windowId: number | null;
@@ -90,10 +96,14 @@ async function closeWindow(windowId: number | null): Promise<void> {
 
 /** Content call `picker.open`: `{native: true}` when the browser may choose, else queues the
  * prompt and answers `{$deferred: id}`. */
-export async function openPicker(params: unknown, sender: ContentSender): Promise<{ $deferred: string } | { native: true }> {
+export async function openPicker(params: unknown, sender: ContentSender):
+  Promise<{ $deferred: string } | { native: true; ptz?: PtzPolicy }> {
   if (!isPickerAsk(params)) throw new MessageError("TypeError", "malformed picker request");
   const plan = planPicker(params);
-  if (plan.native) return { native: true };
+  // PTZ asked along: the site's setting now (it may have changed since the page last heard it).
+  const ptz = params.ptz ? (await getSiteSettings(sender.origin)).ptz : undefined;
+  // No picker needed: the page asks the PTZ prompt itself when the answer is still "ask".
+  if (plan.native) return ptz ? { native: true, ptz } : { native: true };
   return serialized(async () => {
     const prompts = await load();
     if (byAge(prompts, sender.tabId).length >= MAX_PER_TAB) {
@@ -107,6 +117,8 @@ export async function openPicker(params: unknown, sender: ContentSender): Promis
       origin: sender.origin,
       topOrigin: sender.topOrigin !== sender.origin ? sender.topOrigin : null,
       request: plan.request,
+      ...(ptz === "ask" ? { ptz: { browser: params.ptz!.browser } } : {}),
+      ...(ptz && ptz !== "ask" ? { ptzPolicy: ptz } : {}),
       createdAt: Date.now(),
       windowId: null,
     };
@@ -137,6 +149,7 @@ export async function promptView(promptId: unknown): Promise<PromptView> {
     request: prompt.request,
     remembered: await rememberedFor(prompt.origin),
     permission,
+    ...(prompt.ptz ? { ptz: prompt.ptz } : {}),
   };
 }
 
@@ -158,7 +171,9 @@ async function failAll(prompts: Prompt[]): Promise<void> {
 }
 
 /** UI call `ui.picker.answer`: the user's choice (null: Cancel). */
-export async function answerPrompt(promptId: unknown, choice: unknown, remember: unknown, overconstrained?: unknown): Promise<void> {
+export async function answerPrompt(
+  promptId: unknown, choice: unknown, remember: unknown, overconstrained?: unknown, ptzAnswer?: unknown,
+): Promise<void> {
   if (typeof promptId !== "string") throw new MessageError("TypeError", "promptId must be a string");
   if (overconstrained !== undefined && (choice !== null || typeof overconstrained !== "string" ||
     !/^[A-Za-z]{0,64}$/.test(overconstrained))) {
@@ -181,7 +196,15 @@ export async function answerPrompt(promptId: unknown, choice: unknown, remember:
     // earlier one-time grant into a lasting one.
     await grantForPicker(permissionOrigin(prompt), kinds, { persistent: remember === true });
     if (remember === true) for (const kind of kinds) await rememberDevice(prompt.origin, kind, c[kind]!.label);
-    await deliver(prompt, { type: "rpc.result", deferredId: prompt.id, ok: true, value: c });
+    // The PTZ question: ticked is the PTZ prompt's Allow (remembered for the site); left
+    // unticked, this request goes without PTZ and the site stays at Ask.
+    let ptz = prompt.ptzPolicy;
+    if (prompt.ptz) {
+      ptz = ptzAnswer === true ? "allow" : "block";
+      if (ptz === "allow") await setSiteSettings(prompt.origin, { ptz: "allow" });
+    }
+    const value = ptz ? { ...c, ptz } : c;
+    await deliver(prompt, { type: "rpc.result", deferredId: prompt.id, ok: true, value });
   } else if (typeof overconstrained === "string") {
     // The page's OverconstrainedError: `message` carries the constraint's name.
     await deliver(prompt, refusal(prompt.id, "OverconstrainedError", overconstrained));

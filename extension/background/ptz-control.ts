@@ -12,6 +12,7 @@ import type { PtzAxis, PtzSessionInfo } from "../../src/bridge/protocol";
 import { checkMove, checkSessionInfo, PTZ_COMMANDS, stepValue, type PtzControlView } from "../lib/ptz";
 import { MessageError, pushToFrame, type ContentSender } from "./messenger";
 import { serialQueue } from "./serial";
+import { restoreToolbarTab } from "./tracking";
 
 const KEY = "ptzControl";
 const BADGE_EVERY_MS = 10_000;
@@ -85,13 +86,13 @@ export function cameraMoved(_params: unknown, sender: ContentSender): Promise<nu
     await chrome.action.setTitle({ tabId: sender.tabId, title: chrome.i18n.getMessage("ptzMovedTitle", [site]) })
       .catch(() => undefined);
     // A notice, not a state: after a moment the tab shows the in-use count again (text null
-    // clears the tab's own text, so the global badge of tracking.ts shows through; colour and
-    // title have no such reset, so the tab gets the global ones).
+    // clears the tab's own text, so the global badge of tracking.ts shows through; colour has no
+    // such reset, so the tab gets the global one; the title is the tab's in-use title again).
     const tabId = sender.tabId;
     setTimeout(() => void (async () => {
       await chrome.action.setBadgeText({ tabId, text: null } as never);
       await chrome.action.setBadgeBackgroundColor({ tabId, color: await chrome.action.getBadgeBackgroundColor({}) });
-      await chrome.action.setTitle({ tabId, title: await chrome.action.getTitle({}) });
+      await restoreToolbarTab(tabId);
     })().catch(() => undefined), PTZ_BADGE_SHOWN_MS);
     return null;
   });
@@ -164,6 +165,11 @@ export function ptzCommand(command: string, tabId: number | undefined): Promise<
     await save(state);
     return move;
   });
+}
+
+/** A frame's PTZ captures all ended (the page stopped them, or the user did in the popup). */
+export function ptzFrameEnded(tabId: number, frameId: number, documentId: string | undefined): void {
+  ended((s) => s.tabId === tabId && s.frameId === frameId && s.documentId === documentId);
 }
 
 export function startPtzControlListeners(): void {

@@ -9,11 +9,13 @@
  * (navigation, tab close, a removed iframe, a crashed renderer) are ended by the listeners below
  * and by `verify`, which asks Chrome whether each entry's document still exists.
  */
+import { ptzFrameEnded } from "./ptz-control";
 import browser from "webextension-polyfill";
 import { serialQueue } from "./serial";
 import type { TrackEnd, TrackReport, TrackState } from "../../src/bridge/protocol";
 import { MessageError, pushToFrame, type ContentSender } from "./messenger";
 import { PROBLEMS_KEY } from "./settings-store";
+import { toolbarTabClosed, toolbarTabNavigated, updateToolbar } from "./toolbar";
 import type { StorageProblem } from "./settings-schema";
 import {
   addEntries, clearHistory, isRetentionDays, loadHistory, prune, type CaptureKind, type HistoryEntry, type StoredHistory,
@@ -137,16 +139,14 @@ export function groupLive(live: Registry): LiveGroup[] {
   return [...groups.values()].sort((a, b) => a.origin.localeCompare(b.origin) || a.kind.localeCompare(b.kind) || a.since - b.since);
 }
 
-async function updateBadge(live: Registry): Promise<void> {
-  const groups = groupLive(live);
-  const video = groups.some((g) => g.kind === "video");
-  const audio = groups.some((g) => g.kind === "audio");
-  const title = browser.i18n.getMessage(video && audio ? "badgeTitleBoth" : video ? "badgeTitleCamera" : audio ? "badgeTitleMicrophone" : "extName");
-  await Promise.all([
-    browser.action.setBadgeText({ text: groups.length ? String(groups.length) : "" }),
-    browser.action.setBadgeBackgroundColor({ color: video ? "#c5221f" : "#b06000" }),
-    browser.action.setTitle({ title: title || "Capture Control" }),
-  ]).catch(() => undefined);
+/** The toolbar button follows the registry (toolbar.ts); always called inside `serialized`. */
+function updateBadge(live: Registry, force?: number): Promise<void> {
+  return updateToolbar(groupLive(live), force);
+}
+
+/** Sets the tab's toolbar icon and title again, after the PTZ notice changed its title. */
+export function restoreToolbarTab(tabId: number): Promise<void> {
+  return serialized(async () => updateBadge(await loadLive(), tabId));
 }
 
 const isId = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 64;
@@ -202,10 +202,12 @@ export async function capturesEnded(params: unknown, sender: ContentSender): Pro
   const documentId = sender.documentId ?? null;
   const now = Date.now();
   const ago = new Map((ended as TrackEnd[]).map((e) => [e.id, clampAgo(e.ago)]));
-  await endWhere(
-    (c) => c.tabId === sender.tabId && c.frameId === sender.frameId && c.documentId === documentId && ago.has(c.id),
-    (c) => now - ago.get(c.id)!,
-  );
+  const here = (c: LiveCapture) => c.tabId === sender.tabId && c.frameId === sender.frameId && c.documentId === documentId;
+  await endWhere((c) => here(c) && ago.has(c.id), (c) => now - ago.get(c.id)!);
+  // The frame's last PTZ capture ended: its PTZ session ends (control passes on at once).
+  if (!Object.values(await loadLive()).some((c) => here(c) && c.ptz)) {
+    ptzFrameEnded(sender.tabId, sender.frameId, sender.documentId);
+  }
   return null;
 }
 
@@ -260,7 +262,7 @@ export async function verify(tabId?: number): Promise<void> {
     if (!(await tabs.get(c.tabId)) || !(await frameExists(c))) gone.add(key);
   }));
   if (gone.size) await endWhere((c) => gone.has(keyOf(c)));
-  else if (tabId === undefined) await updateBadge(live);
+  else if (tabId === undefined) await serialized(async () => updateBadge(await loadLive()));
 }
 
 async function liveNow(): Promise<LiveGroup[]> {
@@ -328,7 +330,10 @@ export const trackingUiHandlers: Record<string, (message: Record<string, unknown
 /** Listeners at the worker's top level (they wake a stopped worker), and the reconciliation with
  * the tabs that still exist, which runs on every worker start. */
 export function startTracking(): void {
-  browser.tabs.onRemoved.addListener((tabId) => void endWhere((c) => c.tabId === tabId));
+  browser.tabs.onRemoved.addListener((tabId) => {
+    void serialized(() => toolbarTabClosed(tabId));
+    void endWhere((c) => c.tabId === tabId);
+  });
   browser.tabs.onReplaced.addListener((_added, removed) => void endWhere((c) => c.tabId === removed));
   // A crashed renderer (sad tab) or a discarded tab.
   browser.tabs.onUpdated.addListener((tabId, change) => {
@@ -336,6 +341,8 @@ export function startTracking(): void {
   });
   chrome.webNavigation.onCommitted.addListener((details) => {
     const documentId = (details as { documentId?: string }).documentId ?? null;
+    // A new top-level document: Chrome has dropped the tab's own toolbar icon and title.
+    if (details.frameId === 0) void serialized(() => toolbarTabNavigated(details.tabId));
     void endWhere((c) => c.tabId === details.tabId && c.frameId === details.frameId && c.documentId !== documentId)
       // A document's own iframes went with it.
       .then(() => details.frameId === 0 ? verify(details.tabId) : undefined);

@@ -19,7 +19,9 @@ export type UiMessage =
   | { type: "ui.picker.get"; promptId: string }
   | { type: "ui.picker.answer"; promptId: string; choice: PickerChoice | null; remember: boolean;
       /** Set (with choice null) when no device satisfies the page's constraints. */
-      overconstrained?: string }
+      overconstrained?: string;
+      /** The answer to the PTZ question, when the picker asked it (PromptView.ptz). */
+      ptz?: boolean }
   /** Browser camera/microphone permission of a site (chrome.contentSettings), and remembered devices. */
   | { type: "ui.getPermissions"; origin: string }
   | { type: "ui.setPermission"; origin: string; kind: CaptureKind; setting: PermissionSetting }

@@ -18,6 +18,9 @@ export interface PickerAsk {
   devices: DeviceRecord[] | null;
   video?: Constraints;
   audio?: Constraints;
+  /** The call also asks for pan/tilt/zoom on a site where PTZ is "ask": the picker asks that too
+   * (one window per request). `browser`: the page's own PTZ permission state, for the wording. */
+  ptz?: { browser: string };
 }
 
 const MAX_DEVICES = 64;
@@ -33,6 +36,10 @@ export function isPickerAsk(v: unknown): v is PickerAsk {
   let kinds = 0;
   for (const key of Object.keys(v)) {
     if (key === "devices") continue;
+    if (key === "ptz") {
+      if (!isObject(v.ptz) || typeof v.ptz.browser !== "string" || v.ptz.browser.length > 16) return false;
+      continue;
+    }
     if (key !== "video" && key !== "audio") return false;
     if (!isConstraintSets(v[key])) return false;
     kinds++;

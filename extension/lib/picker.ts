@@ -60,6 +60,9 @@ export interface PromptView {
   remembered: { video?: string; audio?: string };
   /** The site's browser permission per kind, before this prompt. */
   permission: { video: PermissionSetting; audio: PermissionSetting };
+  /** Set when the request also asks for pan/tilt/zoom and the site's PTZ setting is Ask: the
+   * picker asks that too. `browser`: the browser's own PTZ permission state ("prompt": it asks next). */
+  ptz?: { browser: string };
 }
 
 const MAX_LABEL = 512;

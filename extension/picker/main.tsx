@@ -78,14 +78,14 @@ function App() {
     return <p class="notice status" role="status">{t("pickerDemoAnswer", phase.answer)}</p>;
   }
 
-  const onAnswer = (choice: PickerChoice | null, remember: boolean) => {
+  const onAnswer = (choice: PickerChoice | null, remember: boolean, ptz?: boolean) => {
     // The site's stream must be the only one left on the device once the service worker acts.
     stopAllPreviews();
     if (demo) {
-      setPhase({ name: "demo-answered", answer: JSON.stringify({ choice, remember }) });
+      setPhase({ name: "demo-answered", answer: JSON.stringify({ choice, remember, ptz }) });
       return;
     }
-    send({ type: "ui.picker.answer", promptId, choice, remember })
+    send({ type: "ui.picker.answer", promptId, choice, remember, ...(ptz === undefined ? {} : { ptz }) })
       .catch(() => undefined)
       .finally(() => window.close());
   };

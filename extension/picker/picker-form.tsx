@@ -58,7 +58,7 @@ interface KindState {
 export function PickerForm(props: {
   view: PromptView;
   initialDevices: DeviceRecord[];
-  onAnswer: (choice: PickerChoice | null, remember: boolean) => void;
+  onAnswer: (choice: PickerChoice | null, remember: boolean, ptz?: boolean) => void;
   /** No device satisfies the page's constraints: the request fails without a choice. */
   onOverconstrained?: (constraint: string) => void;
   notice?: ComponentChildren;
@@ -69,6 +69,8 @@ export function PickerForm(props: {
   const [picked, setPicked] = useState<Partial<Record<CaptureKind, string>>>({});
   // Already remembering a device for this site: keep doing so unless the user says otherwise.
   const [remember, setRemember] = useState(kinds.some((kind) => view.remembered[kind] !== undefined));
+  // The PTZ question, when the request asks for pan/tilt/zoom too: off unless the user ticks it.
+  const [ptz, setPtz] = useState(false);
   const [access, setAccess] = useState<"idle" | "asking" | "denied">("idle");
   const [answered, setAnswered] = useState(false);
   // State updates wait for the next render; a double click must not answer twice before that.
@@ -106,7 +108,7 @@ export function PickerForm(props: {
     if (answeredNow.current) return;
     answeredNow.current = true;
     setAnswered(true);
-    onAnswer(choice, remember);
+    onAnswer(choice, remember, view.ptz ? ptz : undefined);
   };
   const allow = () => {
     // The ref, not the rendered state: a key or click right after a focus change may come
@@ -208,6 +210,15 @@ export function PickerForm(props: {
             ) : null}
           </fieldset>
         ))}
+        {view.ptz ? (
+          <div class="ptz-question">
+            <label>
+              <input type="checkbox" checked={ptz} onChange={(e) => setPtz(e.currentTarget.checked)} />
+              {t("pickerPtz")}
+            </label>
+            {view.ptz.browser === "prompt" ? <p class="muted">{t("ptzPromptBrowserNext")}</p> : null}
+          </div>
+        ) : null}
         {props.notice}
       </main>
       <footer class="actions">

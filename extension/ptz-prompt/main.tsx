@@ -13,8 +13,26 @@ import { useArmed } from "../picker/arming";
 import "../../ui/base.css";
 import "./ptz-prompt.css";
 
-const promptId = new URLSearchParams(location.search).get("prompt") ?? "";
+const params = new URLSearchParams(location.search);
+const promptId = params.get("prompt") ?? "";
 const send = (message: PtzUiMessage) => browser.runtime.sendMessage(message);
+
+/**
+ * A built-in prompt for looking at it by hand and for screenshots, like the picker's:
+ * ?demo=1 (an embedded site, the browser asks next) or ?demo=top (a top-level site the browser
+ * already allows). It answers no site and never talks to the service worker.
+ */
+function demoView(): PtzPromptView | null {
+  const demo = params.get("demo");
+  if (!demo) return null;
+  return {
+    id: "demo",
+    origin: "https://meet.rather-long-subdomain-for-layout-checks.conferencing.example",
+    topOrigin: demo === "top" ? null : "https://intranet.example.org",
+    browser: demo === "top" ? "granted" : "prompt",
+  };
+}
+const demo = demoView();
 
 /** A translated sentence with the site set apart. */
 function WithOrigin({ message, origin }: { message: MessageKey; origin: string }) {
@@ -24,9 +42,11 @@ function WithOrigin({ message, origin }: { message: MessageKey; origin: string }
 }
 
 function App() {
-  const [view, setView] = useState<PtzPromptView | "loading" | "gone">("loading");
+  const [view, setView] = useState<PtzPromptView | "loading" | "gone">(demo ?? "loading");
+  const [demoAnswer, setDemoAnswer] = useState<boolean | null>(null);
   const [armed, armedNow] = useArmed();
   useEffect(() => {
+    if (demo) return;
     send({ type: "ui.ptzPrompt.get", promptId }).then(
       (v) => setView((v as PtzPromptView)?.id === promptId ? v as PtzPromptView : "gone"),
       () => setView("gone"),
@@ -34,8 +54,12 @@ function App() {
   }, []);
   if (view === "loading") return <p class="muted prompt">{t("loading")}</p>;
   if (view === "gone") return <p class="notice prompt" role="alert">{t("pickerGone")}</p>;
+  if (demoAnswer !== null) {
+    return <p class="notice prompt" role="status">{t("ptzPromptDemoAnswer", JSON.stringify({ allow: demoAnswer }))}</p>;
+  }
   const answer = (allow: boolean) => {
     if (allow && !armedNow.current) return;
+    if (demo) return setDemoAnswer(allow);
     send({ type: "ui.ptzPrompt.answer", promptId, allow }).catch(() => undefined).finally(() => window.close());
   };
   return (
@@ -44,6 +68,7 @@ function App() {
       {view.topOrigin ? <p class="muted"><WithOrigin message="ptzPromptEmbedded" origin={view.topOrigin} /></p> : null}
       <p>{t("ptzPromptExplain")}</p>
       {view.browser === "prompt" ? <p class="notice">{t("ptzPromptBrowserNext")}</p> : null}
+      {demo ? <p class="muted demo-notice">{t("ptzPromptDemoNotice")}</p> : null}
       <div class="buttons">
         <button type="button" onClick={() => answer(false)}>{t("ptzPromptBlock")}</button>
         <button type="button" class="primary" disabled={!armed} onClick={() => answer(true)}>{t("ptzPromptAllow")}</button>

@@ -1,7 +1,7 @@
 import { fromJson, toJson } from "../lib/json";
 import {
   addEventListener, appendOwn, apply, attachShadow, createElement, customEventDetail, CustomEventCtor,
-  dispatchEvent, EventCtor, MapCtor, mapDelete, mapGet, mapSet, mouseEventRelatedTarget, MouseEventCtor, nodeFirstChild,
+  dispatchEvent, EventCtor, MapCtor, mapDelete, mapGet, mapSet, mouseEventRelatedTarget, nodeFirstChild,
   nodeRemoveChild, randomId, setTimeoutFn, stopImmediatePropagation, windowPostMessage, windowTop,
 } from "../lib/natives";
 import {
@@ -50,14 +50,14 @@ export function connectPageBridge(): PageBridge {
     // First listener on the window (added before any page script): the page never sees an ASK.
     apply(stopImmediatePropagation, event, []);
     if (node || !createElement || !attachShadow) return;
-    const theirs = apply(mouseEventRelatedTarget, event, []) as EventTarget | null;
+    const theirs = apply(mouseEventRelatedTarget(), event, []) as EventTarget | null;
     if (!theirs) return;
     if (!root) {
       host = apply(createElement, document, ["span"]) as Element;
       root = apply(attachShadow, host, [{ mode: "closed" }]) as ShadowRoot;
     }
     // Offered on the asker's own node, which a page cannot listen to unless it made it.
-    apply(dispatchEvent, theirs, [new MouseEventCtor(OFFER_EVENT, { relatedTarget: host })]);
+    apply(dispatchEvent, theirs, [new MouseEvent(OFFER_EVENT, { relatedTarget: host })]);
     const placed = apply(nodeFirstChild!, root, []) as Node | null;
     if (!placed) return;
     apply(nodeRemoveChild!, root, [placed]);

@@ -71,6 +71,9 @@ export interface RpcCalls {
   "tracking.ended": { params: { ended: TrackEnd[] }; result: null };
   /** Captures of this frame whose muted or paused state changed (sent after their start). */
   "tracking.state": { params: { states: TrackState[] }; result: null };
+  /** A page asked for face detection (src/effects/face.ts): the detection worker's code and the
+   * model (base64), both shipped with the extension. */
+  "effects.face": { params: Record<string, never>; result: { code: string; model: string } };
 }
 
 /** One capture source as the page reports it: its id in this frame, kind and device label, and
@@ -87,7 +90,7 @@ export interface PtzSessionInfo {
   values: Partial<Record<PtzAxis, number>>;
 }
 export type RpcName = keyof RpcCalls;
-export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open", "tracking.started", "tracking.ended", "tracking.state", "ptz.request", "ptz.session", "ptz.moved"];
+export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open", "tracking.started", "tracking.ended", "tracking.state", "ptz.request", "ptz.session", "ptz.moved", "effects.face"];
 
 /** main world → isolated world */
 export type PageToExtension =

@@ -14,6 +14,11 @@ function rememberNative(fn: object, source: string): void {
   apply(weakMapSet, nativeSource, [fn, source]);
 }
 
+/** The source text to show for `fn`: a wrapper's own, so that wrapping a wrapper (two features
+ * on one method) still prints the native text. */
+const sourceOf = (fn: object): string =>
+  (apply(weakMapGet, nativeSource, [fn]) as string | undefined) ?? apply(functionToString, fn, []) as string;
+
 let toStringPatched = false;
 function patchToString(): void {
   if (toStringPatched) return;
@@ -32,6 +37,12 @@ function patchToString(): void {
   defineProperty(Function.prototype, "toString", { ...descriptor, value: proxy });
 }
 
+/** Makes `fn` print as native code, e.g. an interface object or a method the browser lacks. */
+export function looksNative(fn: Function, name: string): void {
+  patchToString();
+  rememberNative(fn, "function " + name + "() { [native code] }");
+}
+
 export type MethodImpl = (target: Function, thisArg: unknown, args: unknown[]) => unknown;
 
 /** Replaces `proto[name]` (a method) by a Proxy whose calls go to `impl`, which gets the
@@ -46,7 +57,7 @@ export function wrapMethod(proto: object, name: string, impl: MethodImpl): Funct
       return impl(target, thisArg, args);
     },
   });
-  rememberNative(proxy, apply(functionToString, original, []) as string);
+  rememberNative(proxy, sourceOf(original));
   defineProperty(proto, name, { ...descriptor, value: proxy });
   return original;
 }
@@ -64,7 +75,7 @@ function wrapAccessor(proto: object, name: string, half: "get" | "set", impl: Me
       return impl(target, thisArg, args);
     },
   });
-  rememberNative(proxy, apply(functionToString, original, []) as string);
+  rememberNative(proxy, sourceOf(original));
   defineProperty(proto, name, { ...descriptor, [half]: proxy });
   return original;
 }
@@ -85,24 +96,36 @@ export const wrapSetter = (proto: object, name: string, impl: MethodImpl): Funct
  */
 export function defineAttribute(
   proto: object, name: string, isBrand: (thisArg: unknown) => boolean, read: (thisArg: unknown) => unknown,
+  write?: (thisArg: unknown, args: unknown[]) => void,
 ): boolean {
   if (getOwnPropertyDescriptor(proto, name)) return false;
   patchToString();
-  const getter = {
+  // Object-literal accessors have the WebIDL shape (name "get x"/"set x", length 0/1, no
+  // prototype, not constructors); `this` in them is the holder, the real receiver comes through
+  // the Proxies below.
+  const shapes: PropertyDescriptor = getOwnPropertyDescriptor({
     get [name]() {
-      // `this` here is the holder object literal; the real receiver arrives through the Proxy below.
       return undefined;
     },
-  };
-  const shape = getOwnPropertyDescriptor(getter, name)!.get!;
-  const proxy = new ProxyCtor(shape, {
-    apply(_target, thisArg) {
-      if (!isBrand(thisArg)) throw new TypeErrorCtor("Illegal invocation");
-      return read(thisArg);
+    set [name](_value: unknown) {
+      // (shape only)
     },
-    // Accessor functions are not constructors; object-literal getters already are not.
+  }, name)!;
+  const accessor = (half: "get" | "set", run: (thisArg: unknown, args: unknown[]) => unknown) => {
+    const proxy = new ProxyCtor(shapes[half] as Function, {
+      apply(_target, thisArg, args) {
+        if (!isBrand(thisArg)) throw new TypeErrorCtor("Illegal invocation");
+        return run(thisArg, args);
+      },
+    });
+    rememberNative(proxy, "function " + half + " " + name + "() { [native code] }");
+    return proxy as () => unknown;
+  };
+  defineProperty(proto, name, {
+    get: accessor("get", read),
+    set: write ? accessor("set", write) : undefined,
+    enumerable: true,
+    configurable: true,
   });
-  rememberNative(proxy, "function get " + name + "() { [native code] }");
-  defineProperty(proto, name, { get: proxy, set: undefined, enumerable: true, configurable: true });
   return true;
 }

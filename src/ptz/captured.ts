@@ -13,9 +13,11 @@ export const trackConstraints = track?.getConstraints as Function | undefined;
 export const trackState = getter(track, "readyState");
 export const streamVideoTracks = typeof MediaStream === "undefined" ? undefined
   : MediaStream.prototype.getVideoTracks as Function;
-export const OverconstrainedCtor = typeof OverconstrainedError === "undefined" ? undefined : OverconstrainedError;
-export const permissions = typeof navigator === "undefined" ? undefined : navigator.permissions;
+/** navigator.permissions, read when a PTZ request needs it (reading it early creates it in every frame). */
+export const permissions = (): Permissions | undefined => typeof navigator === "undefined" ? undefined : navigator.permissions;
 export const permissionQuery = typeof Permissions === "undefined" ? undefined : Permissions.prototype.query as Function;
 export const permissionState = typeof PermissionStatus === "undefined" ? undefined
   : getter(PermissionStatus.prototype, "state");
 export const now = Date.now;
+export const ownDocument = typeof document === "undefined" ? undefined : document;
+export const documentVisibility = typeof Document === "undefined" ? undefined : getter(Document.prototype, "visibilityState");

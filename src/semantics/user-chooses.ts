@@ -14,13 +14,14 @@ import { effectiveSemantics } from "../bridge/protocol";
 import {
   appendOwn, apply, deviceInfoDeviceId, deviceInfoGroupId, deviceInfoKind, deviceInfoLabel,
   DOMExceptionCtor, hasOwn, inputDeviceGetCapabilities, isArray, nativeEnumerateDevices,
-  OverconstrainedErrorCtor, ownKeys, PromiseCtor, promiseReject, promiseThen, setOwn, TypeErrorCtor
+  overconstrainedErrorCtor, ownKeys, PromiseCtor, promiseReject, promiseThen, setOwn, TypeErrorCtor, weakMapGet
 } from "../lib/natives";
 import { intercept } from "../core/media-methods";
 import { normalizeTrackConstraints } from "./track-constraints";
 import type { ConstraintSet, NormalizedTrackConstraints } from "./select-settings";
 import type { CaptureKind, DeviceRef, PickerChoice } from "../../extension/lib/picker";
 import type { PickerAsk } from "../../extension/lib/picker-plan";
+import { ptzQuestions, type PtzQuestion } from "../ptz/question";
 
 const INPUT_KIND: Record<CaptureKind, string> = { video: "videoinput", audio: "audioinput" };
 
@@ -47,9 +48,10 @@ function readDevices(list: unknown): PageDevice[] {
     let ordinal = 0;
     for (let j = 0; j < out.length; j++) if (out[j].kind === kind && out[j].label === label) ordinal++;
     let capabilities: Record<string, unknown> = {};
-    if (inputDeviceGetCapabilities) {
+    const getCapabilities = inputDeviceGetCapabilities();
+    if (getCapabilities) {
       try {
-        capabilities = apply(inputDeviceGetCapabilities, info, []) as Record<string, unknown>;
+        capabilities = apply(getCapabilities, info, []) as Record<string, unknown>;
       } catch {
         // Not an InputDeviceInfo: no capabilities.
       }
@@ -119,6 +121,19 @@ function semanticsError(value: unknown): Error | null {
   return new TypeErrorCtor("Failed to execute 'getUserMedia' on 'MediaDevices': Failed to read the 'semantics' property from 'MediaStreamConstraints': The provided value '" + text + "' is not a valid enum value of type GetUserMediaSemantics.");
 }
 
+/** Whether the user chooses the devices of this getUserMedia call (its own `semantics` or the
+ * site's default); false for anything the native call will reject. */
+export function choosesDevices(bridge: PageBridge, constraints: unknown): boolean {
+  if (!bridge.connected || typeof constraints !== "object" || constraints === null) return false;
+  try {
+    const semantics = (constraints as { semantics?: unknown }).semantics;
+    return semantics === undefined ? effectiveSemantics(bridge.siteConfig()) === "user-chooses"
+      : !semanticsError(semantics) && "" + (semantics as string) === "user-chooses";
+  } catch {
+    return false;
+  }
+}
+
 export function installUserChooses(bridge: PageBridge): void {
   if (!nativeEnumerateDevices || !deviceInfoLabel) return;
 
@@ -156,8 +171,21 @@ export function installUserChooses(bridge: PageBridge): void {
     if (a) setOwn(wanted, "audio", a);
     if (v) setOwn(wanted, "video", v);
 
+    // Set by the PTZ gate when this call also asks for pan/tilt/zoom (src/ptz/question.ts).
+    const question = apply(weakMapGet, ptzQuestions, [constraints]) as PtzQuestion | undefined;
+    const withPtz = () => question !== undefined && question.answer === "allow";
+    let fullVideo: unknown = video;
+    if (question) {
+      try {
+        fullVideo = (question.original as { video?: unknown }).video;
+      } catch {
+        fullVideo = video;
+      }
+    }
+    const vFull = question ? normalizeTrackConstraints(fullVideo) : v;
+
     return new PromiseCtor((resolve, reject) => {
-      const passThrough = () => apply(promiseThen, apply(native, thisArg, args), [resolve, reject]);
+      const passThrough = () => apply(promiseThen, apply(native, thisArg, withPtz() ? [question!.original] : args), [resolve, reject]);
       const fail = (error: unknown) => reject(error);
       apply(promiseThen, apply(nativeEnumerateDevices!, thisArg, []), [(list: unknown) => {
         let devices: PageDevice[];
@@ -177,16 +205,28 @@ export function installUserChooses(bridge: PageBridge): void {
           const c = wanted[kinds[k]];
           if (c) setOwn(ask, kinds[k], plainConstraints(c));
         }
+        if (question) setOwn(ask, "ptz", { browser: question.browser });
         bridge.call("picker.open", ask, (error, answer) => {
           // The extension cannot be reached from this frame: the browser decides, as without it.
           if (error && error.name === "NotSupportedError") {
             passThrough();
             return;
           }
+          const ptz = !error && answer ? (answer as { ptz?: unknown }).ptz : undefined;
+          if (question && ptz === "ask" && (answer as { native?: unknown }).native === true) {
+            // No picker was needed: the PTZ prompt alone asks.
+            bridge.call("ptz.request", { browser: question.browser }, (e, a) => {
+              question.answer = !e && a?.ptz === "allow" ? "allow" : "block";
+              passThrough();
+            });
+            return;
+          }
+          if (question) question.answer = ptz === "allow" ? "allow" : "block";
           if (error) {
             // As the native call words it: the constraint's name, an empty message.
-            fail(error.name === "OverconstrainedError" && OverconstrainedErrorCtor
-              ? new OverconstrainedErrorCtor(error.message, "")
+            const Overconstrained = overconstrainedErrorCtor();
+            fail(error.name === "OverconstrainedError" && Overconstrained
+              ? new Overconstrained(error.message, "")
               : new DOMExceptionCtor(error.message, error.name));
             return;
           }
@@ -205,9 +245,10 @@ export function installUserChooses(bridge: PageBridge): void {
               const c = wanted[kind];
               if (!c) continue;
               const ref = hasOwn(choice, kind) ? choice[kind] : undefined;
+              const ptzToo = kind === "video" && withPtz();
               if (ref === undefined) {
                 // Narrowed to one device by the page's constraints: as the page asked.
-                setOwn(final, kind, kind === "audio" ? audio : video);
+                setOwn(final, kind, kind === "audio" ? audio : ptzToo ? fullVideo : video);
                 continue;
               }
               const device = isRef(ref) ? findDevice(now, INPUT_KIND[kind], ref) : null;
@@ -215,7 +256,7 @@ export function installUserChooses(bridge: PageBridge): void {
                 fail(new DOMExceptionCtor("Requested device not found", "NotFoundError"));
                 return;
               }
-              setOwn(final, kind, pinned(c, device.deviceId));
+              setOwn(final, kind, pinned(ptzToo && vFull && !("error" in vFull) ? vFull : c, device.deviceId));
             }
             apply(promiseThen, apply(native, thisArg, [final]), [resolve, reject]);
           }, fail]);

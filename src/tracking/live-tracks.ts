@@ -50,6 +50,19 @@ function part<T>(list: T[], from: number): T[] {
   return out;
 }
 
+/** Every track this realm got from getUserMedia or cloned from one, dropped once ended. */
+let followed: object[] = [];
+
+/** The live tracks of this realm (e.g. for a track's siblings on the same camera). */
+export function liveTracks(): object[] {
+  const live: object[] = [];
+  for (let i = 0; i < followed.length; i++) {
+    if (apply(trackReadyState!, followed[i], []) === "live") appendOwn(live, followed[i]);
+  }
+  followed = live;
+  return live;
+}
+
 export function installLiveTracks(bridge: PageBridge): void {
   if (typeof MediaStreamTrack === "undefined" || !streamGetTracks) return;
   const proto = MediaStreamTrack.prototype;
@@ -131,6 +144,7 @@ export function installLiveTracks(bridge: PageBridge): void {
   function follow(track: object, capture: Capture): void {
     apply(weakMapSet, captureOf, [track, capture]);
     appendOwn(capture.tracks, track);
+    appendOwn(followed, track);
     capture.live++;
     apply(addEventListener, track, ["ended", () => trackEnded(track)]);
     const recheck = () => check(capture);

@@ -12,3 +12,9 @@ interface MediaDevices {
 interface MediaStreamConstraints {
   semantics?: GetUserMediaSemantics;
 }
+
+/** Chromium's breakout box (window-only in Chromium; typed here because lib.dom lacks it). */
+declare class MediaStreamTrackProcessor<T = VideoFrame | AudioData> {
+  constructor(init: { track: MediaStreamTrack; maxBufferSize?: number });
+  readonly readable: ReadableStream<T>;
+}

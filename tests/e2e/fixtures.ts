@@ -3,12 +3,14 @@
  * Chromium without it for differential tests, and a loopback server with two origins.
  */
 import { test as base, chromium, type BrowserContext, type Page, type Worker } from "@playwright/test";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Server } from "node:http";
 import { chromeArgs, findChrome } from "../../scripts/chrome-path.mjs";
 import { startServer } from "../../scripts/serve.mjs";
+import { closeWelcomePage } from "../../scripts/welcome-page.mjs";
 
 export const DIST = resolve("dist");
 
@@ -19,18 +21,75 @@ export interface Site {
   otherOrigin: string;
 }
 
-export async function launch(options: { extension: boolean; fakeUi?: boolean; extra?: string[] }) {
+/**
+ * A new profile. With the extension, its install opens the welcome page in a new tab: that tab is
+ * closed before the test starts (tests look for tabs and pages of their own), unless `welcome` is
+ * true, for the tests of the welcome page.
+ */
+export async function launch(options: { extension: boolean; fakeUi?: boolean; extra?: string[]; welcome?: boolean }) {
   const dir = mkdtempSync(join(tmpdir(), "cc-profile-"));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: await findChrome(),
     headless: true,
     args: chromeArgs({ extensionDir: options.extension ? DIST : undefined, fakeUi: options.fakeUi ?? true, extra: options.extra }),
   });
+  if (options.extension && !options.welcome && !(await closeWelcomePage(context))) {
+    await context.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error("the extension's install did not open its welcome page");
+  }
   const close = async () => {
     await context.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
   return { context, close };
+}
+
+/**
+ * Like launch() (headless, fake devices), but this function starts Chromium and Playwright attaches
+ * to it over CDP with `noDefaults`. Playwright's own launch enables focus emulation in every page,
+ * which Chromium counts as a capture that keeps the page visible: behind another tab, in a minimised
+ * window, headless or headed on a real display, such a page stays "visible". Without focus
+ * emulation, a tab behind another one is hidden, as in a user's browser (measured on Chromium 156).
+ */
+export async function launchUnfocused(options: { extension: boolean; extra?: string[] }) {
+  const dir = mkdtempSync(join(tmpdir(), "cc-profile-"));
+  const args = chromeArgs({ extensionDir: options.extension ? DIST : undefined, extra: options.extra });
+  const chrome = spawn(await findChrome(), [...args, "--headless", `--user-data-dir=${dir}`, "--remote-debugging-port=0", "about:blank"],
+    { stdio: ["ignore", "ignore", "pipe"] });
+  const exited = new Promise<void>((done) => chrome.once("exit", () => done()));
+  const stop = async () => {
+    if (chrome.exitCode === null && chrome.signalCode === null) chrome.kill("SIGKILL");
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const endpoint = await new Promise<string>((resolve, reject) => {
+      let log = "";
+      const read = (chunk: Buffer) => {
+        log += chunk;
+        const found = /DevTools listening on (ws:\/\/\S+)/.exec(log);
+        if (!found) return;
+        chrome.stderr!.off("data", read);
+        chrome.stderr!.resume(); // keep draining, or a full pipe would block Chromium
+        resolve(found[1]);
+      };
+      chrome.stderr!.on("data", read);
+      void exited.then(() => reject(new Error(`Chromium exited before listening for DevTools:\n${log.slice(-1000)}`)));
+    });
+    const browser = await chromium.connectOverCDP(endpoint, { noDefaults: true, isLocal: true });
+    const close = async () => {
+      // Closing a browser Playwright attached to only disconnects: ask Chromium itself to quit.
+      const cdp = await browser.newBrowserCDPSession().catch(() => undefined);
+      await cdp?.send("Browser.close").catch(() => undefined);
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      await stop();
+    };
+    return { context: browser.contexts()[0], close };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 export async function extensionWorker(context: BrowserContext): Promise<Worker> {

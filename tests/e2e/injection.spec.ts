@@ -52,6 +52,8 @@ test.describe("main-world script", () => {
         [MediaDevices.prototype, "getUserMedia"], [MediaDevices.prototype, "enumerateDevices"],
         [MediaStreamTrack.prototype, "getCapabilities"], [MediaStreamTrack.prototype, "getSettings"],
         [MediaStreamTrack.prototype, "applyConstraints"], [Function.prototype, "toString"],
+        [MediaDevices.prototype, "getSupportedConstraints"], [MediaStreamTrack.prototype, "getConstraints"],
+        [MediaStreamTrack.prototype, "clone"], [VideoFrame.prototype, "metadata"],
       ];
       return methods.map(([proto, key]) => {
         const d = Object.getOwnPropertyDescriptor(proto, key)!;

@@ -178,6 +178,22 @@ test.describe("pan/tilt/zoom", () => {
     expect(await move(a, "a", { advanced: [{ pan: 300 }] })).toBe("ok");
   });
 
+  test("a site that stops its PTZ capture gives control back at once, without closing its tab", async ({ site }) => {
+    const a = await openPtzPage(b, site.origin);
+    const other = await openPtzPage(b, site.otherOrigin);
+    for (const [page, origin] of [[a, site.origin], [other, site.otherOrigin]] as const) {
+      await grantBrowserPtz(page, origin);
+      await setPtz(b, origin, "allow");
+    }
+    expect(await start(a, "a")).toBe("ok");
+    expect(await start(other, "b")).toBe("ok");
+    await expect.poll(async () => (await ptz(a, "a")).events).toEqual(["mute"]);
+    await other.evaluate(() => (window as any).stopAll());
+    await expect.poll(async () => (await ptz(a, "a")).events).toEqual(["mute", "unmute"]);
+    expect(await move(a, "a", { advanced: [{ pan: 300 }] })).toBe("ok");
+    expect(other.isClosed()).toBe(false);
+  });
+
   test("the popup's sliders move the page's camera, and Reset brings it back", async ({ site }) => {
     const page = await openPtzPage(b, site.origin);
     await grantBrowserPtz(page, site.origin);
@@ -234,6 +250,56 @@ test.describe("pan/tilt/zoom", () => {
     await other.close(); // control comes back: the camera did not move meanwhile
     await expect.poll(async () => (await ptz(page, "a")).muted).toBe(false);
     expect((await ptz(page, "a")).settings).toEqual({ pan: 115, tilt: 115, zoom: 100 });
+  });
+
+  test("one window per request: with user-chooses the picker asks about PTZ too; with one device left the PTZ prompt alone", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    await grantBrowserPtz(page, site.origin);
+    const options = await openExtensionPage(b.context, b.extensionId, "options/index.html");
+    await options.evaluate((o) => chrome.runtime.sendMessage({ type: "ui.setSiteSettings", origin: o, patch: { semantics: "user-chooses" } }), site.origin);
+    await options.close();
+    const windows: string[] = [];
+    b.context.on("page", (p) => {
+      if (p.url().includes("/extension/")) windows.push(p.url().includes("/picker/") ? "picker" : "ptz-prompt");
+    });
+    const isPicker = (p: Page) => p.url().includes("/extension/picker/index.html");
+    await expect.poll(() => page.evaluate(() => (navigator.mediaDevices as any).defaultSemantics)).toBe("user-chooses");
+
+    // Left unticked: this request goes without PTZ, the site stays at Ask.
+    let opened = b.context.waitForEvent("page", { predicate: isPicker, timeout: 10_000 });
+    let started = start(page, "a");
+    let picker = await opened;
+    await expect(picker.getByRole("checkbox", { name: /pan, tilt and zoom/ })).not.toBeChecked();
+    await picker.getByRole("radio", { name: "fake_device_1" }).check();
+    await answering(picker.getByRole("button", { name: /^Allow/ }).click());
+    expect(await started).toBe("ok");
+    expect((await ptz(page, "a")).hasPan).toBe(false);
+    expect(await storedPtz(b, site.origin)).toBeUndefined();
+
+    // Ticked: PTZ granted and remembered, from the same window.
+    opened = b.context.waitForEvent("page", { predicate: isPicker, timeout: 10_000 });
+    started = start(page, "b");
+    picker = await opened;
+    await picker.getByRole("checkbox", { name: /pan, tilt and zoom/ }).check();
+    await picker.getByRole("radio", { name: "fake_device_2" }).check();
+    await answering(picker.getByRole("button", { name: /^Allow/ }).click());
+    expect(await started).toBe("ok");
+    const granted = await ptz(page, "b");
+    expect(granted.hasPan).toBe(true);
+    expect(granted.settings).toEqual({ pan: 100, tilt: 100, zoom: 100 });
+    expect(await storedPtz(b, site.origin)).toBe("allow");
+    expect(windows).toEqual(["picker", "picker"]);
+
+    // One device left by the page's constraints: no picker, the PTZ prompt alone asks.
+    await setPtz(b, site.origin, "ask");
+    const deviceId = await page.evaluate(async () =>
+      (await navigator.mediaDevices.enumerateDevices()).find((d) => d.label === "fake_device_0")!.deviceId);
+    const prompted = nextPrompt(b.context);
+    started = start(page, "c", { video: { pan: true, deviceId: { exact: deviceId } } });
+    await answering((await prompted).getByRole("button", { name: /^Allow/ }).click());
+    expect(await started).toBe("ok");
+    expect((await ptz(page, "c")).hasPan).toBe(true);
+    expect(windows).toEqual(["picker", "picker", "ptz-prompt"]);
   });
 
   test("mandatory PTZ stays the native TypeError, without a prompt", async ({ site }) => {

@@ -70,6 +70,24 @@ test.describe("site settings", () => {
     await expect(popup.getByText(/cannot run on this page/)).toBeVisible();
   });
 
+  test("the popup says so on the Web Store and on extension pages", async ({ fresh: { context, extensionId } }) => {
+    // Offline, the store's address shows an error page, but the tab has the store's URL, which is
+    // what the popup goes by. (Serving the store with page.route takes the browser down.)
+    const store = "https://chromewebstore.google.com/detail/capture-control/abcdefghijklmnopabcdefghijklmnop";
+    const page = await context.newPage();
+    await page.goto(store).catch(() => undefined);
+    // The error page may still be committing.
+    const worker = await extensionWorker(context);
+    await expect.poll(() => worker.evaluate(async (u) => (await chrome.tabs.query({})).some((t) => t.url === u), store)).toBe(true);
+    const popup = await openExtensionPage(context, extensionId, `popup/index.html?tab=${await tabIdOf(context, store)}`);
+    await expect(popup.getByText(/cannot run on this page/)).toBeVisible();
+    await expect(popup.getByRole("switch")).toHaveCount(0);
+
+    const options = await openExtensionPage(context, extensionId, "options/index.html");
+    await popup.goto(`chrome-extension://${extensionId}/popup/index.html?tab=${await tabIdOf(context, options.url())}`);
+    await expect(popup.getByText(/cannot run on this page/)).toBeVisible();
+  });
+
   test("malformed settings from an extension page are refused with a clear error", async ({ fresh: { context, extensionId } }) => {
     const options = await openExtensionPage(context, extensionId, "options/index.html");
     await installWritesDone(options);

@@ -52,6 +52,7 @@ describe("isPickerAsk", () => {
   it("accepts what the main world sends", () => {
     expect(isPickerAsk(good)).toBe(true);
     expect(isPickerAsk({ devices: null, audio: unconstrained })).toBe(true);
+    expect(isPickerAsk({ devices: null, video: unconstrained, ptz: { browser: "prompt" } })).toBe(true);
   });
   it.each([
     ["no kind", { devices: null }],
@@ -61,6 +62,9 @@ describe("isPickerAsk", () => {
     ["a huge label", { devices: [cam("x".repeat(600), "a")], video: unconstrained }],
     ["too many devices", { devices: Array.from({ length: 65 }, (_, i) => cam("C", "c" + i)), video: unconstrained }],
     ["advanced not a list", { devices: null, video: { basic: {}, advanced: {} } }],
+    ["a PTZ question without the browser state", { devices: null, video: unconstrained, ptz: {} }],
+    ["a PTZ question with a long state", { devices: null, video: unconstrained, ptz: { browser: "x".repeat(40) } }],
+    ["a PTZ question alone", { devices: null, ptz: { browser: "prompt" } }],
     ["null", null],
   ])("refuses %s", (_name, value) => {
     expect(isPickerAsk(value)).toBe(false);

@@ -1,0 +1,117 @@
+/**
+ * The toolbar button shows what is in use (from the live-capture registry of tracking.ts).
+ *
+ * - For all tabs: the badge counts the (tab, site, device) rows in use, red while a camera is in
+ *   use, amber for microphones only; the title says which kinds are in use.
+ * - For a tab that uses the camera or microphone itself: the live icon (a red dot) and a title
+ *   that says what this tab uses. When its captures end, the tab gets the normal icon back and the
+ *   global title.
+ *
+ * Chrome has no reset for a tab's own icon or title (only for its badge text), so a tab that was
+ * given its own keeps one: while idle it is the normal icon and the global title, which is set
+ * again whenever the global title changes. Which tabs have their own, and which look they have,
+ * is kept in storage.session (the worker may stop at any time). Chrome clears a tab's own values
+ * when a new document commits in it (measured, Chromium 156), so tracking.ts calls
+ * `toolbarTabNavigated` then.
+ *
+ * Not serialized here: tracking.ts calls these inside its serial queue, after each registry change.
+ */
+import browser from "webextension-polyfill";
+import type { LiveGroup } from "./tracking";
+
+export const TOOLBAR_KEY = "toolbarTabs";
+
+export type TabLook = "video" | "audio" | "both" | "idle";
+
+interface ToolbarState {
+  /** The global title last set. */
+  title: string;
+  /** The look last given to each tab that has values of its own. */
+  tabs: Record<string, TabLook>;
+}
+
+const NORMAL_ICON = { 16: "/icons/icon-16.png", 32: "/icons/icon-32.png" };
+const LIVE_ICON = { 16: "/icons/icon-live-16.png", 32: "/icons/icon-live-32.png" };
+
+const TAB_TITLE = { video: "toolbarTabCamera", audio: "toolbarTabMicrophone", both: "toolbarTabBoth" } as const;
+
+function message(key: string): string {
+  return browser.i18n.getMessage(key) || "Capture Control";
+}
+
+/** The look of every tab that uses a device now. */
+export function tabLooks(groups: Pick<LiveGroup, "tabId" | "kind">[]): Map<number, Exclude<TabLook, "idle">> {
+  const looks = new Map<number, Exclude<TabLook, "idle">>();
+  for (const { tabId, kind } of groups) {
+    const had = looks.get(tabId);
+    looks.set(tabId, had === undefined || had === kind ? kind : "both");
+  }
+  return looks;
+}
+
+function globalTitle(groups: LiveGroup[]): string {
+  const video = groups.some((g) => g.kind === "video");
+  const audio = groups.some((g) => g.kind === "audio");
+  return message(video && audio ? "badgeTitleBoth" : video ? "badgeTitleCamera" : audio ? "badgeTitleMicrophone" : "extName");
+}
+
+async function loadState(): Promise<ToolbarState> {
+  const raw = (await browser.storage.session.get(TOOLBAR_KEY))[TOOLBAR_KEY] as Partial<ToolbarState> | undefined;
+  const tabs = typeof raw?.tabs === "object" && raw.tabs !== null ? raw.tabs : {};
+  return { title: typeof raw?.title === "string" ? raw.title : "", tabs };
+}
+
+/** Gives one tab its look; false when the tab is gone. */
+async function applyTab(tabId: number, look: TabLook, title: string): Promise<boolean> {
+  try {
+    await chrome.action.setIcon({ tabId, path: look === "idle" ? NORMAL_ICON : LIVE_ICON });
+    await chrome.action.setTitle({ tabId, title: look === "idle" ? title : message(TAB_TITLE[look]) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Brings the button in line with the captures live now. `force` names a tab whose title was
+ * changed by someone else (the PTZ notice) and must be set again.
+ */
+export async function updateToolbar(groups: LiveGroup[], force?: number): Promise<void> {
+  const video = groups.some((g) => g.kind === "video");
+  const title = globalTitle(groups);
+  await Promise.all([
+    browser.action.setBadgeText({ text: groups.length ? String(groups.length) : "" }),
+    browser.action.setBadgeBackgroundColor({ color: video ? "#c5221f" : "#b06000" }),
+    browser.action.setTitle({ title }),
+  ]).catch(() => undefined);
+
+  const state = await loadState();
+  const looks = tabLooks(groups);
+  const tabIds = new Set([...Object.keys(state.tabs).map(Number), ...looks.keys()]);
+  if (force !== undefined) tabIds.add(force);
+  let changed = state.title !== title;
+  for (const tabId of tabIds) {
+    const want: TabLook = looks.get(tabId) ?? "idle";
+    const had = state.tabs[tabId];
+    const stale = had === undefined
+      // A tab with nothing of its own already shows the normal icon and the global title.
+      ? want !== "idle" || tabId === force
+      : had !== want || (want === "idle" && state.title !== title) || tabId === force;
+    if (!stale) continue;
+    changed = true;
+    if (await applyTab(tabId, want, title)) state.tabs[tabId] = want;
+    else delete state.tabs[tabId];
+  }
+  if (changed) await browser.storage.session.set({ [TOOLBAR_KEY]: { title, tabs: state.tabs } satisfies ToolbarState });
+}
+
+/** A new document committed in the tab's top frame: Chrome dropped the tab's own values. */
+export async function toolbarTabNavigated(tabId: number): Promise<void> {
+  const state = await loadState();
+  if (!(tabId in state.tabs)) return;
+  delete state.tabs[tabId];
+  await browser.storage.session.set({ [TOOLBAR_KEY]: state });
+}
+
+/** A closed tab. */
+export const toolbarTabClosed = toolbarTabNavigated;

@@ -1,0 +1,94 @@
+// Camera effects (issue 7), measured: `node scripts/bench-effects.mjs` after `vite build`.
+// 1. The detection worker alone (dist/src/effects/face/face-worker.iife.js in a page's blob: worker,
+//    no extension): milliseconds per 640x480 frame, from the worker's own clock, and detections a second.
+// 2. With the extension: frames a second reaching the page from a 30 fps camera (the face video),
+//    with and without humanFaceDetectionMode, and the browser's CPU use meanwhile.
+import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium } from "playwright-core";
+import { chromeArgs, findChrome } from "./chrome-path.mjs";
+import { makeFaceVideo } from "./face-video.mjs";
+import { startServer } from "./serve.mjs";
+
+const SECONDS = Number(process.env.EFFECTS_SECONDS ?? 5);
+const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]; };
+
+/** CPU seconds used so far by the processes of the browser with this profile directory. */
+function cpuSeconds(profile) {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(profile)) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch { /* gone */ }
+  }
+  return ticks / 100;
+}
+
+const video = await makeFaceVideo(30);
+const server = await startServer({ "/": resolve("tests/pages") });
+const origin = `http://localhost:${server.address().port}`;
+const extra = [`--use-file-for-fake-video-capture=${video}`];
+
+async function browser(extension) {
+  const profile = mkdtempSync(join(tmpdir(), "cc-effects-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: await findChrome(), headless: true,
+    args: chromeArgs({ extensionDir: extension ? resolve("dist") : undefined, extra }),
+  });
+  if (extension && !context.serviceWorkers().length) await context.waitForEvent("serviceworker");
+  const page = await context.newPage();
+  await page.goto(`${origin}/probe.html`);
+  return { context, page, profile };
+}
+
+// 1. The worker alone.
+{
+  const { context, page } = await browser(false);
+  const code = readFileSync(resolve("dist/src/effects/face/face-worker.iife.js"), "utf8");
+  const model = readFileSync(resolve("public/effects/face_detection_short_range.tflite")).toString("base64");
+  const times = await page.evaluate(async ({ code, model, seconds }) => {
+    const worker = new Worker(URL.createObjectURL(new Blob([code], { type: "text/javascript" })));
+    const started = performance.now();
+    await new Promise((r) => { worker.onmessage = r; worker.postMessage({ model }); });
+    const load = performance.now() - started;
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+    const readable = new MediaStreamTrackProcessor({ track: stream.getVideoTracks()[0], maxBufferSize: 1 }).readable;
+    const ms = [];
+    worker.onmessage = (e) => ms.push(e.data.ms);
+    worker.postMessage({ readable }, [readable]);
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    stream.getTracks().forEach((t) => t.stop());
+    return { load, ms };
+  }, { code, model, seconds: SECONDS });
+  console.log(`detection worker: model load ${times.load.toFixed(0)} ms; per 640x480 frame median ${median(times.ms).toFixed(1)} ms, ` +
+    `min ${Math.min(...times.ms).toFixed(1)}, max ${Math.max(...times.ms).toFixed(1)}; ${(times.ms.length / SECONDS).toFixed(1)} detections a second`);
+  await context.close();
+}
+
+// 2. Frames reaching the page, and CPU, with and without face detection.
+for (const [name, constraints] of [["no effect", {}], ["humanFaceDetectionMode: bounding-box", { humanFaceDetectionMode: "bounding-box" }]]) {
+  const { context, page, profile } = await browser(true);
+  const before = cpuSeconds(profile);
+  const result = await page.evaluate(async ({ constraints, seconds }) => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, ...constraints } });
+    const reader = new MediaStreamTrackProcessor({ track: stream.getVideoTracks()[0] }).readable.getReader();
+    let frames = 0, withFaces = 0;
+    const until = performance.now() + seconds * 1000;
+    while (performance.now() < until) {
+      const { value: frame } = await reader.read();
+      frames++;
+      if (frame.metadata().segments?.length) withFaces++;
+      frame.close();
+    }
+    stream.getTracks().forEach((t) => t.stop());
+    return { fps: frames / seconds, withFaces };
+  }, { constraints, seconds: SECONDS });
+  const cpu = (cpuSeconds(profile) - before) / SECONDS;
+  console.log(`${name}: ${result.fps.toFixed(1)} fps reach the page, ${result.withFaces} frames with faces; browser CPU ${(cpu * 100).toFixed(0)}% of one core`);
+  await context.close();
+}
+server.close();

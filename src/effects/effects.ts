@@ -1,0 +1,358 @@
+/**
+ * The page half of camera effects (issue 7): the constraint surface of the constraints in
+ * ./constraints.ts. See docs/EFFECTS.md.
+ */
+import { intercept } from "../core/media-methods";
+import {
+  apply, isArray, overconstrainedErrorCtor, PromiseCtor, promiseReject, promiseThen, setOwn, trackKind,
+  TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
+} from "../lib/natives";
+import { wrapMethod } from "../lib/wrap";
+import type { PageBridge } from "../bridge/page-bridge";
+import { type Ask, copy, echo, includes, isObject, listOf, type Loose, readAsk, readModes, withSorted } from "./constraints";
+import { FACE_MODES, faceDetection, type FaceDetection } from "./face";
+
+const POWER = "powerEfficient";
+const FACE = "humanFaceDetectionMode";
+/** In code-unit order. Those the browser supports natively are dropped at install. */
+const NAMES = ["eyeGazeCorrection", "gestureReactions", FACE, POWER];
+const SIZE = ["width", "height", "aspectRatio"];
+/** The most frames a second a configuration may run at and still count as power efficient. */
+const EFFICIENT_FPS = 30;
+
+const trackProto = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
+const nativeCapabilities = trackProto?.getCapabilities as Function | undefined;
+const nativeConstraints = trackProto?.getConstraints as Function | undefined;
+const streamVideo = typeof MediaStream === "undefined" ? undefined : MediaStream.prototype.getVideoTracks as Function;
+const devicesProto = typeof MediaDevices === "undefined" ? undefined : MediaDevices.prototype;
+
+/** What getConstraints() must show instead of what the browser was given. */
+interface Echo {
+  basic: Loose;
+  /** Per advanced set the page passed: its members of ours (echoed), and the members we added. */
+  sets: (Loose | undefined)[];
+  added: string[][];
+  addedBasic: string[];
+  appended: number;
+  hadAdvanced: boolean;
+  /** The humanFaceDetectionMode chosen, when the constraints named it; whether it was exact. */
+  mode?: string;
+  faceRequired?: boolean;
+}
+
+interface Plan { native: Loose; echo: Echo }
+
+const has = (set: Loose, key: string) => set[key] !== undefined;
+
+/** A camera (not a screen, canvas or remote track), by what its dictionary says: a canvas track
+ * has a deviceId but no groupId. */
+const isCamera = (track: unknown, dict: unknown): dict is Loose =>
+  isObject(dict) && typeof dict.groupId === "string" && dict.displaySurface === undefined &&
+  apply(trackKind!, track, []) === "video";
+
+const canSave = (caps: unknown) => isObject(caps) && isArray(caps.resizeMode) &&
+  includes(caps.resizeMode as unknown[], "none");
+
+export function installEffects(bridge: PageBridge): void {
+  if (!devicesProto || !trackProto || !nativeCapabilities || !nativeConstraints || !streamVideo ||
+      !("OverconstrainedError" in globalThis) || !trackKind) return;
+  // Which of our constraints the browser lacks is asked at first use: reading navigator.mediaDevices
+  // creates it, which would cost every frame time at start (measured ~0.1 ms).
+  const nativeSupported = devicesProto.getSupportedConstraints;
+  let known: string[] | null = null;
+  let face: FaceDetection | undefined;
+  const ours = (): string[] => {
+    if (known) return known;
+    known = [];
+    let supported: Loose;
+    try {
+      supported = apply(nativeSupported, navigator.mediaDevices, []) as Loose;
+    } catch {
+      return known;
+    }
+    for (let i = 0; i < NAMES.length; i++) if (!supported[NAMES[i]]) setOwn(known, known.length, NAMES[i]);
+    face = includes(known, FACE) ? faceDetection(bridge) : undefined;
+    return known;
+  };
+  /** Our constraints this page can use now (face detection only where a worker may run). */
+  const usable = (name: string) => name !== FACE || face!.available();
+  const echoes = new WeakMapCtor<object, Echo>();
+  const echoOf = (track: unknown) => apply(weakMapGet, echoes, [track]) as Echo | undefined;
+  const remember = (track: unknown, e: Echo | undefined) => apply(weakMapSet, echoes, [track, e]);
+
+  const flags = (value: (name: string) => unknown): Loose => {
+    const out: Loose = {};
+    const names = ours();
+    for (let i = 0; i < names.length; i++) if (usable(names[i])) setOwn(out, names[i], value(names[i]));
+    return out;
+  };
+
+  wrapMethod(devicesProto, "getSupportedConstraints", (native, thisArg, args) => {
+    const supported = apply(native, thisArg, args) as Loose;
+    return ours().length ? withSorted(supported, flags(() => true)) : supported;
+  });
+
+  intercept("getCapabilities", (next, track, args) => {
+    const caps = apply(next, track, args);
+    if (!isCamera(track, caps) || !ours().length) return caps;
+    const save = canSave(caps);
+    return withSorted(caps, flags((name) => (name === FACE ? FACE_MODES : name === POWER && save ? [false, true] : [false])));
+  });
+
+  intercept("getSettings", (next, track, args) => {
+    const settings = apply(next, track, args);
+    if (!isCamera(track, settings) || !ours().length) return settings;
+    const saving = settings.resizeMode === "none" && typeof settings.frameRate === "number" &&
+      settings.frameRate <= EFFICIENT_FPS;
+    return withSorted(settings, flags((name) => (name === FACE ? echoOf(track)?.mode ?? "none" : name === POWER && saving)));
+  });
+
+  const pick = (modes: unknown[]): string | undefined => {
+    for (let i = 0; i < modes.length; i++) if (includes(FACE_MODES, modes[i])) return modes[i] as string;
+    return undefined;
+  };
+
+  /**
+   * The constraints for the browser, or a string: the constraint that cannot be met, or null when
+   * the set names none of ours. `save`: whether a power-efficient configuration exists.
+   */
+  function plan(c: Loose, gum: boolean, save: boolean): Plan | string | null {
+    const names = ours();
+    const out = copy(c);
+    const e: Echo = { basic: {}, sets: [], added: [], addedBasic: [], appended: 0, hadAdvanced: false };
+    let any = false;
+    const extraSets: Loose[] = [];
+    const put = (set: Loose, added: string[], key: string, value: unknown) => {
+      setOwn(set, key, value);
+      setOwn(added, added.length, key);
+    };
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      const v = c[name];
+      if (v === undefined || !usable(name)) continue;
+      any = true;
+      delete out[name];
+      setOwn(e.basic, name, echo(v, name === FACE));
+      if (name === FACE) {
+        const want = readModes(v, false);
+        if (!want) continue;
+        if (want.required && gum) return name;
+        const mode = pick(want.modes);
+        if (mode) e.mode = mode;
+        else if (want.required) return name;
+        e.faceRequired = want.required;
+        continue;
+      }
+      const ask: Ask | undefined = readAsk(v, false);
+      if (!ask) continue;
+      // getUserMedia takes no mandatory effect constraint (not among the "allowed required
+      // constraints for device selection"; Chromium says so for its own with a TypeError).
+      if (ask.required && gum) return name;
+      if (name !== POWER) {
+        if (ask.want && ask.required) return name;
+        continue;
+      }
+      if (ask.required) {
+        if (ask.want && !save) return name;
+        if (!has(out, "resizeMode")) put(out, e.addedBasic, "resizeMode", { exact: ask.want ? "none" : "crop-and-scale" });
+        if (ask.want && !has(out, "frameRate")) put(out, e.addedBasic, "frameRate", { max: EFFICIENT_FPS });
+      } else if (ask.want && save) {
+        // Preferences below the page's own advanced sets: a native mode, at most 30 fps, and the
+        // camera's small mode when the page asked for no size.
+        const efficient: Loose = { resizeMode: "none", frameRate: { max: EFFICIENT_FPS } };
+        if (!has(c, "width") && !has(c, "height") && !has(c, "aspectRatio")) {
+          const small = copy(efficient);
+          setOwn(small, "width", { max: 640 });
+          setOwn(small, "height", { max: 480 });
+          setOwn(extraSets, extraSets.length, small);
+        }
+        setOwn(extraSets, extraSets.length, efficient);
+      }
+    }
+    const advanced = listOf(c.advanced);
+    const list: unknown[] = [];
+    if (advanced) {
+      e.hadAdvanced = true;
+      for (let i = 0; i < advanced.length; i++) {
+        const set = advanced[i];
+        const added: string[] = [];
+        setOwn(e.added, i, added);
+        if (!isObject(set)) {
+          setOwn(list, i, set);
+          continue;
+        }
+        let ns = set;
+        let unmet = false;
+        for (let n = 0; n < names.length; n++) {
+          const name = names[n];
+          const v = set[name];
+          if (v === undefined || !usable(name)) continue;
+          any = true;
+          if (ns === set) ns = copy(set);
+          delete ns[name];
+          if (!e.sets[i]) setOwn(e.sets, i, {});
+          const mine = e.sets[i]!;
+          setOwn(mine, name, echo(v, name === FACE));
+          if (name === FACE) {
+            // (Taken as met when ours is: whether the browser meets the set's other members is not
+            // known here. docs/EFFECTS.md)
+            const want = readModes(v, true);
+            const mode = want && pick(want.modes);
+            if (mode) e.mode = mode;
+            else if (want) unmet = true;
+            continue;
+          }
+          const ask = readAsk(v, true);
+          if (!ask) continue;
+          if (name !== POWER) {
+            if (ask.want) unmet = true;
+            continue;
+          }
+          const mode = ask.want ? "none" : "crop-and-scale";
+          if (ask.want && !save) unmet = true;
+          else if (!has(ns, "resizeMode")) put(ns, added, "resizeMode", mode);
+          else if (ns.resizeMode !== mode) unmet = true;
+          if (ask.want && !has(ns, "frameRate")) put(ns, added, "frameRate", { max: EFFICIENT_FPS });
+        }
+        if (unmet) {
+          // A set that cannot be met is skipped as a whole: make it one the browser cannot meet.
+          let key = "width";
+          for (let k = 0; k < SIZE.length; k++) if (!has(ns, SIZE[k])) { key = SIZE[k]; break; }
+          put(ns, added, key, 0);
+        }
+        setOwn(list, i, ns);
+      }
+    }
+    if (!any) return null;
+    // An `advanced` that is not a list is the browser's TypeError to report: left as it is.
+    if (c.advanced !== undefined && !advanced) return { native: out, echo: e };
+    for (let i = 0; i < extraSets.length; i++) setOwn(list, list.length, extraSets[i]);
+    e.appended = extraSets.length;
+    if (advanced || extraSets.length) setOwn(out, "advanced", list);
+    return { native: out, echo: e };
+  }
+
+  /** Reading the page's constraints may run its getters, which may throw: then the browser reads
+   * them again and reports that. */
+  function tryPlan(c: unknown, gum: boolean, save: boolean): Plan | string | null {
+    if (!isObject(c) || has(c, "mandatory") || has(c, "optional")) return null;
+    try {
+      return plan(c, gum, save);
+    } catch {
+      return null;
+    }
+  }
+
+  intercept("getUserMedia", (next, thisArg, args) => {
+    let c: unknown, video: unknown;
+    try {
+      c = args[0];
+      video = isObject(c) ? c.video : undefined;
+    } catch {
+      return undefined;
+    }
+    const p = tryPlan(video, true, true);
+    if (p === null) return undefined;
+    if (typeof p === "string") {
+      return apply(promiseReject, PromiseCtor, [new TypeErrorCtor(
+        "Failed to execute 'getUserMedia' on 'MediaDevices': Mandatory " + p + " constraints are not supported")]);
+    }
+    let changed: Loose;
+    try {
+      changed = copy(c as Loose);
+    } catch {
+      return undefined;
+    }
+    setOwn(changed, "video", p.native);
+    return new PromiseCtor((resolve, reject) => {
+      apply(promiseThen, apply(next, thisArg, [changed]), [(stream: unknown) => {
+        let tracks: unknown[] = [];
+        try {
+          tracks = apply(streamVideo!, stream, []) as unknown[];
+          for (let i = 0; i < tracks.length; i++) remember(tracks[i], p.echo);
+        } catch {
+          // Only the echo of getConstraints() is lost.
+        }
+        // With face detection asked for, the stream comes once the detector runs (or could not).
+        if (!p.echo.mode || p.echo.mode === "none" || !tracks.length) return resolve(stream);
+        face!.set(tracks[0] as object, p.echo.mode, (ok) => {
+          if (!ok) p.echo.mode = "none";
+          resolve(stream);
+        });
+      }, reject]);
+    });
+  });
+
+  intercept("applyConstraints", (next, track, args) => {
+    let caps: unknown;
+    try {
+      caps = apply(nativeCapabilities!, track, []);
+    } catch {
+      return undefined; // not a track: the browser says so
+    }
+    const p = isCamera(track, caps) ? tryPlan(args[0], false, canSave(caps)) : null;
+    if (p === null && !echoOf(track)) return undefined;
+    if (typeof p === "string") {
+      return apply(promiseReject, PromiseCtor, [new (overconstrainedErrorCtor()!)(p, "Cannot satisfy constraints")]);
+    }
+    return new PromiseCtor((resolve, reject) => {
+      apply(promiseThen, apply(next, track, p ? [p.native] : args), [(value: unknown) => {
+        // The new constraints replace the old ones, ours included.
+        remember(track, p ? p.echo : undefined);
+        if (!face || !face.available()) return resolve(value);
+        face.set(track as object, p?.echo.mode ?? "none", (ok) => {
+          if (ok) return resolve(value);
+          p!.echo.mode = "none";
+          if (p!.echo.faceRequired) reject(new (overconstrainedErrorCtor()!)(FACE, "Cannot satisfy constraints"));
+          else resolve(value);
+        });
+      }, (error: unknown) => {
+        // A member we added for powerEfficient could not be met: that is powerEfficient's failure.
+        let name: unknown;
+        try {
+          name = (error as { constraint?: unknown }).constraint;
+        } catch {
+          name = undefined;
+        }
+        if (p && typeof name === "string" && includes(p.echo.addedBasic, name)) {
+          reject(new (overconstrainedErrorCtor()!)(POWER, (error as Error).message));
+        } else {
+          reject(error);
+        }
+      }]);
+    });
+  });
+
+  wrapMethod(trackProto, "getConstraints", (native, track, args) => {
+    const result = apply(native, track, args);
+    const e = echoOf(track);
+    if (!e || !isObject(result)) return result;
+    const out = copy(result);
+    for (let i = 0; i < e.addedBasic.length; i++) delete out[e.addedBasic[i]];
+    const advanced = listOf(out.advanced);
+    if (advanced) {
+      const list: unknown[] = [];
+      const count = advanced.length - e.appended;
+      for (let i = 0; i < count; i++) {
+        let set = advanced[i];
+        const added = e.added[i], mine = e.sets[i];
+        if (isObject(set) && (added?.length || mine)) {
+          set = copy(set);
+          for (let k = 0; added && k < added.length; k++) delete (set as Loose)[added[k]];
+          if (mine) set = withSorted(set as Loose, mine);
+        }
+        setOwn(list, i, set);
+      }
+      if (e.hadAdvanced) setOwn(out, "advanced", list);
+      else delete out.advanced;
+    }
+    return withSorted(out, e.basic);
+  });
+
+  wrapMethod(trackProto, "clone", (native, track, args) => {
+    const copyTrack = apply(native, track, args);
+    const e = echoOf(track);
+    if (e) remember(copyTrack, e);
+    return copyTrack;
+  });
+}

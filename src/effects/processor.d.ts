@@ -1,0 +1,6 @@
+// MediaStreamTrackProcessor (mediacapture-transform), which Chromium ships in windows; not yet in
+// TypeScript's DOM library.
+declare class MediaStreamTrackProcessor {
+  constructor(init: { track: MediaStreamTrack; maxBufferSize?: number });
+  readonly readable: ReadableStream<VideoFrame>;
+}

@@ -1,0 +1,184 @@
+/**
+ * `configurationchange` (Media Capture Extensions, behind a flag in Chromium): a track hears when
+ * its source's settings or capabilities change for a reason other than its own applyConstraints:
+ * another track on the same camera, the user moving PTZ from the popup, an effect the user
+ * toggles. Per the spec's steps: wait while the track is muted, then in a queued task give up if
+ * it ended or nothing the page can see changed, else fire the event.
+ *
+ * What the page "can see" is read through the page-facing getSettings/getCapabilities, so a change
+ * the extension hides from this page (PTZ it may not use) is no change. Where Chromium has the
+ * event natively, it covers the page's own tracks; the extension still reports its own changes.
+ */
+import { intercept } from "../core/media-methods";
+import { toJson } from "../lib/json";
+import {
+  addEventListener, apply, dispatchEvent, EventCtor, getOwnPropertyDescriptor, hasOwn, MapCtor, mapGet, mapSet,
+  PromiseCtor, promiseThen, setOwn,
+  setTimeoutFn, trackGetSettings, TypeErrorCtor, trackKind, trackReadyState, WeakMapCtor, weakMapGet, weakMapSet,
+} from "../lib/natives";
+import { defineAttribute } from "../lib/wrap";
+import { liveTracks } from "../tracking/live-tracks";
+
+type Snapshot = { track: object; state: string };
+let watch: ((track: object, change: unknown) => void) | undefined;
+
+/** The extension changes `track`'s source (`change` is the promise of that change): it and every
+ * track on the same camera whose page-visible configuration differs afterwards gets the event. */
+export function afterChange(track: object, change: unknown): void {
+  if (watch) watch(track, change);
+}
+
+export function installConfigurationChange(): void {
+  if (typeof MediaStreamTrack === "undefined" || !trackReadyState || !trackGetSettings) return;
+  const proto = MediaStreamTrack.prototype;
+  // The page-facing methods (the media-method wrappers) and `muted` (which the PTZ gate extends).
+  const settings = proto.getSettings;
+  const capabilities = proto.getCapabilities;
+  const muted = getOwnPropertyDescriptor(proto, "muted")!.get!;
+  const native = getOwnPropertyDescriptor(proto, "onconfigurationchange") !== undefined;
+
+  const stateOf = (track: object): string => {
+    try {
+      return toJson([apply(settings, track, []), apply(capabilities, track, [])]);
+    } catch {
+      return "";
+    }
+  };
+  const ended = (track: object) => apply(trackReadyState!, track, []) === "ended";
+  const deviceOf = (track: object) => (apply(trackGetSettings!, track, []) as { deviceId?: string }).deviceId;
+
+  function fire(snapshot: Snapshot): void {
+    const track = snapshot.track;
+    if (ended(track)) return;
+    if (apply(muted, track, [])) {
+      let waiting = true;
+      const resume = () => {
+        if (!waiting) return;
+        waiting = false;
+        fire(snapshot);
+      };
+      apply(addEventListener, track, ["unmute", resume, { once: true }]);
+      apply(addEventListener, track, ["ended", resume, { once: true }]);
+      return;
+    }
+    apply(setTimeoutFn, globalThis, [() => {
+      if (ended(track) || stateOf(track) === snapshot.state) return;
+      snapshot.state = stateOf(track);
+      apply(dispatchEvent, track, [new EventCtor("configurationchange")]);
+    }, 0]);
+  }
+
+  const snapshots = (tracks: object[]): Snapshot[] => {
+    const out: Snapshot[] = [];
+    for (let i = 0; i < tracks.length; i++) out[out.length] = { track: tracks[i], state: stateOf(tracks[i]) };
+    return out;
+  };
+  const fireAll = (list: Snapshot[]) => {
+    for (let i = 0; i < list.length; i++) fire(list[i]);
+  };
+  // Pan, tilt and zoom belong to the camera, but Chromium updates them only in the settings of
+  // the track that moved it: the others keep reporting the old position. The latest position per
+  // camera is kept here and shown by every track on it (the spec's "update track's settings").
+  const PTZ = ["pan", "tilt", "zoom"];
+  const cameras = new MapCtor<string | undefined, { by: object; at: Record<string, unknown> }>();
+  let moved = false;
+  const remember = (track: object) => {
+    const at = apply(trackGetSettings!, track, []) as Record<string, unknown>;
+    if (!hasOwn(at, "pan") && !hasOwn(at, "tilt") && !hasOwn(at, "zoom")) return;
+    moved = true;
+    apply(mapSet, cameras, [at.deviceId, { by: track, at }]);
+  };
+  intercept("getSettings", (next, track, args) => {
+    if (!moved) return undefined;
+    const dict = apply(next, track, args) as Record<string, unknown>;
+    const camera = apply(mapGet, cameras, [dict.deviceId]) as { by: object; at: Record<string, unknown> } | undefined;
+    if (camera && camera.by !== track) {
+      for (let i = 0; i < PTZ.length; i++) if (hasOwn(dict, PTZ[i])) setOwn(dict, PTZ[i], camera.at[PTZ[i]]);
+    }
+    return dict;
+  });
+  const settled = (mover: object, before: Snapshot[]) => () => {
+    try {
+      remember(mover);
+    } catch {
+      // An ended track has no settings worth keeping.
+    }
+    fireAll(before);
+  };
+
+  watch = (track, change) => {
+    const list = siblingsOf(track);
+    list[list.length] = track;
+    const done = settled(track, snapshots(list));
+    apply(promiseThen, change, [done, done]);
+  };
+
+  /** The other live video tracks of this realm on `track`'s camera. */
+  const siblingsOf = (track: object): object[] => {
+    const out: object[] = [];
+    let device: string | undefined;
+    const all = liveTracks();
+    for (let i = 0; i < all.length; i++) {
+      const other = all[i];
+      if (other === track || apply(trackKind!, other, []) !== "video") continue;
+      device ??= deviceOf(track);
+      if (deviceOf(other) === device) out[out.length] = other;
+    }
+    return out;
+  };
+  if (!native) {
+    // The page's own applyConstraints changes its siblings, never itself.
+    intercept("applyConstraints", (next, track, args) => {
+      let siblings: object[];
+      try {
+        siblings = siblingsOf(track as object);
+      } catch {
+        return undefined;
+      }
+      if (!siblings.length) return undefined;
+      const done = settled(track as object, snapshots(siblings));
+      const result = apply(next, track, args);
+      // A fresh promise: a reaction on the native one would mark its rejection handled.
+      return new PromiseCtor((resolve, reject) => {
+        apply(promiseThen, result, [(value: unknown) => {
+          resolve(value);
+          done();
+        }, (error: unknown) => {
+          reject(error);
+          done();
+        }]);
+      });
+    });
+  }
+
+  // `onconfigurationchange`, an event handler IDL attribute.
+  const handlers = new WeakMapCtor<object, { fn: unknown }>();
+  const isTrack = (thisArg: unknown) => {
+    try {
+      apply(trackReadyState!, thisArg, []);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  defineAttribute(proto, "onconfigurationchange", isTrack, (track) => {
+    const slot = apply(weakMapGet, handlers, [track]) as { fn: unknown } | undefined;
+    return slot ? slot.fn : null;
+  }, (track, args) => {
+    if (!args.length) {
+      throw new TypeErrorCtor("Failed to set the 'onconfigurationchange' property on 'MediaStreamTrack': 1 argument required, but only 0 present.");
+    }
+    const value = args[0];
+    const fn = (typeof value === "object" && value !== null) || typeof value === "function" ? value : null;
+    let slot = apply(weakMapGet, handlers, [track]) as { fn: unknown } | undefined;
+    if (!slot) {
+      slot = { fn: null };
+      apply(weakMapSet, handlers, [track, slot]);
+      const held = slot;
+      apply(addEventListener, track, ["configurationchange", (event: Event) => {
+        if (typeof held.fn === "function") apply(held.fn, track, [event]);
+      }]);
+    }
+    slot.fn = fn;
+  });
+}

@@ -1,0 +1,227 @@
+/**
+ * Track API extensions (issue 6): configurationchange, VideoFrame captureTime and the track.stats
+ * fill-in, on the production build with the fake camera (PTZ 100..400).
+ */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { BrowserContext, CDPSession, Page } from "@playwright/test";
+import { DIST, expect, extensionWorker, launch, openExtensionPage, test } from "./fixtures";
+
+const PTZ_CAMERA = "--use-fake-device-for-media-stream=device-count=3,hardware-support=pan-tilt-zoom";
+
+interface Browser { context: BrowserContext; extensionId: string; cdp: CDPSession; close: () => Promise<void> }
+let b: Browser;
+
+async function ptzBrowser(): Promise<Browser> {
+  const { context, close } = await launch({ extension: true, extra: [PTZ_CAMERA] });
+  const extensionId = new URL((await extensionWorker(context)).url()).host;
+  const cdp = await context.newCDPSession(await context.newPage());
+  return { context, extensionId, cdp, close };
+}
+
+async function ptzPage(origin: string): Promise<Page> {
+  await b.cdp.send("Browser.setPermission", { permission: { name: "camera", panTiltZoom: true }, setting: "granted", origin });
+  const options = await openExtensionPage(b.context, b.extensionId, "options/index.html");
+  await options.evaluate((o) => chrome.runtime.sendMessage({ type: "ui.setSiteSettings", origin: o, patch: { ptz: "allow" } }), origin);
+  await options.close();
+  const page = await b.context.newPage();
+  await page.goto(`${origin}/track-ext.html`);
+  expect(await page.evaluate(() => (window as any).setup({ video: { pan: true, tilt: true, zoom: true } }))).toBe("ok");
+  return page;
+}
+
+const heard = (page: Page) => page.evaluate(() => (window as any).heard());
+const applyOn = (page: Page, key: string, c: unknown) => page.evaluate(([k, c]) => (window as any).applyOn(k, c), [key, c] as const);
+/** Lets queued configurationchange tasks run. */
+const settleTasks = (page: Page) => page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+
+test.describe("configurationchange", () => {
+  test.beforeEach(async () => { b = await ptzBrowser(); });
+  test.afterEach(async () => { await b.close(); });
+
+  test("a sibling on the same camera hears another track's PTZ move; the mover and unchanged settings do not", async ({ site }) => {
+    const page = await ptzPage(site.origin);
+    expect(await page.evaluate(() => (window as any).handler("b"))).toBe("function");
+    expect(await applyOn(page, "a", { pan: 250 })).toBe("ok");
+    await expect.poll(() => heard(page)).toEqual({ a: [], b: [250] });
+    // The same value again: nothing changed, nothing fired.
+    expect(await applyOn(page, "a", { pan: 250 })).toBe("ok");
+    await settleTasks(page);
+    expect(await heard(page)).toEqual({ a: [], b: [250] });
+    // The clone's own move: the original hears it, the clone does not.
+    expect(await applyOn(page, "b", { pan: 300 })).toBe("ok");
+    await expect.poll(() => heard(page)).toEqual({ a: [300], b: [250] });
+    // Handler attribute: null removes it; an ended track hears nothing.
+    await page.evaluate(() => { (window as any).stopTrack("b"); });
+    expect(await applyOn(page, "a", { pan: 120 })).toBe("ok");
+    await settleTasks(page);
+    expect(await heard(page)).toEqual({ a: [300], b: [250] });
+  });
+
+  test("the user moving the camera from the popup fires it on the page's tracks", async ({ site }) => {
+    const page = await ptzPage(site.origin);
+    const worker = await extensionWorker(b.context);
+    const tabId = await worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, page.url());
+    const popup = await openExtensionPage(b.context, b.extensionId, `popup/index.html?tab=${tabId}`);
+    await popup.getByRole("slider", { name: "Pan" }).fill("220");
+    // Both tracks on the camera see pan 220: the page did not ask for it.
+    await expect.poll(() => heard(page)).toEqual({ a: [220], b: [220] });
+  });
+
+  test("a muted track hears of a change only once it is unmuted", async ({ site }) => {
+    const page = await ptzPage(site.origin);
+    // Another site takes PTZ control: this page's PTZ track (a) is muted, its clone (b) is not.
+    await b.cdp.send("Browser.setPermission", { permission: { name: "camera", panTiltZoom: true }, setting: "granted", origin: site.otherOrigin });
+    const options = await openExtensionPage(b.context, b.extensionId, "options/index.html");
+    await options.evaluate((o) => chrome.runtime.sendMessage({ type: "ui.setSiteSettings", origin: o, patch: { ptz: "allow" } }), site.otherOrigin);
+    await options.close();
+    const other = await b.context.newPage();
+    await other.goto(`${site.otherOrigin}/track-ext.html`);
+    expect(await other.evaluate(() => (window as any).setup({ video: { pan: true } }))).toBe("ok");
+    await expect.poll(() => page.evaluate(() => (window as any).isMuted("a"))).toBe(true);
+    expect(await applyOn(page, "b", { pan: 330 })).toBe("ok");
+    await settleTasks(page);
+    expect(await heard(page)).toEqual({ a: [], b: [] });
+    await other.close(); // control comes back, a is unmuted and then hears the change
+    await expect.poll(() => heard(page)).toEqual({ a: [330], b: [] });
+  });
+
+  test("the handler attribute is shaped like WebIDL: accessor names, Illegal invocation, non-callables read back as null", async ({ site }) => {
+    const page = await ptzPage(site.origin);
+    const shape = await page.evaluate(() => {
+      const d = Object.getOwnPropertyDescriptor(MediaStreamTrack.prototype, "onconfigurationchange")!;
+      let illegal = "";
+      try { d.get!.call({}); } catch (e) { illegal = `${(e as Error).name}: ${(e as Error).message}`; }
+      const track = new MediaStream().getTracks()[0] ?? (window as any).tracksForTest;
+      return {
+        enumerable: d.enumerable, configurable: d.configurable, get: d.get!.name, set: d.set!.name,
+        setLength: d.set!.length, text: Function.prototype.toString.call(d.set), illegal, none: track ?? null,
+      };
+    });
+    expect(shape).toMatchObject({
+      enumerable: true, configurable: true, get: "get onconfigurationchange", set: "set onconfigurationchange",
+      setLength: 1, text: "function set onconfigurationchange() { [native code] }", illegal: "TypeError: Illegal invocation",
+    });
+    const values = await page.evaluate(async () => {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+      const t = stream.getVideoTracks()[0] as any;
+      const out: string[] = [String(t.onconfigurationchange)];
+      t.onconfigurationchange = 5 as any;
+      out.push(String(t.onconfigurationchange));
+      const fn = () => undefined;
+      t.onconfigurationchange = fn;
+      out.push(String(t.onconfigurationchange === fn));
+      t.onconfigurationchange = null;
+      out.push(String(t.onconfigurationchange));
+      t.stop();
+      return out;
+    });
+    expect(values).toEqual(["null", "null", "true", "null"]);
+  });
+});
+
+test.describe("VideoFrame captureTime and track.stats", () => {
+  test("frames read with MediaStreamTrackProcessor carry an increasing captureTime at most a frame old", async ({ page, site }) => {
+    await page.goto(`${site.origin}/track-ext.html`);
+    expect(await page.evaluate(() => (window as any).setup({ video: true }))).toBe("ok");
+    const times: [number, number, boolean][] = await page.evaluate(() => (window as any).captureTimes(10));
+    for (let i = 0; i < times.length; i++) {
+      const [capture, now, same] = times[i];
+      expect(same).toBe(true);
+      expect(typeof capture).toBe("number");
+      expect(capture).toBeLessThanOrEqual(now);
+      expect(now - capture).toBeLessThan(200);
+      if (i) expect(capture).toBeGreaterThan(times[i - 1][0]);
+    }
+  });
+
+  test("the processor's readable stays native: transferable to a worker where frames flow, for-await marks frames, stream methods look native", async ({ page, nativePage, site }) => {
+    const run = async (p: Page) => {
+      await p.goto(`${site.origin}/track-ext.html`);
+      return p.evaluate(async () => {
+        const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+        const track = stream.getVideoTracks()[0];
+        const Processor = (window as any).MediaStreamTrackProcessor;
+        const proc = new Processor({ track: track.clone() });
+        const src = "onmessage = async (e) => { const r = e.data.getReader(); let n = 0; while (n < 20) { const { value } = await r.read(); value.close(); n++; } postMessage(n); }";
+        const w = new Worker(URL.createObjectURL(new Blob([src])));
+        const inWorker = new Promise((res) => { w.onmessage = (e) => res(e.data); });
+        w.postMessage(proc.readable, [proc.readable]);
+        const frames = await Promise.race([inWorker, new Promise((r) => setTimeout(() => r("stalled"), 8000))]);
+        const local = new Processor({ track });
+        let marked = 0;
+        let n = 0;
+        const lockedBefore = local.readable.locked;
+        for await (const frame of local.readable) {
+          if (typeof frame.metadata().captureTime === "number") marked++;
+          frame.close();
+          if (++n === 5) break;
+        }
+        const proto = ReadableStream.prototype as any;
+        const shape = ["getReader", "pipeThrough", "pipeTo", "tee", "values", "cancel"].map((k) => `${k}:${proto[k].name}:${proto[k].length}:${Function.prototype.toString.call(proto[k])}`);
+        return { frames, marked, lockedBefore, same: proto.values === proto[Symbol.asyncIterator], shape };
+      });
+    };
+    const [ext, native] = [await run(page), await run(nativePage)];
+    expect(ext.frames).toBe(20);
+    expect(ext.marked).toBe(5);
+    expect(native.marked).toBe(0);
+    expect({ ...ext, marked: 0 }).toEqual(native);
+  });
+
+  test("where the browser lacks track.stats, the fill-in counts like native on the same track (5 s, within 2 frames)", async ({ nativePage, site }) => {
+    // Native Chromium has track.stats: take it away before the production main-world script runs,
+    // so that script fills it in, and keep the native getter to compare on the same track.
+    const script = readFileSync(resolve(DIST, "src/main-world.iife.js"), "utf8");
+    await nativePage.goto(`${site.origin}/track-ext.html`);
+    await nativePage.evaluate((source) => {
+      const w = window as any;
+      w.nativeStats = Object.getOwnPropertyDescriptor(MediaStreamTrack.prototype, "stats")!.get;
+      delete (MediaStreamTrack.prototype as any).stats;
+      delete w.MediaStreamTrackVideoStats;
+      delete w.MediaStreamTrackAudioStats;
+      const el = document.createElement("script");
+      el.textContent = source;
+      document.head.append(el);
+    }, script);
+    const result = await nativePage.evaluate(async () => {
+      const w = window as any;
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
+      const video = stream.getVideoTracks()[0] as any;
+      const audio = stream.getAudioTracks()[0] as any;
+      const filled = video.stats;
+      const sameObject = video.stats === filled;
+      const kind = Object.prototype.toString.call(filled);
+      const frozen = filled.totalFrames === (await Promise.resolve(), filled.totalFrames);
+      const samples: [number, number, number][] = [];
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const native = w.nativeStats.call(video);
+        samples.push([native.deliveredFrames, filled.deliveredFrames, filled.totalFrames]);
+      }
+      const json = filled.toJSON();
+      const audioStats = (audio as any).stats;
+      await new Promise((r) => setTimeout(r, 300));
+      return {
+        sameObject, kind, frozen, samples, json: Object.keys(json),
+        iface: typeof w.MediaStreamTrackVideoStats, toString: Function.prototype.toString.call(w.MediaStreamTrackVideoStats),
+        audio: audioStats && { frames: audioStats.deliveredFrames, duration: audioStats.deliveredFramesDuration, keys: Object.keys(audioStats.toJSON()) },
+        afterStop: (video.stop(), typeof video.stats),
+      };
+    });
+    expect(result.sameObject).toBe(true);
+    expect(result.frozen).toBe(true);
+    expect(result.iface).toBe("function");
+    expect(result.toString).toBe("function MediaStreamTrackVideoStats() { [native code] }");
+    expect(result.json).toEqual(["deliveredFrames", "discardedFrames", "totalFrames"]);
+    for (const [native, filled, total] of result.samples) {
+      expect(native).toBeGreaterThan(0);
+      expect(Math.abs(native - filled)).toBeLessThanOrEqual(2);
+      expect(total).toBe(filled);
+    }
+    // Counters moved over the 5 s (the fake camera runs at 30 fps).
+    expect(result.samples[4][1] - result.samples[0][1]).toBeGreaterThan(60);
+    expect(result.audio!.frames).toBeGreaterThan(0);
+    expect(result.audio!.keys).toContain("averageLatency");
+  });
+});
