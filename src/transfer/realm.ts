@@ -53,6 +53,7 @@ export function mediaRealm(host: A, base?: string): void {
   const getter = (p: A, k: string) => gopd(p, k)!.get!;
   const call = (f: A, t: A, ...a: A[]): A => apply(f, t, a);
   const isA = (x: A, p: A) => { for (let q = x; (q = getProto(q)); ) if (q === p) return 1; };
+  const includes = (list: A[], x: A) => { for (let i = 0; i < list.length; i++) if (list[i] === x) return 1; };
   const SP = String.prototype, sIndexOf = SP.indexOf, sSlice = SP.slice, aPush = Array.prototype.push;
   const push = (a: A[], v: A) => call(aPush, a, v);
   const J = JSON.stringify, ArrayBuf = ArrayBuffer, Arr = Array, freeze = Object.freeze, aShift = Array.prototype.shift,
@@ -92,7 +93,7 @@ export function mediaRealm(host: A, base?: string): void {
   const channel = () => new MC();
   const VFP = VideoFrame.prototype, ADP = AudioData.prototype, CLOSE = 0, CLONE = 1;
   const frameOps = [[VFP.close, VFP.clone], [ADP.close, ADP.clone]];
-  const isFrame = (v: A) => getProto(v) === VFP || getProto(v) === ADP;
+  const isFrame = (v: A) => typeof v === "object" && v !== null && (getProto(v) === VFP || getProto(v) === ADP);
   const frameOp = (f: A, k: number) => call(frameOps[getProto(f) === VFP ? 0 : 1][k], f);
   const crypt = g.crypto, randomUUID = Crypto.prototype.randomUUID, uuid = () => call(randomUUID, crypt) as string;
   const locks = g.navigator.locks, lockRequest = g.LockManager && LockManager.prototype.request;
@@ -135,8 +136,9 @@ export function mediaRealm(host: A, base?: string): void {
 
   // ---- Realm-specific track operations, filled in below. ----
   let isTrack: (x: A) => A;
-  /** The data holder of a track about to be transferred elsewhere, and what to do once it is sent. */
-  let describe: (t: A, out: A[]) => [A, () => void];
+  /** The data holder of a track about to be transferred elsewhere, what to do once it is sent, and
+   * what undoes it if sending fails. */
+  let describe: (t: A, out: A[]) => [A, () => void, () => void];
   /** Transfer-receiving steps for a descriptor. */
   let receive: (d: A) => A;
   /** Same-window transfer (window only): a key for the clone made at commit. */
@@ -181,7 +183,7 @@ export function mediaRealm(host: A, base?: string): void {
     let i = 0;
     if (isArray(list)) while (i < list.length && !isTrack(list[i])) i++;
     if (!isArray(list) || i >= list.length) return apply(native, self, a);
-    const swap = new Mp(), out: A[] = [], holders: A[] = [], descs: A[] = [], commits: A[] = [];
+    const swap = new Mp(), out: A[] = [], holders: A[] = [], descs: A[] = [], commits: A[] = [], undo: A[] = [];
     for (i = 0; i < list.length; i++) {
       const x = list[i];
       if (isTrack(x)) {
@@ -203,6 +205,7 @@ export function mediaRealm(host: A, base?: string): void {
       push(holders, b);
       push(descs, x[0]);
       push(commits, x[1]);
+      push(undo, x[2] || noop);
     });
     const env = {};
     setv(env, KEY, [copyOut(a[0], swap, new Mp()), holders, descs]);
@@ -214,7 +217,7 @@ export function mediaRealm(host: A, base?: string): void {
     try {
       result = apply(native, self, args);
     } catch (e) {
-      for (let j = 0; j < descs.length; j++) descs[j]?.o && call(portClose, descs[j].o);
+      for (let j = 0; j < undo.length; j++) undo[j]();
       throw e;
     }
     for (let j = 0; j < commits.length; j++) commits[j]();
@@ -338,24 +341,31 @@ export function mediaRealm(host: A, base?: string): void {
       call(dispatch, to, c);
       if (c.defaultPrevented) call(prevent, e);
     });
+    // Whether blob workers (classic, module) start in this document: 0 not known yet, 1 yes, 2 no
+    // (CSP); with 2 the page's workers are made natively at once (no further CSP violation).
+    const known = [0, 0];
+    let preludeModule: string;
     const Wp = new Prx(NW, {
       __proto__: null,
       construct(t: A, a: A, nt: A) {
-        let href: string, opts = a[1], module, blob, made: A;
+        let href: string, opts = a[1], module = 0, blob, made: A;
         try {
           if (!a.length) throw 0;
           const u = new U(a[0], baseURI());
           href = u.href;
-          module = opts?.type === "module";
+          module = +(opts?.type === "module");
           blob = blobs.get(href);
-          if (u.origin !== ORIGIN || u.protocol === "blob:" && !blob) throw 0;
+          if (known[module] > 1 || u.origin !== ORIGIN || u.protocol === "blob:" && !blob) throw 0;
         } catch {
           return construct(t, a, nt);
         }
         workerText ??= call(fts, mediaRealm);
-        const start = `(${workerText})(null,${J(href!)});\n`, inner = module && blob ? call(curl, U, blob) : href!;
-        const url = call(curl, U, new Bl(module ? [start, `try{await import(${J(inner)})}finally{${inner !== href! ? `URL.revokeObjectURL(${J(inner)});` : ""}postMessage({${J(KEY)}:1})}`]
-          : blob ? [start, blob] : [start, `importScripts(${J(href!)})`], { type: "text/javascript" }));
+        const type = { type: "text/javascript" };
+        // A module worker imports this function's module, then its own (a blob's copy): static
+        // imports, so that its messages wait for its whole module graph, as natively.
+        if (module) preludeModule ??= call(curl, U, new Bl([`(${workerText})(null,decodeURIComponent(import.meta.url.split("#")[1]))`], type));
+        const url = call(curl, U, new Bl(module ? [`import ${J(preludeModule + "#" + encodeURIComponent(href!))};import ${J(blob ? call(curl, U, blob) : href!)};`]
+          : [`(${workerText})(null,${J(href!)});\n`, blob || `importScripts(${J(href!)})`], type));
         try {
           made = construct(t, a.length > 1 ? [url, opts] : [url], nt);
         } catch {
@@ -363,29 +373,28 @@ export function mediaRealm(host: A, base?: string): void {
         } finally {
           call(rurl, U, url);
         }
-        // q: messages waiting for the worker's script (a module's has run when it says 1); f: still
-        // possible that the blob cannot start.
-        const st: A = { q: [], f: 1 };
+        // q: messages kept until the worker says it started, while it is not known whether blob
+        // workers start here; f: the blob may still fail to start (no word from it yet).
+        const st: A = { q: known[module] ? null : [], f: 1 };
         workers.set(made, st);
         on(made, "message", (e: A) => {
-          const v = call(nativeData, e), n = isEnvelope(v) && v[KEY];
-          if (st.q && (n === 0 || n === 1)) {
+          const v = call(nativeData, e);
+          if (st.f && isEnvelope(v) && v[KEY] === 0) {
             call(stopNow, e);
             st.f = 0;
-            if (n || !module) {
-              const q = st.q;
-              st.q = null;
-              for (let i = 0; i < q.length; i++) apply(wPost, made, q[i]);
-            }
+            known[module] = 1;
+            flush(st, wPost, made);
           }
         });
         on(made, "error", (e: A) => {
-          if (!st.f || !st.q) return;
+          if (!st.f) return;
           // The blob did not start (CSP): the page's own worker, natively, behind the same object.
           call(stopNow, e);
           call(prevent, e);
-          const q = st.q;
+          known[module] = 2;
+          const q = st.q || [];
           st.q = null;
+          st.f = 0;
           try {
             const x = st.x = construct(NW, a);
             relay(x, made, "message");
@@ -406,13 +415,30 @@ export function mediaRealm(host: A, base?: string): void {
     nativeText(Wp, "Worker");
     defProp(g, "Worker", { ...gopd(g, "Worker"), value: Wp });
     defProp(WP, "constructor", { ...gopd(WP, "constructor"), value: Wp });
-    /** Until the worker is ready, messages are serialized now and posted then. */
-    const later = (st: A) => function (...a: A[]) {
+    const flush = (st: A, post: A, to: A) => {
+      const q = st.q;
+      st.q = null;
+      for (let i = 0; q && i < q.length; i++) apply(post, to, q[i]);
+    };
+    const plain = [ArrayBuf.prototype, MPP];
+    /**
+     * Until the worker's script has run (first worker of a document), messages are serialized now and
+     * posted then, so that a native worker can have them if the blob fails. Only with nothing but
+     * ArrayBuffers and MessagePorts to transfer: others (streams, frames ...) would not be the same
+     * once re-serialized, so such a message and all kept ones go to the worker now.
+     */
+    const later = (st: A, native: A, self: A) => function (...a: A[]) {
       const x = a[1], head = "Failed to execute 'postMessage' on 'Worker': ", dict = "Failed to read the 'transfer' property from 'StructuredSerializeOptions': ";
       // Worker.postMessage's overloads, then structuredClone's errors worded as postMessage's.
       const seq = typeof x === "object" && x !== null && ITERATOR in x;
       if (!seq && x != null && typeof x !== "object" && typeof x !== "function") throw new TE(head + "Overload resolution failed.");
-      const o = seq ? { transfer: x } : x ?? {};
+      const o = seq ? { transfer: x } : x ?? {}, list = seq ? x : typeof o === "object" && gopd(o, "transfer")?.value;
+      let i = 0;
+      if (isArray(list)) while (i < list.length && typeof list[i] === "object" && list[i] && includes(plain, getProto(list[i]))) i++;
+      if (list && (!isArray(list) || i < list.length)) {
+        flush(st, native, self);
+        return apply(native, self, a);
+      }
       try {
         const c = clone([a[0], o.transfer], o);
         st.q && push(st.q, c);
@@ -429,12 +455,13 @@ export function mediaRealm(host: A, base?: string): void {
       const st = workers.get(s);
       if (!st) return apply(t, s, a);
       if (st.x) return apply(t, st.x, a);
-      return send(st.q ? later(st) : t, s, a, 1, 0);
+      return send(st.q ? later(st, t, s) : t, s, a, 1, 0);
     });
     wrap(WP, "terminate", (t: A, s: A, a: A) => {
       const st = workers.get(s);
       if (st) {
         st.q = null;
+        st.f = 0;
         st.x && apply(t, st.x, a);
       }
       return apply(t, s, a);
@@ -535,6 +562,7 @@ export function mediaRealm(host: A, base?: string): void {
         // This realm's clone: a foreign track's clone is made in its own context, untracked there.
         const c = call(M.clone, t);
         idOf.set(c, read(t, "id"));
+        host?.moved(t, c);
         if (!ours(t)) {
           // Made in the track's own context (another window's): it ends, without an event, when that
           // context goes away; its page's pagehide ends it here with one.
@@ -576,7 +604,9 @@ export function mediaRealm(host: A, base?: string): void {
           busy = 0;
           if (r.done) return end();
           if (done || !want) return frameOp(r.value, CLOSE);
-          post(o, r.value, [r.value]);
+          // The frame's metadata here (e.g. face segments) travels with it.
+          const x = host.meta(r.value);
+          post(o, x ? { f: r.value, x } : r.value, [r.value]);
           pump();
         }, noop);
       };
@@ -604,6 +634,7 @@ export function mediaRealm(host: A, base?: string): void {
         else if (v.a) answer(o, v.a[0], op(h, "applyConstraints", v.a[1]), () => stateOf(h));
         else if (v.t) feed(h, v.t);
       });
+      return h;
     };
 
     describe = (t, out) => {
@@ -618,9 +649,9 @@ export function mediaRealm(host: A, base?: string): void {
         push(out, d.o);
       }
       return [d, () => {
-        if (port) feed(t, port);
+        if (port) host.moved(t, feed(t, port));
         detach(t);
-      }];
+      }, () => port && call(portClose, port)];
     };
 
     receive = (d) => {
@@ -647,7 +678,8 @@ export function mediaRealm(host: A, base?: string): void {
         });
       };
       listen(d.o, (v: A) => {
-        if (isFrame(v)) then(call(write, w, v), noop, () => frameOp(v, CLOSE));
+        const f = isFrame(v) ? v : isFrame(v?.f) && v.f;
+        if (f) then(call(write, w, f), noop, () => frameOp(f, CLOSE));
         else if (typeof v !== "object" || v === null) return;
         else if (hasOwn(v, "m")) {
           o.m = !!v.m;
@@ -677,8 +709,30 @@ export function mediaRealm(host: A, base?: string): void {
     const deliver = (s: A, f: A) => {
       let n = s.r === LIVE ? s.cs.size : 0;
       if (!n) return frameOp(f, CLOSE);
-      s.cs.forEach((c: A) => c.f(--n ? frameOp(f, CLONE) : f));
+      s.cs.forEach((c: A) => {
+        const copy = --n ? frameOp(f, CLONE) : f;
+        meta.has(f) && meta.set(copy, meta.get(f));
+        c.f(copy);
+      });
     };
+    // metadata() of frames that came from another context: the sender's metadata (but its
+    // captureTime, on another timeline) and captureTime estimated here as in src/track/capture-time.ts:
+    // timestamp - the largest (timestamp - arrival) seen.
+    const meta = new WM(), timestamp = getter(VFP, "timestamp"), perf = performance, now = perf.now;
+    let offset = -Infinity;
+    const arrived = (f: A, x: A) => {
+      if (getProto(f) !== VFP) return f;
+      const ms = call(timestamp, f) / 1000, gap = ms - call(now, perf);
+      if (gap > offset) offset = gap;
+      meta.set(f, [x, ms]);
+      return f;
+    };
+    wrap(VFP, "metadata", (t: A, f: A, a: A) => {
+      const m = apply(t, f, a), v = meta.get(f), x = v?.[0], keys = x ? ownKeys(x) : [];
+      for (let i = 0; i < keys.length; i++) if (keys[i] !== "captureTime" && !hasOwn(m, keys[i])) setv(m, keys[i], clone(x[keys[i]]));
+      if (v && m.captureTime === undefined) setv(m, "captureTime", v[1] - offset);
+      return m;
+    });
     const demand = (s: A) => s.o && post(s.o, { d: s.cs.size ? 1 : 0 });
     const setMuted = (s: A, m: A) => {
       if (s.m === !!m) return;
@@ -701,7 +755,8 @@ export function mediaRealm(host: A, base?: string): void {
     };
     const link = (s: A) => {
       listen(s.o, (v: A) => {
-        if (isFrame(v)) deliver(s, v);
+        if (isFrame(v)) deliver(s, arrived(v, 0));
+        else if (v?.f && isFrame(v.f)) deliver(s, arrived(v.f, v.x));
         else if (typeof v !== "object" || v === null) return;
         else if (hasOwn(v, "m")) setMuted(s, v.m);
         else if (v.e) end(s);
@@ -980,7 +1035,9 @@ export function mediaRealm(host: A, base?: string): void {
       const s = state(t), d: A = fields(s);
       let port: A;
       if (s.r === LIVE) {
-        if (s.o) d.o = s.o;
+        // A port that moves on: the source stops watching this context's lock (this worker may go
+        // away at once) until the new holder announces its own.
+        if (s.o) post(d.o = s.o, { L: 0 });
         else {
           const ch = channel();
           d.o = ch.port2;
@@ -996,7 +1053,7 @@ export function mediaRealm(host: A, base?: string): void {
         s.cs.forEach((c: A) => c.x());
         s.cs.clear();
         s.g?.ts.delete(s);
-      }];
+      }, () => port ? call(portClose, port) : s.o && lockOut(s.o)];
     };
     receive = (d) => {
       const s = fields(d);

@@ -4,7 +4,9 @@
  * errors, what ends and mutes the received tracks, a CSP that forbids blob workers, and
  * transparency when no track is transferred. Pages: tests/pages/transfer.html and transfer/.
  */
-import { expect, openExtensionPage, test } from "./fixtures";
+import type { BrowserContext } from "@playwright/test";
+import { expect, extensionWorker, launch, openExtensionPage, test } from "./fixtures";
+import { makeFaceVideo } from "../../scripts/face-video.mjs";
 
 declare global {
   interface Window {
@@ -136,10 +138,11 @@ test.describe("transferable MediaStreamTrack", () => {
       const stamps = (await tx.ask(worker, { cmd: "count", name: "cam", ms: 1000 })).stamps as number[];
       const applied = await tx.ask(worker, { cmd: "apply", name: "cam", constraints: { width: 320, height: 240 } });
       const overconstrained = await tx.ask(worker, { cmd: "apply", name: "cam", constraints: { width: { exact: 99999 } } });
+      const metadata = (await tx.ask(worker, { cmd: "metadata", name: "cam", frames: 10 })).frames;
       const stream = await tx.ask(worker, { cmd: "stream", name: "cam" });
       const clone = await tx.ask(worker, { cmd: "clone-after-stop", name: "cam", ms: 800 });
       worker.terminate();
-      return { info, before, held, afterTransfer, stamps, applied, overconstrained, stream, clone };
+      return { info, before, held, afterTransfer, stamps, applied, overconstrained, stream, clone, metadata };
     });
     expect(result.info).toEqual({
       types: { MediaStream: "function", MediaStreamTrack: "function", MediaStreamTrackEvent: "function", MediaStreamTrackProcessor: "function", VideoTrackGenerator: "function" },
@@ -160,6 +163,14 @@ test.describe("transferable MediaStreamTrack", () => {
       cloneIdDiffers: true, tag: "[object MediaStreamTrack]", newTrack: "TypeError",
       toStringNative: "function clone() { [native code] }", getterName: "get id",
     });
+    // captureTime on the worker's own performance.now() timeline, increasing, a few ms before the read.
+    const captured = result.metadata as { captureTime: number; now: number; keys: string[] }[];
+    for (let i = 0; i < captured.length; i++) {
+      expect(captured[i].keys).toEqual(["captureTime"]);
+      expect(captured[i].captureTime).toBeLessThanOrEqual(captured[i].now);
+      expect(captured[i].captureTime).toBeGreaterThan(captured[i].now - 200);
+      if (i) expect(captured[i].captureTime).toBeGreaterThan(captured[i - 1].captureTime);
+    }
     expect(result.clone.original.readyState).toBe("ended");
     expect(result.clone.copy).toMatchObject({ readyState: "live", kind: "video" });
     expect(result.clone.stamps.length).toBeGreaterThan(5);
@@ -601,5 +612,47 @@ test.describe("transfer under a CSP without blob: workers", () => {
     expect(native.info).toMatchObject({ types: { MediaStream: "undefined", VideoTrackGenerator: "undefined" } });
     expect(withExtension).toEqual(native);
     expect(native.sent).toContain("DataCloneError");
+  });
+});
+
+test.describe("the spec's example in full, with faces", () => {
+  let context: BrowserContext;
+  let close: () => Promise<void>;
+  test.beforeAll(async () => {
+    test.setTimeout(120_000);
+    const video = await makeFaceVideo();
+    ({ context, close } = await launch({ extension: true, extra: [`--use-file-for-fake-video-capture=${video}`] }));
+    await extensionWorker(context);
+  });
+  test.afterAll(async () => close?.());
+
+  test("face segments found in the page reach the worker's frames, which log them", async ({ site }) => {
+    const page = await context.newPage();
+    const logs: string[] = [];
+    page.on("worker", (worker) => worker.on("console", (m) => logs.push(m.text())));
+    await page.goto(`${site.origin}/transfer.html`);
+    const result = await page.evaluate(async () => {
+      const videoElement = document.createElement("video");
+      videoElement.muted = true;
+      document.body.append(videoElement);
+      // main.js of the example, unmodified but for the promise that resolves.
+      const stream = await navigator.mediaDevices.getUserMedia({
+        video: { humanFaceDetectionMode: "bounding-box" } as MediaTrackConstraints,
+      });
+      const [videoTrack] = stream.getVideoTracks();
+      if ((videoTrack.getSettings() as { humanFaceDetectionMode?: string }).humanFaceDetectionMode != "bounding-box") {
+        throw ("Face bounding box detection is not supported");
+      }
+      const videoWorker = new Worker("transfer/video-worker.js");
+      videoWorker.postMessage({ track: videoTrack }, [videoTrack]);
+      const { data } = await new Promise<MessageEvent>((r) => (videoWorker.onmessage = r));
+      videoElement.srcObject = new MediaStream([data.videoTrack]);
+      await videoElement.play();
+      return videoElement.videoWidth;
+    });
+    expect(result).toBe(640);
+    await expect.poll(() => logs.filter((l) => l.startsWith("Face @ (")).length, { timeout: 20_000 }).toBeGreaterThan(1);
+    expect(logs.find((l) => l.startsWith("Face @ ("))).toMatch(/^Face @ \(0\.\d+, 0\.\d+\), size 0\.\d+x0\.\d+$/);
+    await page.close();
   });
 });

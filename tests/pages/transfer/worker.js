@@ -57,6 +57,19 @@ self.onmessage = async (e) => {
       case "count":
         postMessage({ stamps: await count(held[m.name], m.ms) });
         break;
+      case "metadata": {
+        const reader = new MediaStreamTrackProcessor({ track: held[m.name] }).readable.getReader();
+        const out = [];
+        for (let i = 0; i < m.frames; i++) {
+          const { value } = await reader.read();
+          const metadata = value.metadata();
+          out.push({ captureTime: metadata.captureTime, now: performance.now(), keys: Object.keys(metadata) });
+          value.close();
+        }
+        reader.cancel();
+        postMessage({ frames: out });
+        break;
+      }
       case "apply": {
         const outcome = await held[m.name].applyConstraints(m.constraints).then(() => "ok", (err) => err.name + ": " + err.constraint);
         postMessage({ ...describe(held[m.name]), outcome });
