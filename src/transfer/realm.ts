@@ -97,7 +97,7 @@ export function mediaRealm(host: A, base?: string): void {
   const frameOp = (f: A, k: number) => call(frameOps[getProto(f) === VFP ? 0 : 1][k], f);
   const crypt = g.crypto, randomUUID = Crypto.prototype.randomUUID, uuid = () => call(randomUUID, crypt) as string;
   const locks = g.navigator.locks, lockRequest = g.LockManager && LockManager.prototype.request;
-  const AbortCtl = AbortController, abort = AbortCtl.prototype.abort, abortSignal = getter(AbortCtl.prototype, "signal");
+  const setT = setTimeout, clearT = clearTimeout, AbortCtl = AbortController, abort = AbortCtl.prototype.abort, abortSignal = getter(AbortCtl.prototype, "signal");
   const ORIGIN = base ? new U(base).origin : g.location.origin;
 
   // ---- Web Locks: a receiver's track ends when its source context goes away. ----
@@ -112,7 +112,7 @@ export function mediaRealm(host: A, base?: string): void {
         lockWaiting.forEach((p: A) => post(p, { L: lockName }));
         lockWaiting.clear();
         return new Prom(noop);
-      }), noop);
+      }), noop, noop);
     }
     lockHeld ? post(o, { L: lockName }) : lockWaiting.add(o);
   };
@@ -120,17 +120,27 @@ export function mediaRealm(host: A, base?: string): void {
   const lockWatch = (name: A, end: A) => {
     const c = new AbortCtl();
     if (locks && typeof name === "string") {
-      then(call(lockRequest, locks, name, { __proto__: null, signal: call(abortSignal, c) }, () => { end(); }), noop);
+      then(call(lockRequest, locks, name, { __proto__: null, signal: call(abortSignal, c) }, () => { end(); }), noop, noop);
     }
     return () => call(abort, c);
   };
-  /** Both ends of a port say which lock they hold; the source answers. A moved port is re-announced. */
-  const watcher = (end: A, answer?: A) => {
-    let cancel: A;
+  /**
+   * Both ends of a port say which lock they hold ({L}); the source (`o` given) answers with its own.
+   * A receiver's port may move to another context ({L: 0} first, then the new holder's lock), and
+   * the old holder's lock may free before that message arrives: so the source asks ({q}) and ends
+   * only if no one answers within a second.
+   */
+  const watcher = (end: A, o?: A) => {
+    let cancel: A, timer: A;
     return (name: A) => {
       cancel && cancel();
-      cancel = lockWatch(name, end);
-      answer && answer();
+      timer && call(clearT, g, timer);
+      timer = 0;
+      cancel = lockWatch(name, o ? () => {
+        post(o, { q: 1 });
+        timer = call(setT, g, end, 1000);
+      } : end);
+      o && lockOut(o);
     };
   };
 
@@ -613,11 +623,11 @@ export function mediaRealm(host: A, base?: string): void {
       const end = () => {
         if (done) return;
         done = 1;
-        reader && then(call(cancel, reader), noop);
+        reader && then(call(cancel, reader), noop, noop);
         op(h, "stop");
         post(o, { e: 1 });
         call(portClose, o);
-      }, sink = watcher(end, () => lockOut(o));
+      }, sink = watcher(end, o);
       on(h, "mute", () => post(o, { m: 1 }));
       on(h, "unmute", () => post(o, { m: 0 }));
       on(h, ENDED, end);
@@ -687,6 +697,7 @@ export function mediaRealm(host: A, base?: string): void {
         } else if (v.e) end();
         else if (v.r) replied(o.q, v.r);
         else if (v.L) source(v.L);
+        else if (v.q) lockOut(d.o);
       });
       const source = watcher(end);
       post(d.o, { d: 1 });
@@ -762,6 +773,7 @@ export function mediaRealm(host: A, base?: string): void {
         else if (v.e) end(s);
         else if (v.r) replied(s.q, v.r);
         else if (v.L) source(v.L);
+        else if (v.q) lockOut(s.o);
       });
       const source = watcher(() => end(s));
       lockOut(s.o);
@@ -782,7 +794,7 @@ export function mediaRealm(host: A, base?: string): void {
       const drop = () => {
         gs.os.delete(o);
         call(portClose, o);
-      }, sink = watcher(drop, () => lockOut(o));
+      }, sink = watcher(drop, o);
       listen(o, (v: A) => {
         if (typeof v !== "object" || v === null) return;
         if (hasOwn(v, "d")) gs.os.has(o) && gs.os.set(o, v.d);

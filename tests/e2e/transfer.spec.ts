@@ -26,8 +26,15 @@ declare global {
 }
 
 test.describe("transferable MediaStreamTrack", () => {
+  // Nothing the extension does reaches the page as an uncaught error or unhandled rejection.
+  let pageErrors: string[] = [];
   test.beforeEach(async ({ page, site }) => {
+    pageErrors = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
     await page.goto(`${site.origin}/transfer.html`);
+  });
+  test.afterEach(async () => {
+    expect(pageErrors).toEqual([]);
   });
 
   test("structuredClone and window.postMessage in one window: same track data, original ended without an event", async ({ page }) => {

@@ -4,7 +4,8 @@ onmessage = async (e) => {
   let n = 0;
   const stop = Date.now() + 600;
   while (Date.now() < stop) {
-    const { value } = await reader.read();
+    const { value, done } = await reader.read();
+    if (done) break;
     value.close();
     n++;
   }
