@@ -14,6 +14,7 @@ import { installLiveTracks } from "./tracking/live-tracks";
 import { installConfigurationChange } from "./track/configuration-change";
 import { installCaptureTime } from "./track/capture-time";
 import { installStatsFillIn } from "./track/stats-fill-in";
+import { installTransfer } from "./transfer/install";
 
 const bridge = connectPageBridge();
 installMediaMethods();
@@ -29,3 +30,5 @@ installHideLabels(bridge);
 installLiveTracks(bridge);
 installStatsFillIn();
 installCaptureTime();
+// Last: its wrappers sit outside the others (it clones and stops tracks through them).
+installTransfer();

@@ -87,3 +87,16 @@ export function installMediaMethods(): void {
     wrapMethod(MediaStreamTrack.prototype, "applyConstraints", route("applyConstraints"));
   }
 }
+
+/** Runs the onResolved hooks as if `method` had fulfilled with `value`: for tracks that arrive in
+ * this realm some other way (a track transferred from another same-origin window). */
+export function announce(method: MethodName, value: unknown): void {
+  const hooks = resolvedHooks[method];
+  for (let i = 0; hooks && i < hooks.length; i++) {
+    try {
+      hooks[i](value);
+    } catch {
+      // As in observed(): a hook's failure never reaches the page.
+    }
+  }
+}

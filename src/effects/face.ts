@@ -50,8 +50,20 @@ export interface FaceDetection {
   set(track: object, mode: string, done: (ok: boolean) => void): void;
 }
 
+/** Every FaceDetection's detectors in this realm (see trackContinues). */
+const everyList: Detector[][] = [];
+
+/** A track transferred elsewhere (src/transfer/) is stopped here while its source goes on through
+ * `to`, a clone of it: its detector follows that clone instead of stopping with the track. */
+export function trackContinues(from: object, to: object): void {
+  for (let i = 0; i < everyList.length; i++) {
+    for (let j = 0; j < everyList[i].length; j++) if (everyList[i][j].source === from) everyList[i][j].source = to;
+  }
+}
+
 export function faceDetection(bridge: PageBridge): FaceDetection {
   const detectors: Detector[] = [];
+  setOwn(everyList, everyList.length, detectors);
   let allowed = true;
 
   const halt = (d: Detector) => {
