@@ -1099,8 +1099,8 @@ export function mediaRealm(host: A, base?: string): void {
       const f = k === "toString" ? getter(U.prototype, "href") : getter(U.prototype, k);
       wrap(g.WorkerLocation.prototype, k, (t: A, s: A, a: A) => (apply(t, s, a), call(f, where)), k === "toString" ? "value" : "get");
     }
-    // The spec's worker example posts with `parent.postMessage`: here that is the worker itself.
-    if (!("parent" in g)) defProp(g, "parent", dv(g));
+    // (No `parent` global: the spec's worker example calls `parent.postMessage`, which no worker
+    // has; a worker that never uses media must not see globals it would not have natively.)
     call(g.postMessage, g, { [KEY]: 0 });
   }
 }

@@ -1,7 +1,9 @@
-// The worker of the Media Capture Extensions example ("human face metadata"), unmodified.
+// The worker of the Media Capture Extensions example ("human face metadata"), with one line
+// changed: the example posts with `parent.postMessage`, which no dedicated worker has (the
+// extension does not invent that global); a worker posts to its page with `self.postMessage`.
 self.onmessage = async ({data: {track}}) => {
   const generator = new VideoTrackGenerator();
-  parent.postMessage({videoTrack: generator.track}, [generator.track]);
+  self.postMessage({videoTrack: generator.track}, [generator.track]);
   const {readable} = new MediaStreamTrackProcessor({track});
   const transformer = new TransformStream({
     async transform(frame, controller) {
