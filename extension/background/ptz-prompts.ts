@@ -20,6 +20,9 @@ const KEY = "ptzPrompts";
 const PAGE = "extension/ptz-prompt/index.html";
 /** Requests that may wait on one prompt; more are refused (a page cannot flood the queue). */
 const MAX_WAITING = 8;
+/** Prompts (one per site) that requests from one tab may have open at once: a page whose frames
+ * come from many sites (other subdomains or ports) cannot open a window for each. */
+const MAX_PROMPTS_PER_TAB = 2;
 
 interface Waiter { deferredId: string; tabId: number; frameId: number; documentId: string | undefined }
 
@@ -63,6 +66,8 @@ export async function requestPtz(params: unknown, sender: ContentSender): Promis
       if (prompt.waiters.length >= MAX_WAITING) throw new MessageError("NotAllowedError", "Too many pending requests.");
       prompt.waiters.push(waiter);
     } else {
+      const fromTab = Object.values(prompts).filter((p) => p.waiters.some((w) => w.tabId === sender.tabId));
+      if (fromTab.length >= MAX_PROMPTS_PER_TAB) return { ptz: "ask" as const }; // not granted this time
       prompt = {
         id: crypto.randomUUID(),
         origin: sender.origin,
