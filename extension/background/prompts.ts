@@ -92,6 +92,9 @@ async function closeWindow(windowId: number | null): Promise<void> {
  * prompt and answers `{$deferred: id}`. */
 export async function openPicker(params: unknown, sender: ContentSender): Promise<{ $deferred: string } | { native: true }> {
   if (!isPickerAsk(params)) throw new MessageError("TypeError", "malformed picker request");
+  // An opaque origin (a sandboxed frame without allow-same-origin) cannot capture: the browser
+  // refuses it with a SecurityError. No picker, and no grant for the site that embeds it.
+  if (sender.origin === "null") return { native: true };
   const plan = planPicker(params);
   if (plan.native) return { native: true };
   return serialized(async () => {

@@ -54,6 +54,8 @@ const closeWindow = (id: number | null) => id === null ? undefined : browser.win
 /** Content call `ptz.request`. */
 export async function requestPtz(params: unknown, sender: ContentSender): Promise<{ ptz: PtzPolicy } | { $deferred: string }> {
   const browserState = typeof params === "object" && params !== null ? (params as { browser?: unknown }).browser : undefined;
+  // An opaque origin cannot capture at all (see openPicker): no prompt, nothing remembered.
+  if (sender.origin === "null") return { ptz: "ask" };
   const { ptz } = await getSiteSettings(sender.origin);
   if (ptz !== "ask") return { ptz };
   return serialized(async () => {
