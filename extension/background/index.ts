@@ -9,8 +9,8 @@ import {
 } from "./settings-store";
 import { applyFlagScripts } from "./site-flag-scripts";
 import { MessageError, startMessenger } from "./messenger";
-import { injectBridge } from "./bridge-inject";
-import { answerPrompt, openPicker, promptView, startPromptListeners } from "./prompts";
+import { injectBridge, reconnectOpenPages } from "./bridge-inject";
+import { answerPrompt, checkPrompt, openPicker, promptView, startPromptListeners } from "./prompts";
 import { permissionUiHandlers, startPermissionListeners } from "./permissions";
 import { ptzContentHandlers, ptzUiHandlers, startPtz } from "./ptz";
 import { startTracking, trackingContentHandlers, trackingUiHandlers } from "./tracking";
@@ -54,6 +54,7 @@ startMessenger(
     "ui.resetSite": async (message) => clearSiteSettings(requireOrigin(message.origin)),
     "ui.picker.get": async (message) => promptView(message.promptId),
     "ui.picker.answer": async (message) => answerPrompt(message.promptId, message.choice, message.remember, message.overconstrained),
+    "ui.picker.check": async (message) => checkPrompt(message.promptId),
     ...permissionUiHandlers,
     ...ptzUiHandlers,
     ...trackingUiHandlers,
@@ -80,5 +81,8 @@ browser.storage.onChanged.addListener((changes, area) => {
 });
 
 // On install, update and browser start, check storage and bring the registrations in line.
-browser.runtime.onInstalled.addListener(() => void getSettings().then(applyFlagScripts));
+browser.runtime.onInstalled.addListener((details) => {
+  void getSettings().then(applyFlagScripts);
+  if (details.reason === "update") void reconnectOpenPages();
+});
 browser.runtime.onStartup.addListener(() => void getSettings().then(applyFlagScripts));

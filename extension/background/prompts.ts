@@ -16,7 +16,8 @@ import {
 } from "../lib/picker";
 import type { RpcResultMessage } from "../lib/messages";
 import { isPickerAsk, planPicker } from "../lib/picker-plan";
-import { MessageError, sendToFrame, type ContentSender } from "./messenger";
+import { isInt, isOptionalString, isStringOrNull, parseEntries, readChecked } from "./checked-storage";
+import { frameAlive, MessageError, sendToFrame, type ContentSender } from "./messenger";
 import { getSitePermission, grantForPicker } from "./permissions";
 import { rememberDevice, rememberedFor } from "./remembered";
 
@@ -42,10 +43,17 @@ type Prompts = Record<string, Prompt>;
 
 const serialized = serialQueue();
 
-async function load(): Promise<Prompts> {
-  const raw = (await browser.storage.session.get(PROMPTS_KEY))[PROMPTS_KEY];
-  return typeof raw === "object" && raw !== null ? (raw as Prompts) : {};
+function isPrompt(key: string, v: unknown): v is Prompt {
+  if (typeof v !== "object" || v === null) return false;
+  const p = v as Record<string, unknown>;
+  return p.id === key && isInt(p.tabId) && isInt(p.frameId) && isOptionalString(p.documentId) && typeof p.origin === "string" &&
+    isStringOrNull(p.topOrigin) && typeof p.request === "object" && p.request !== null && Number.isFinite(p.createdAt) &&
+    (p.windowId === null || isInt(p.windowId));
 }
+
+/** The queue; requests that cannot be read are backed up and reported (checked-storage.ts). */
+const load = (): Promise<Prompts> =>
+  readChecked("session", PROMPTS_KEY, (raw) => parseEntries(raw, isPrompt, "waiting device picker requests"));
 
 const save = (prompts: Prompts) => browser.storage.session.set({ [PROMPTS_KEY]: prompts });
 
@@ -214,6 +222,17 @@ async function dismissWhere(match: (p: Prompt) => boolean, tell: boolean): Promi
   await failAll(failed);
 }
 
+/** UI call `ui.picker.check`, made every second by an open picker: whether its request still
+ * waits. A page whose renderer crashed sends nothing and Chrome fires no event for it: this is how
+ * its picker closes (with nothing to answer). */
+export async function checkPrompt(promptId: unknown): Promise<boolean> {
+  const prompt = typeof promptId === "string" ? (await load())[promptId] : undefined;
+  if (!prompt) return false;
+  if (await frameAlive(prompt)) return true;
+  await dismissWhere((p) => p.id === prompt.id, false);
+  return false;
+}
+
 /** Window, tab and navigation listeners; registered at the worker's top level so that they wake
  * a stopped worker. */
 export function startPromptListeners(): void {
@@ -221,6 +240,10 @@ export function startPromptListeners(): void {
   browser.windows.onRemoved.addListener((windowId) => void dismissWhere((p) => p.windowId === windowId, true));
   // The tab went away: nothing to answer, the picker closes.
   browser.tabs.onRemoved.addListener((tabId) => void dismissWhere((p) => p.tabId === tabId, false));
+  // A discarded tab (status "unloaded"); crashes fire nothing, see checkPrompt.
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.status === "unloaded") void dismissWhere((p) => p.tabId === tabId, false);
+  });
   // The asking document went away (navigation or reload of it or of its tab).
   chrome.webNavigation.onCommitted.addListener((details) => {
     void dismissWhere((p) => p.tabId === details.tabId && (details.frameId === 0 || p.frameId === details.frameId), false);

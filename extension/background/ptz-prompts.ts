@@ -12,7 +12,8 @@ import browser from "webextension-polyfill";
 import type { PtzPolicy } from "../../src/bridge/protocol";
 import type { RpcResultMessage } from "../lib/messages";
 import type { PtzPromptView } from "../lib/ptz";
-import { MessageError, sendToFrame, type ContentSender } from "./messenger";
+import { isInt, isOptionalString, isStringOrNull, parseEntries, readChecked } from "./checked-storage";
+import { frameAlive, MessageError, sendToFrame, type ContentSender } from "./messenger";
 import { getSiteSettings, setSiteSettings } from "./settings-store";
 import { serialQueue } from "./serial";
 
@@ -38,10 +39,19 @@ type PtzPrompts = Record<string, PtzPrompt>;
 
 const serialized = serialQueue();
 
-async function load(): Promise<PtzPrompts> {
-  const raw = (await browser.storage.session.get(KEY))[KEY];
-  return typeof raw === "object" && raw !== null ? (raw as PtzPrompts) : {};
+const isWaiter = (v: unknown): v is Waiter => typeof v === "object" && v !== null &&
+  typeof (v as Waiter).deferredId === "string" && isInt((v as Waiter).tabId) && isInt((v as Waiter).frameId) &&
+  isOptionalString((v as Waiter).documentId);
+
+function isPtzPrompt(key: string, v: unknown): v is PtzPrompt {
+  if (typeof v !== "object" || v === null) return false;
+  const p = v as Record<string, unknown>;
+  return p.id === key && typeof p.origin === "string" && isStringOrNull(p.topOrigin) && typeof p.browser === "string" &&
+    Array.isArray(p.waiters) && p.waiters.every(isWaiter) && (p.windowId === null || isInt(p.windowId));
 }
+
+/** The prompts; those that cannot be read are backed up and reported (checked-storage.ts). */
+const load = (): Promise<PtzPrompts> => readChecked("session", KEY, (raw) => parseEntries(raw, isPtzPrompt, "waiting PTZ prompts"));
 const save = (prompts: PtzPrompts) => browser.storage.session.set({ [KEY]: prompts });
 
 async function deliver(waiter: Waiter, ptz: PtzPolicy): Promise<void> {
@@ -124,13 +134,9 @@ export async function answerPtzPrompt(promptId: unknown, allow: unknown): Promis
   await closeWindow(prompt.windowId);
 }
 
-/** Window, tab and navigation listeners, at the worker's top level so that they wake it. */
-export function startPtzPromptListeners(): void {
-  // Closing the prompt: not granted this time, nothing remembered.
-  browser.windows.onRemoved.addListener((windowId) => void take((p) => p.windowId === windowId).then(async (gone) => {
-    for (const p of gone) for (const w of p.waiters) await deliver(w, "ask");
-  }));
-  const dropWaiters = (gone: (w: Waiter) => boolean) => void serialized(async () => {
+/** Removes the waiters `gone` selects; prompts left without any close. */
+function dropWaiters(gone: (w: Waiter) => boolean): Promise<void> {
+  return serialized(async () => {
     const prompts = await load();
     const empty: PtzPrompt[] = [];
     for (const p of Object.values(prompts)) {
@@ -142,8 +148,32 @@ export function startPtzPromptListeners(): void {
     }
     await save(prompts);
     return empty;
-  }).then((empty) => Promise.all(empty.map((p) => closeWindow(p.windowId))));
-  browser.tabs.onRemoved.addListener((tabId) => dropWaiters((w) => w.tabId === tabId));
+  }).then((empty) => void Promise.all(empty.map((p) => closeWindow(p.windowId))));
+}
+
+/** UI call `ui.ptzPrompt.check`, made every second by an open prompt: whether it still waits.
+ * Waiters whose page crashed (Chrome fires no event for that) are dropped. */
+export async function checkPtzPrompt(promptId: unknown): Promise<boolean> {
+  const prompt = typeof promptId === "string" ? (await load())[promptId] : undefined;
+  if (!prompt) return false;
+  const dead = new Set<string>();
+  for (const w of prompt.waiters) if (!(await frameAlive(w))) dead.add(w.deferredId);
+  if (!dead.size) return true;
+  await dropWaiters((w) => dead.has(w.deferredId));
+  return dead.size < prompt.waiters.length;
+}
+
+/** Window, tab and navigation listeners, at the worker's top level so that they wake it. */
+export function startPtzPromptListeners(): void {
+  // Closing the prompt: not granted this time, nothing remembered.
+  browser.windows.onRemoved.addListener((windowId) => void take((p) => p.windowId === windowId).then(async (gone) => {
+    for (const p of gone) for (const w of p.waiters) await deliver(w, "ask");
+  }));
+  browser.tabs.onRemoved.addListener((tabId) => void dropWaiters((w) => w.tabId === tabId));
+  // A discarded tab (status "unloaded"); crashes fire nothing, see checkPtzPrompt.
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.status === "unloaded") void dropWaiters((w) => w.tabId === tabId);
+  });
   chrome.webNavigation.onCommitted.addListener((d) =>
-    dropWaiters((w) => w.tabId === d.tabId && (d.frameId === 0 || w.frameId === d.frameId)));
+    void dropWaiters((w) => w.tabId === d.tabId && (d.frameId === 0 || w.frameId === d.frameId)));
 }

@@ -12,22 +12,26 @@
 import browser from "webextension-polyfill";
 import { serialQueue } from "./serial";
 import type { TrackEnd, TrackReport, TrackState } from "../../src/bridge/protocol";
-import { MessageError, pushToFrame, type ContentSender } from "./messenger";
-import { PROBLEMS_KEY } from "./settings-store";
-import type { StorageProblem } from "./settings-schema";
+import { frameExists, MessageError, pushToFrame, tabAlive, type ContentSender } from "./messenger";
+import { isInt, isStringOrNull, parseEntries, readChecked } from "./checked-storage";
 import {
-  addEntries, clearHistory, isRetentionDays, loadHistory, prune, type CaptureKind, type HistoryEntry, type StoredHistory,
+  addEntries, clearHistory, isHistoryEntry, isRetentionDays, loadHistory, MAX_HISTORY_ENTRIES, prune, type CaptureKind,
+  type HistoryEntry, type StoredHistory,
 } from "./tracking-history";
 
 export const LIVE_KEY = "liveCaptures";
 export const HISTORY_KEY = "captureHistory";
-const HISTORY_BACKUP_PREFIX = "backup:history:";
+/** Ended captures whose history entry could not be written yet (storage full): kept in
+ * chrome.storage.session and added at the next history write that succeeds. */
+const UNSAVED_KEY = "historyUnsaved";
 /** Captures one frame may have live at once; a page cannot flood the registry. */
 const MAX_PER_FRAME = 32;
 const MAX_LABEL = 256;
 /** How far back a frame may date a start or an end (its reports wait ~250 ms to be batched). */
 const MAX_AGO = 5_000;
-const clampAgo = (ago: number) => Math.min(Math.max(0, ago), MAX_AGO);
+/** A capture reported again after the extension was reloaded started before the reload. */
+const MAX_RESUMED_AGO = 86_400_000;
+const clampAgo = (ago: number, max = MAX_AGO) => Math.min(Math.max(0, ago), max);
 
 export interface LiveCapture {
   /** The frame's own id for the capture (see src/tracking/live-tracks.ts). */
@@ -70,25 +74,40 @@ const keyOf = (c: { tabId: number; frameId: number; documentId: string | null; i
 
 const serialized = serialQueue();
 
-async function loadLive(): Promise<Registry> {
-  const raw = (await browser.storage.session.get(LIVE_KEY))[LIVE_KEY];
-  return typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Registry) : {};
+function isLiveCapture(key: string, v: unknown): v is LiveCapture {
+  if (typeof v !== "object" || v === null) return false;
+  const c = v as Record<string, unknown>;
+  return isId(c.id) && isInt(c.tabId) && isInt(c.frameId) && isStringOrNull(c.documentId) && typeof c.origin === "string" &&
+    isStringOrNull(c.topOrigin) && (c.kind === "audio" || c.kind === "video") && typeof c.label === "string" &&
+    Number.isFinite(c.startedAt) && key === keyOf(c as unknown as LiveCapture);
 }
 
-async function readHistory(): Promise<StoredHistory> {
-  const raw = (await browser.storage.local.get(HISTORY_KEY))[HISTORY_KEY];
+/** The registry; entries that cannot be read are backed up and reported (checked-storage.ts). */
+const loadLive = (): Promise<Registry> =>
+  readChecked("session", LIVE_KEY, (raw) => parseEntries(raw, isLiveCapture, "cameras and microphones in use"));
+
+/** The history; what cannot be read is backed up to backup:history:<time> and reported on the
+ * options page with the settings' problems. */
+const readHistory = (): Promise<StoredHistory> => readChecked("local", HISTORY_KEY, (raw) => {
   const { history, problem } = loadHistory(raw);
-  if (problem) {
-    // Kept before anything is rewritten, and reported on the options page with the settings' problems.
-    const at = Date.now();
-    const backupKey = HISTORY_BACKUP_PREFIX + at;
-    await browser.storage.local.set({ [backupKey]: raw === undefined ? null : raw });
-    const stored = (await browser.storage.local.get(PROBLEMS_KEY))[PROBLEMS_KEY];
-    const problems = Array.isArray(stored) ? (stored as StorageProblem[]) : [];
-    await browser.storage.local.set({ [PROBLEMS_KEY]: [...problems, { at, backupKey, reason: problem }].slice(-20) });
-    await browser.storage.local.set({ [HISTORY_KEY]: history });
+  return { value: history, problem: problem ?? null };
+}, "history");
+
+/** Writes the history with the entries that could not be written before; when storage is full,
+ * `added` waits in chrome.storage.session for the next write (nothing of it is lost). */
+async function writeHistory(history: StoredHistory, added: HistoryEntry[] = []): Promise<StoredHistory> {
+  const unsaved = (await browser.storage.session.get(UNSAVED_KEY))[UNSAVED_KEY];
+  const waiting = Array.isArray(unsaved) ? unsaved.filter(isHistoryEntry) : [];
+  const next = waiting.length ? addEntries(history, waiting, Date.now()) : history;
+  try {
+    await browser.storage.local.set({ [HISTORY_KEY]: next });
+  } catch (error) {
+    console.warn("Capture Control: the history could not be written", error);
+    await browser.storage.session.set({ [UNSAVED_KEY]: [...waiting, ...added].slice(-MAX_HISTORY_ENTRIES) });
+    return history;
   }
-  return history;
+  if (waiting.length) await browser.storage.session.remove(UNSAVED_KEY);
+  return next;
 }
 
 /** Removes entries matching `match` from the registry and records them in the history. */
@@ -108,9 +127,9 @@ function endWhere(match: (c: LiveCapture) => boolean, endedAt?: (c: LiveCapture)
       origin: c.origin, topOrigin: c.topOrigin, kind: c.kind, label: c.label, start: c.startedAt,
       end: Math.max(endedAt ? endedAt(c) : now, c.startedAt),
     }));
-    const history = addEntries(await readHistory(), added, now);
+    // The history first: a registry entry is removed only once its history entry is safe.
+    await writeHistory(addEntries(await readHistory(), added, now), added);
     await browser.storage.session.set({ [LIVE_KEY]: live });
-    await browser.storage.local.set({ [HISTORY_KEY]: history });
     await updateBadge(live);
     return ended.length;
   });
@@ -155,7 +174,7 @@ function isTrackReport(v: unknown): v is TrackReport {
   if (typeof v !== "object" || v === null) return false;
   const r = v as Record<string, unknown>;
   return isId(r.id) && (r.kind === "audio" || r.kind === "video") && typeof r.label === "string" && Number.isFinite(r.ago) &&
-    (r.ptz === undefined || typeof r.ptz === "boolean");
+    (r.ptz === undefined || typeof r.ptz === "boolean") && (r.resumed === undefined || typeof r.resumed === "boolean");
 }
 
 function isTrackState(v: unknown): v is TrackState {
@@ -184,7 +203,7 @@ export async function capturesStarted(params: unknown, sender: ContentSender): P
       const capture: LiveCapture = {
         id: r.id, tabId: sender.tabId, frameId: sender.frameId, documentId,
         origin: sender.origin, topOrigin: sender.topOrigin !== sender.origin ? sender.topOrigin : null,
-        kind: r.kind, label: r.label.slice(0, MAX_LABEL), startedAt: now - clampAgo(r.ago),
+        kind: r.kind, label: r.label.slice(0, MAX_LABEL), startedAt: now - clampAgo(r.ago, r.resumed ? MAX_RESUMED_AGO : MAX_AGO),
       };
       if (r.ptz) capture.ptz = true;
       live[keyOf(capture)] ??= capture;
@@ -231,24 +250,6 @@ export async function capturesState(params: unknown, sender: ContentSender): Pro
   });
 }
 
-async function frameExists(c: LiveCapture): Promise<boolean> {
-  try {
-    const details: { tabId: number; frameId: number; documentId?: string } = { tabId: c.tabId, frameId: c.frameId };
-    if (c.documentId) details.documentId = c.documentId;
-    const frame = await chrome.webNavigation.getFrame(details);
-    return !!frame && !frame.errorOccurred;
-  } catch {
-    return false;
-  }
-}
-
-/** A tab whose renderer crashed (or was discarded) keeps its frames in webNavigation but has
- * status "unloaded" (measured, Chromium 156). */
-async function tabAlive(tabId: number): Promise<boolean> {
-  const tab = await browser.tabs.get(tabId).catch(() => undefined);
-  return !!tab && tab.status !== "unloaded";
-}
-
 /** Ends the entries whose document no longer exists (a crash, a removed iframe, a missed event). */
 export async function verify(tabId?: number): Promise<void> {
   const live = await loadLive();
@@ -257,7 +258,7 @@ export async function verify(tabId?: number): Promise<void> {
   await Promise.all(Object.entries(live).map(async ([key, c]) => {
     if (tabId !== undefined && c.tabId !== tabId) return;
     if (!tabs.has(c.tabId)) tabs.set(c.tabId, tabAlive(c.tabId));
-    if (!(await tabs.get(c.tabId)) || !(await frameExists(c))) gone.add(key);
+    if (!(await tabs.get(c.tabId)) || !(await frameExists({ ...c, documentId: c.documentId ?? undefined }))) gone.add(key);
   }));
   if (gone.size) await endWhere((c) => gone.has(keyOf(c)));
   else if (tabId === undefined) await updateBadge(live);
