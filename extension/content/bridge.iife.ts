@@ -102,14 +102,34 @@ function updateConfig(config: SiteConfig): void {
   }
 }
 
+/** The extension was reloaded, updated or removed since this script started: this copy can no
+ * longer reach it (the new copy brings its own half, see reconnectOpenPages). */
+const orphaned = () => !chrome.runtime?.id;
+const unreachable = (id: string) => toPage({
+  kind: "reply", id, ok: false, error: { name: "NotSupportedError", message: "Capture Control was reloaded or updated." },
+});
+
 node.addEventListener(TO_EXTENSION_EVENT, (event) => {
   const message = fromJson((event as CustomEvent).detail);
   if (!isPageToExtension(message)) return;
+  if (orphaned()) {
+    // No siteConfig answer: the main world takes that as "gone" and accepts the new half's
+    // handshake. Calls fail at once as when the extension cannot be reached (features go native).
+    if (message.kind === "rpc") unreachable(message.id);
+    return;
+  }
   if (message.kind === "siteConfig") toPage({ kind: "siteConfig", config: currentConfig() });
   wake();
   if (message.kind !== "rpc") return;
   const { id, call, params } = message;
-  chrome.runtime.sendMessage({ type: call, params }).then(
+  let sent: Promise<unknown>;
+  try {
+    sent = chrome.runtime.sendMessage({ type: call, params });
+  } catch {
+    unreachable(id); // invalidated between the check and the call
+    return;
+  }
+  sent.then(
     (value: unknown) => {
       if (isContentDeferred(value)) deferred.set(value.$deferred, id);
       else if (isContentError(value)) toPage({ kind: "reply", id, ok: false, error: value.$error });
