@@ -3,7 +3,7 @@
  * Chromium without it for differential tests, and a loopback server with two origins.
  */
 import { test as base, chromium, type BrowserContext, type Page, type Worker } from "@playwright/test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Server } from "node:http";
@@ -19,8 +19,14 @@ export interface Site {
   otherOrigin: string;
 }
 
-export async function launch(options: { extension: boolean; fakeUi?: boolean; extra?: string[] }) {
+/** `developerMode`: the profile has chrome://extensions' Developer mode on, without which Chromium
+ * disables an unpacked extension that reloads itself (chrome.runtime.reload, measured). */
+export async function launch(options: { extension: boolean; fakeUi?: boolean; extra?: string[]; developerMode?: boolean }) {
   const dir = mkdtempSync(join(tmpdir(), "cc-profile-"));
+  if (options.developerMode) {
+    mkdirSync(join(dir, "Default"));
+    writeFileSync(join(dir, "Default", "Preferences"), JSON.stringify({ extensions: { ui: { developer_mode: true } } }));
+  }
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: await findChrome(),
     headless: true,

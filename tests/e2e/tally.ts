@@ -69,10 +69,13 @@ export async function readUserState(extPage: Page, origins: string[] = []): Prom
 
 /** The state without the capture history of `origins` (sites whose own use a test records). */
 function without(state: UserState, historyOf: string[]): UserState {
-  const history = state.local.captureHistory as { entries?: { origin: string }[] } | undefined;
+  const history = state.local.captureHistory as { entries?: { origin: string }[]; retentionDays?: number } | undefined;
   if (!historyOf.length || !history?.entries) return state;
   const entries = history.entries.filter((e) => !historyOf.includes(e.origin));
-  return { ...state, local: { ...state.local, captureHistory: { ...history, entries } } };
+  const local = { ...state.local, captureHistory: { ...history, entries } };
+  // A history created by those captures alone is no history.
+  if (!entries.length && history.retentionDays === 90) delete (local as { captureHistory?: unknown }).captureHistory;
+  return { ...state, local };
 }
 
 /** Asserts that the user's state is what it was, and records the check for the soak table.
