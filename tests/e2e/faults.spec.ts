@@ -344,14 +344,14 @@ test("storage full: a settings change fails cleanly and is reported, and nothing
       // The registry follows reality; the history entry waits until it can be written.
       await expect.poll(async () => (await live()).length).toBe(0);
       expect((await history()).length).toBe(historyBefore);
-      expect(await session("historyUnsaved")).toHaveLength(1);
+      expect(await session("historyPending")).toHaveLength(1);
       await env.state.evaluate(() => chrome.storage.local.remove("filler"));
       await ask(page, "w", { video: true });
       expect(await settled(page, "w")).toMatchObject({ state: "ok" });
       await expect.poll(async () => (await live()).length).toBe(1);
       await page.evaluate(() => (window as any).streams.w.getTracks()[0].stop());
       await expect.poll(async () => (await history()).length).toBe(historyBefore + 2);
-      expect(await session("historyUnsaved")).toBeUndefined();
+      expect(await session("historyPending")).toEqual([]);
     });
   } finally {
     await env.state.evaluate(() => chrome.storage.local.remove("filler"));
