@@ -37,7 +37,21 @@ export interface Prompt {
   createdAt: number;
   /** Set once the picker window is open. */
   windowId: number | null;
+  /** The user's answer, stored before it is carried out: a worker stopped in between carries it
+   * out when it starts again (the page never waits for an answer that was lost). */
+  answer?: Answer;
 }
+
+interface Answer {
+  choice: PickerChoice | null;
+  remember: boolean;
+  /** With choice null: no device satisfies this constraint of the page. */
+  overconstrained?: string;
+}
+
+const isAnswer = (v: unknown): v is Answer => typeof v === "object" && v !== null &&
+  ((v as Answer).choice === null || isPickerChoice((v as Answer).choice)) && typeof (v as Answer).remember === "boolean" &&
+  ((v as Answer).overconstrained === undefined || typeof (v as Answer).overconstrained === "string");
 
 type Prompts = Record<string, Prompt>;
 
@@ -48,7 +62,7 @@ function isPrompt(key: string, v: unknown): v is Prompt {
   const p = v as Record<string, unknown>;
   return p.id === key && isInt(p.tabId) && isInt(p.frameId) && isOptionalString(p.documentId) && typeof p.origin === "string" &&
     isStringOrNull(p.topOrigin) && typeof p.request === "object" && p.request !== null && Number.isFinite(p.createdAt) &&
-    (p.windowId === null || isInt(p.windowId));
+    (p.windowId === null || isInt(p.windowId)) && (p.answer === undefined || isAnswer(p.answer));
 }
 
 /** The queue; requests that cannot be read are backed up and reported (checked-storage.ts). */
@@ -182,39 +196,61 @@ export async function answerPrompt(promptId: unknown, choice: unknown, remember:
   if (choice && (kinds.some((k) => !choice[k]) || CAPTURE_KINDS.some((k) => choice[k] && !current.request[k]))) {
     throw new MessageError("TypeError", "the choice must name one device for each requested kind");
   }
-  const { prompt, failed } = await take(promptId);
-  if (!prompt) throw new MessageError("NotFoundError", "This request is no longer waiting.");
+  const answer: Answer = { choice: choice as PickerChoice | null, remember: remember === true };
+  if (typeof overconstrained === "string") answer.overconstrained = overconstrained;
+  const stored = await serialized(async () => {
+    const prompts = await load();
+    const prompt = prompts[promptId];
+    if (!prompt || prompt.answer) return false;
+    prompt.answer = answer;
+    await save(prompts);
+    return true;
+  });
+  if (!stored) throw new MessageError("NotFoundError", "This request is no longer waiting.");
+  await carryOut(promptId);
+}
+
+/** Carries out a stored answer (again, after a worker restart: each step may safely run twice),
+ * then removes the prompt, closes its window and opens the tab's next one. */
+async function carryOut(promptId: string): Promise<void> {
+  const prompt = (await load())[promptId];
+  if (!prompt?.answer) return;
+  const { choice, remember, overconstrained } = prompt.answer;
+  const kinds = CAPTURE_KINDS.filter((k) => prompt.request[k]);
   if (choice) {
-    const c = choice as PickerChoice;
     // One prompt, not two: the picker's Allow also gives the site the browser's permission. For an
     // iframe, Chrome checks the top-level site's permission (the iframe's `allow` delegates it).
     // grantForPicker leaves kinds that are already allowed alone, and a remembered choice turns an
     // earlier one-time grant into a lasting one.
-    await grantForPicker(permissionOrigin(prompt), kinds, { persistent: remember === true });
-    if (remember === true) for (const kind of kinds) await rememberDevice(prompt.origin, kind, c[kind]!.label);
-    await deliver(prompt, { type: "rpc.result", deferredId: prompt.id, ok: true, value: c });
-  } else if (typeof overconstrained === "string") {
+    await grantForPicker(permissionOrigin(prompt), kinds, { persistent: remember });
+    if (remember) for (const kind of kinds) await rememberDevice(prompt.origin, kind, choice[kind]!.label);
+    await deliver(prompt, { type: "rpc.result", deferredId: prompt.id, ok: true, value: choice });
+  } else if (overconstrained !== undefined) {
     // The page's OverconstrainedError: `message` carries the constraint's name.
     await deliver(prompt, refusal(prompt.id, "OverconstrainedError", overconstrained));
   } else {
     await deliver(prompt, refusal(prompt.id, "NotAllowedError", "Permission denied"));
   }
+  const { failed } = await take(promptId);
   await closeWindow(prompt.windowId);
   await failAll(failed);
 }
 
-/** Ends prompts matching `match` with NotAllowedError, closing their windows. */
+/** Ends prompts matching `match` with NotAllowedError, closing their windows (those the user
+ * answered are carried out instead). */
 async function dismissWhere(match: (p: Prompt) => boolean, tell: boolean): Promise<void> {
-  const { gone, failed } = await serialized(async () => {
+  const { gone, failed, answered } = await serialized(async () => {
     const prompts = await load();
-    const gone = Object.values(prompts).filter(match);
-    if (!gone.length) return { gone, failed: [] as Prompt[] };
+    const answered = Object.values(prompts).filter((p) => match(p) && p.answer);
+    const gone = Object.values(prompts).filter((p) => match(p) && !p.answer);
+    if (!gone.length) return { gone, failed: [] as Prompt[], answered };
     for (const p of gone) delete prompts[p.id];
     const failed: Prompt[] = [];
     for (const tabId of new Set(gone.map((p) => p.tabId))) failed.push(...await showNext(prompts, tabId));
     await save(prompts);
-    return { gone, failed };
+    return { gone, failed, answered };
   });
+  for (const p of answered) await carryOut(p.id);
   for (const p of gone) {
     if (tell) await deliver(p, refusal(p.id, "NotAllowedError", "Permission dismissed"));
     await closeWindow(p.windowId);
@@ -236,6 +272,9 @@ export async function checkPrompt(promptId: unknown): Promise<boolean> {
 /** Window, tab and navigation listeners; registered at the worker's top level so that they wake
  * a stopped worker. */
 export function startPromptListeners(): void {
+  // Answers a stopped worker had not carried out yet.
+  void load().then((prompts) => Promise.all(Object.values(prompts).filter((p) => p.answer).map((p) => carryOut(p.id))))
+    .catch(() => undefined);
   // The user closed the picker window: a dismissal.
   browser.windows.onRemoved.addListener((windowId) => void dismissWhere((p) => p.windowId === windowId, true));
   // The tab went away: nothing to answer, the picker closes.

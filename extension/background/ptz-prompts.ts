@@ -34,6 +34,8 @@ interface PtzPrompt {
   browser: string;
   waiters: Waiter[];
   windowId: number | null;
+  /** The user's answer, stored before it is carried out (see carryOut). */
+  answer?: "allow" | "block";
 }
 type PtzPrompts = Record<string, PtzPrompt>;
 
@@ -47,7 +49,8 @@ function isPtzPrompt(key: string, v: unknown): v is PtzPrompt {
   if (typeof v !== "object" || v === null) return false;
   const p = v as Record<string, unknown>;
   return p.id === key && typeof p.origin === "string" && isStringOrNull(p.topOrigin) && typeof p.browser === "string" &&
-    Array.isArray(p.waiters) && p.waiters.every(isWaiter) && (p.windowId === null || isInt(p.windowId));
+    Array.isArray(p.waiters) && p.waiters.every(isWaiter) && (p.windowId === null || isInt(p.windowId)) &&
+    (p.answer === undefined || p.answer === "allow" || p.answer === "block");
 }
 
 /** The prompts; those that cannot be read are backed up and reported (checked-storage.ts). */
@@ -126,11 +129,27 @@ function take(match: (p: PtzPrompt) => boolean): Promise<PtzPrompt[]> {
 /** UI call `ui.ptzPrompt.answer`: Allow or Block, remembered for the site. */
 export async function answerPtzPrompt(promptId: unknown, allow: unknown): Promise<void> {
   if (typeof promptId !== "string" || typeof allow !== "boolean") throw new MessageError("TypeError", "malformed answer");
-  const [prompt] = await take((p) => p.id === promptId);
-  if (!prompt) throw new MessageError("NotFoundError", "This request is no longer waiting.");
-  const ptz: PtzPolicy = allow ? "allow" : "block";
-  await setSiteSettings(prompt.origin, { ptz });
-  for (const w of prompt.waiters) await deliver(w, ptz);
+  const stored = await serialized(async () => {
+    const prompts = await load();
+    const prompt = prompts[promptId];
+    if (!prompt || prompt.answer) return false;
+    prompt.answer = allow ? "allow" : "block";
+    await save(prompts);
+    return true;
+  });
+  if (!stored) throw new MessageError("NotFoundError", "This request is no longer waiting.");
+  await carryOut(promptId);
+}
+
+/** Carries out a stored answer: remembered for the site, given to every waiting frame; then the
+ * prompt goes. A worker stopped in between does it again when it starts (each step may run twice),
+ * so that no page waits for an answer that was lost. */
+async function carryOut(promptId: string): Promise<void> {
+  const prompt = (await load())[promptId];
+  if (!prompt?.answer) return;
+  await setSiteSettings(prompt.origin, { ptz: prompt.answer });
+  for (const w of prompt.waiters) await deliver(w, prompt.answer);
+  await take((p) => p.id === promptId);
   await closeWindow(prompt.windowId);
 }
 
@@ -141,7 +160,7 @@ function dropWaiters(gone: (w: Waiter) => boolean): Promise<void> {
     const empty: PtzPrompt[] = [];
     for (const p of Object.values(prompts)) {
       p.waiters = p.waiters.filter((w) => !gone(w));
-      if (!p.waiters.length) {
+      if (!p.waiters.length && !p.answer) { // (an answer is still carried out: it is remembered)
         empty.push(p);
         delete prompts[p.id];
       }
@@ -165,9 +184,14 @@ export async function checkPtzPrompt(promptId: unknown): Promise<boolean> {
 
 /** Window, tab and navigation listeners, at the worker's top level so that they wake it. */
 export function startPtzPromptListeners(): void {
-  // Closing the prompt: not granted this time, nothing remembered.
-  browser.windows.onRemoved.addListener((windowId) => void take((p) => p.windowId === windowId).then(async (gone) => {
+  // Answers a stopped worker had not carried out yet.
+  void load().then((prompts) => Promise.all(Object.values(prompts).filter((p) => p.answer).map((p) => carryOut(p.id))))
+    .catch(() => undefined);
+  // Closing the prompt: not granted this time, nothing remembered (unless the user had answered).
+  browser.windows.onRemoved.addListener((windowId) => void take((p) => p.windowId === windowId && !p.answer).then(async (gone) => {
     for (const p of gone) for (const w of p.waiters) await deliver(w, "ask");
+    const answered = Object.values(await load()).filter((p) => p.windowId === windowId && p.answer);
+    for (const p of answered) await carryOut(p.id);
   }));
   browser.tabs.onRemoved.addListener((tabId) => void dropWaiters((w) => w.tabId === tabId));
   // A discarded tab (status "unloaded"); crashes fire nothing, see checkPtzPrompt.
