@@ -129,16 +129,17 @@ node.addEventListener(TO_EXTENSION_EVENT, (event) => {
     unreachable(id); // invalidated between the check and the call
     return;
   }
+  const fail = (text: string) => toPage({ kind: "reply", id, ok: false, error: { name: "AbortError", message: text } });
   sent.then(
     (value: unknown) => {
       if (isContentDeferred(value)) deferred.set(value.$deferred, id);
       else if (isContentError(value)) toPage({ kind: "reply", id, ok: false, error: value.$error });
+      // Every handler answers something (null at least): undefined is a worker that stopped
+      // before answering (measured), and a reply without a value would never reach the page.
+      else if (value === undefined) fail("The extension did not answer.");
       else toPage({ kind: "reply", id, ok: true, value });
     },
-    (error: unknown) => toPage({
-      kind: "reply", id, ok: false,
-      error: { name: "AbortError", message: error instanceof Error ? error.message : "The extension did not answer." },
-    }),
+    (error: unknown) => fail(error instanceof Error ? error.message : "The extension did not answer."),
   );
 });
 
