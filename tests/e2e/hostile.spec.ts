@@ -540,7 +540,7 @@ test("an opaque-origin frame gets no picker and no grant for the site that embed
 });
 
 test("a flood of calls from many frames and sites stays bounded and the worker keeps answering", async () => {
-  test.setTimeout(90_000);
+  test.setTimeout(process.env.SOAK ? 240_000 : 90_000);
   await attack("flood the service worker from many frames", async () => {
     const flooders = [env.B, ...env.more];
     const before = await readUserState(env.state, [env.A, env.B]);
@@ -562,7 +562,9 @@ test("a flood of calls from many frames and sites stays bounded and the worker k
     await page.goto(`${env.B}/hostile-flood.html?frames=${encodeURIComponent(frames.join(","))}`);
     await expect.poll(() => page.frames().length).toBe(1 + frames.length);
     for (const f of page.frames()) await f.waitForFunction(() => typeof (window as any).flood === "function");
-    const plan = { pickers: 10, ptz: 10, loops: 10, wakes: 30, junkCalls: true };
+    // (npm run soak: three times as much.)
+    const scale = process.env.SOAK ? 3 : 1;
+    const plan = { pickers: 10 * scale, ptz: 10 * scale, loops: 10 * scale, wakes: 30 * scale, junkCalls: true };
     await Promise.all(page.frames().map((f) => f.evaluate((p) => (window as any).flood(p), plan)));
 
     // The worker keeps answering the user's UI while the flood goes on.
