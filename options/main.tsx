@@ -24,12 +24,24 @@ export function Options({ connector }: { connector: Connector }) {
   const [state, setState] = useState<UiState | null>(null);
   const [remembered, setRemembered] = useState<RememberedDevices>({});
   const [query, setQuery] = useState("");
+  // A change that could not be stored (e.g. the browser's storage for the extension is full).
+  const [saveError, setSaveError] = useState<string | null>(null);
   const load = async () => {
     const [next, devices] = await Promise.all([connector.getState(), connector.listRemembered().catch(() => ({}))]);
     setState(next);
     setRemembered(devices);
   };
   useEffect(() => void load(), []);
+  /** Stores a change; on failure says so, and the page shows the stored state again. */
+  const save = async (change: () => Promise<unknown>) => {
+    try {
+      await change();
+      setSaveError(null);
+    } catch (e) {
+      setSaveError(t("saveFailed", e instanceof Error ? e.message : String(e)));
+    }
+    await load();
+  };
   if (!state) return <p class="muted">{t("loading")}</p>;
   // Sites with their own settings, and sites with only remembered devices.
   const sites = [...new Set([...Object.keys(state.settings.sites), ...Object.keys(remembered)])].sort()
@@ -49,9 +61,9 @@ export function Options({ connector }: { connector: Connector }) {
         <SiteControls idPrefix="defaults" value={state.settings.defaults}
           onChange={async (patch) => {
             setState({ ...state, settings: { ...state.settings, defaults: { ...state.settings.defaults, ...patch } } });
-            await connector.setDefaults(patch);
-            await load();
+            await save(() => connector.setDefaults(patch));
           }} />
+        {saveError ? <p class="notice" role="alert">{saveError}</p> : null}
       </section>
       <section aria-labelledby="sites-heading">
         <h2 id="sites-heading">{t("optionsSites")}</h2>
@@ -69,7 +81,7 @@ export function Options({ connector }: { connector: Connector }) {
                     onChanged={() => void load()} /></td>
                   <td>{state.settings.sites[origin] ? (
                     <button type="button" aria-label={`${t("remove")} ${origin}`}
-                      onClick={async () => { await connector.resetSite(origin); await load(); }}>{t("remove")}</button>
+                      onClick={() => save(() => connector.resetSite(origin))}>{t("remove")}</button>
                   ) : null}</td>
                 </tr>
               ))}

@@ -17,6 +17,8 @@ import "./popup.css";
 export function Popup({ connector }: { connector: Connector }) {
   const [state, setState] = useState<UiState | null>(null);
   const [changed, setChanged] = useState(false);
+  // A change that could not be stored (e.g. the browser's storage for the extension is full).
+  const [saveError, setSaveError] = useState<string | null>(null);
 
   const load = async () => {
     const url = await connector.activeTabUrl();
@@ -29,14 +31,23 @@ export function Popup({ connector }: { connector: Connector }) {
 
   if (!state) return <p class="muted">{t("loading")}</p>;
   const origin = state.origin;
+  /** Stores a change; on failure says so, and the controls show the stored state again. */
+  const save = async (change: () => Promise<unknown>) => {
+    try {
+      await change();
+      setChanged(true);
+      setSaveError(null);
+    } catch (e) {
+      setSaveError(t("saveFailed", e instanceof Error ? e.message : String(e)));
+    }
+    await load();
+  };
   const update = async (patch: Partial<SiteSettings>) => {
     if (!origin) return;
     // Show the choice at once; the stored state follows.
     const sites = { ...state.settings.sites, [origin]: { ...state.settings.sites[origin], ...patch } };
     setState({ ...state, settings: { ...state.settings, sites } });
-    await connector.setSiteSettings(origin, patch);
-    setChanged(true);
-    await load();
+    await save(() => connector.setSiteSettings(origin, patch));
   };
   return (
     <main>
@@ -51,11 +62,12 @@ export function Popup({ connector }: { connector: Connector }) {
           <p class="status muted">
             {state.settings.sites[origin] ? t("hasOwnSettings") : t("usesDefault")}
             {state.settings.sites[origin] ? (
-              <button type="button" onClick={async () => { await connector.resetSite(origin); setChanged(true); await load(); }}>
+              <button type="button" onClick={() => save(() => connector.resetSite(origin))}>
                 {t("resetSite")}
               </button>
             ) : null}
           </p>
+          {saveError ? <p class="notice" role="alert">{saveError}</p> : null}
           {changed ? <p class="muted" role="status">{t("reloadHint")}</p> : null}
         </section>
         <section aria-labelledby="permissions-heading">

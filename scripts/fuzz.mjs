@@ -28,8 +28,17 @@ async function open(withExtension) {
   const context = await chromium.launchPersistentContext(dir, {
     executablePath, headless: true, args: chromeArgs({ extensionDir: withExtension ? resolve("dist") : undefined }),
   });
-  if (withExtension && !context.serviceWorkers().length) await context.waitForEvent("serviceworker");
-  if (withExtension) await closeWelcomePage(context);
+  if (withExtension) {
+    const worker = context.serviceWorkers()[0] ?? await context.waitForEvent("serviceworker");
+    await closeWelcomePage(context);
+    // The default PTZ setting, Ask, is a feature (a case naming pan, tilt or zoom would wait for the
+    // PTZ prompt): the fuzzed site allows PTZ, as in tests/e2e/fuzz.spec.ts.
+    const options = await context.newPage();
+    await options.goto(`chrome-extension://${new URL(worker.url()).host}/options/index.html`);
+    await options.evaluate((origin) => chrome.runtime.sendMessage({ type: "ui.setSiteSettings", origin, patch: { ptz: "allow" } }),
+      new URL(url).origin);
+    await options.close();
+  }
   const page = await context.newPage();
   await page.goto(url);
   return { page, close: async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); } };

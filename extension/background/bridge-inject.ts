@@ -23,3 +23,19 @@ export async function injectBridge(params: unknown, sender: ContentSender): Prom
   }).catch(() => undefined); // frames that went away meanwhile
   return { frames: frameIds.length };
 }
+
+/**
+ * After the extension is reloaded or updated, the isolated halves in open pages belong to the old
+ * copy and can no longer reach the service worker. A new half goes into every frame of every tab;
+ * the main world takes its handshake once the old half stops answering (src/bridge/page-bridge.ts)
+ * and reports its live captures again.
+ */
+export async function reconnectOpenPages(): Promise<void> {
+  const file = bridgeFile();
+  const tabs = await chrome.tabs.query({});
+  await Promise.all(tabs.map((tab) => tab.id === undefined ? undefined : chrome.scripting.executeScript({
+    target: { tabId: tab.id, allFrames: true },
+    files: [file],
+    injectImmediately: true,
+  }).catch(() => undefined))); // pages the extension may not run on
+}

@@ -9,8 +9,8 @@ import {
 } from "./settings-store";
 import { applyFlagScripts } from "./site-flag-scripts";
 import { MessageError, startMessenger } from "./messenger";
-import { injectBridge } from "./bridge-inject";
-import { answerPrompt, openPicker, promptView, startPromptListeners } from "./prompts";
+import { injectBridge, reconnectOpenPages } from "./bridge-inject";
+import { answerPrompt, checkPrompt, openPicker, promptView, startPromptListeners } from "./prompts";
 import { permissionUiHandlers, startPermissionListeners } from "./permissions";
 import { ptzContentHandlers, ptzUiHandlers, startPtz } from "./ptz";
 import { startTracking, trackingContentHandlers, trackingUiHandlers } from "./tracking";
@@ -56,6 +56,7 @@ startMessenger(
     "ui.resetSite": async (message) => clearSiteSettings(requireOrigin(message.origin)),
     "ui.picker.get": async (message) => promptView(message.promptId),
     "ui.picker.answer": async (message) => answerPrompt(message.promptId, message.choice, message.remember, message.overconstrained, message.ptz),
+    "ui.picker.check": async (message) => checkPrompt(message.promptId),
     ...permissionUiHandlers,
     ...ptzUiHandlers,
     ...trackingUiHandlers,
@@ -86,5 +87,6 @@ browser.runtime.onInstalled.addListener((details) => {
   void getSettings().then(applyFlagScripts);
   // A first install (not an update or a browser update) opens the welcome page.
   if (details.reason === "install") void browser.tabs.create({ url: browser.runtime.getURL("welcome/index.html") }).catch(() => undefined);
+  if (details.reason === "update") void reconnectOpenPages();
 });
 browser.runtime.onStartup.addListener(() => void getSettings().then(applyFlagScripts));

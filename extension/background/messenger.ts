@@ -84,3 +84,27 @@ export function pushToFrame(target: FrameTarget, topic: PushTopic, data: unknown
   const message: PagePushMessage = { type: "page.push", topic, data };
   return sendToFrame(target, message);
 }
+
+/** A tab whose renderer crashed (or was discarded) keeps its frames in webNavigation but has
+ * status "unloaded", and Chrome fires no event for a crash (measured, Chromium 156). */
+export async function tabAlive(tabId: number): Promise<boolean> {
+  const tab = await browser.tabs.get(tabId).catch(() => undefined);
+  return !!tab && tab.status !== "unloaded";
+}
+
+/** Whether Chrome still knows the frame's document (not whether its tab crashed: see tabAlive). */
+export async function frameExists(target: FrameTarget): Promise<boolean> {
+  try {
+    const details: { tabId: number; frameId: number; documentId?: string } = { tabId: target.tabId, frameId: target.frameId };
+    if (target.documentId) details.documentId = target.documentId;
+    const frame = await chrome.webNavigation.getFrame(details);
+    return !!frame && !frame.errorOccurred;
+  } catch {
+    return false;
+  }
+}
+
+/** The frame's document is still there and its renderer has not crashed. */
+export async function frameAlive(target: FrameTarget): Promise<boolean> {
+  return await tabAlive(target.tabId) && await frameExists(target);
+}

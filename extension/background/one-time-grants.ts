@@ -32,6 +32,13 @@ export function asPermissionSetting(v: unknown): PermissionSetting {
 const sameGrant = (a: { origin: string; kind: CaptureKind }, b: { origin: string; kind: CaptureKind }) =>
   a.origin === b.origin && a.kind === b.kind;
 
+/** A well-formed record (parseOneTimeGrants may still leave it out as redundant). */
+export function isGrantRecord(v: unknown): v is OneTimeGrant {
+  if (typeof v !== "object" || v === null) return false;
+  const { origin, kind, previous } = v as Record<string, unknown>;
+  return normalizeOrigin(origin) === origin && isCaptureKind(kind) && isPermissionSetting(previous);
+}
+
 /** The valid records of a stored value, at most one per origin and kind (the first wins: it holds
  * the setting from before any grant). */
 export function parseOneTimeGrants(raw: unknown): OneTimeGrant[] {

@@ -7,12 +7,13 @@
  * site's navigator.permissions.query() says at once.
  */
 import browser from "webextension-polyfill";
+import { readChecked } from "./checked-storage";
 import { serialQueue } from "./serial";
 import type { CaptureKind, PermissionSetting } from "../lib/picker";
 import type { SitePermissions } from "../lib/messages";
 import { MessageError, type UiHandlers } from "./messenger";
 import {
-  addGrants, asPermissionSetting, dropGrants, isCaptureKind, isPermissionSetting, ONE_TIME_GRANTS_KEY,
+  addGrants, asPermissionSetting, dropGrants, isCaptureKind, isGrantRecord, isPermissionSetting, ONE_TIME_GRANTS_KEY,
   originsOfTabs, parseOneTimeGrants, planReverts, type OneTimeGrant,
 } from "./one-time-grants";
 import { forgetDevice, listRemembered, rememberedFor } from "./remembered";
@@ -45,9 +46,13 @@ function patternOf(origin: string): string {
 // Every change to the grant records, and the permission changes that go with them, runs in turn.
 const serialized = serialQueue();
 
-async function readGrants(): Promise<OneTimeGrant[]> {
-  return parseOneTimeGrants((await browser.storage.local.get(ONE_TIME_GRANTS_KEY))[ONE_TIME_GRANTS_KEY]);
-}
+/** The records; a value that is not a list of well-formed records is backed up and reported
+ * before the readable records replace it (checked-storage.ts). */
+const readGrants = (): Promise<OneTimeGrant[]> => readChecked("local", ONE_TIME_GRANTS_KEY, (raw) => ({
+  value: parseOneTimeGrants(raw),
+  problem: raw === undefined || (Array.isArray(raw) && raw.every(isGrantRecord)) ? null
+    : "Some one-time camera or microphone permissions to undo could not be read.",
+}));
 
 async function writeGrants(records: OneTimeGrant[]): Promise<void> {
   if (records.length) await browser.storage.local.set({ [ONE_TIME_GRANTS_KEY]: records });

@@ -16,7 +16,8 @@ import {
 } from "../lib/picker";
 import type { RpcResultMessage } from "../lib/messages";
 import { isPickerAsk, planPicker } from "../lib/picker-plan";
-import { MessageError, sendToFrame, type ContentSender } from "./messenger";
+import { isInt, isOptionalString, isStringOrNull, parseEntries, readChecked } from "./checked-storage";
+import { frameAlive, MessageError, sendToFrame, type ContentSender } from "./messenger";
 import { getSitePermission, grantForPicker } from "./permissions";
 import { rememberDevice, rememberedFor } from "./remembered";
 import { getSiteSettings, setSiteSettings } from "./settings-store";
@@ -42,16 +43,40 @@ export interface Prompt {
   createdAt: number;
   /** Set once the picker window is open. */
   windowId: number | null;
+  /** The user's answer, stored before it is carried out: a worker stopped in between carries it
+   * out when it starts again (the page never waits for an answer that was lost). */
+  answer?: Answer;
 }
+
+interface Answer {
+  choice: PickerChoice | null;
+  remember: boolean;
+  /** With choice null: no device satisfies this constraint of the page. */
+  overconstrained?: string;
+  /** The PTZ question's checkbox, when the picker asked it. */
+  ptz?: boolean;
+}
+
+const isAnswer = (v: unknown): v is Answer => typeof v === "object" && v !== null &&
+  ((v as Answer).choice === null || isPickerChoice((v as Answer).choice)) && typeof (v as Answer).remember === "boolean" &&
+  ((v as Answer).overconstrained === undefined || typeof (v as Answer).overconstrained === "string") &&
+  ((v as Answer).ptz === undefined || typeof (v as Answer).ptz === "boolean");
 
 type Prompts = Record<string, Prompt>;
 
 const serialized = serialQueue();
 
-async function load(): Promise<Prompts> {
-  const raw = (await browser.storage.session.get(PROMPTS_KEY))[PROMPTS_KEY];
-  return typeof raw === "object" && raw !== null ? (raw as Prompts) : {};
+function isPrompt(key: string, v: unknown): v is Prompt {
+  if (typeof v !== "object" || v === null) return false;
+  const p = v as Record<string, unknown>;
+  return p.id === key && isInt(p.tabId) && isInt(p.frameId) && isOptionalString(p.documentId) && typeof p.origin === "string" &&
+    isStringOrNull(p.topOrigin) && typeof p.request === "object" && p.request !== null && Number.isFinite(p.createdAt) &&
+    (p.windowId === null || isInt(p.windowId)) && (p.answer === undefined || isAnswer(p.answer));
 }
+
+/** The queue; requests that cannot be read are backed up and reported (checked-storage.ts). */
+const load = (): Promise<Prompts> =>
+  readChecked("session", PROMPTS_KEY, (raw) => parseEntries(raw, isPrompt, "waiting device picker requests"));
 
 const save = (prompts: Prompts) => browser.storage.session.set({ [PROMPTS_KEY]: prompts });
 
@@ -99,6 +124,9 @@ async function closeWindow(windowId: number | null): Promise<void> {
 export async function openPicker(params: unknown, sender: ContentSender):
   Promise<{ $deferred: string } | { native: true; ptz?: PtzPolicy }> {
   if (!isPickerAsk(params)) throw new MessageError("TypeError", "malformed picker request");
+  // An opaque origin (a sandboxed frame without allow-same-origin) cannot capture: the browser
+  // refuses it with a SecurityError. No picker, and no grant for the site that embeds it.
+  if (sender.origin === "null") return { native: true };
   const plan = planPicker(params);
   // PTZ asked along: the site's setting now (it may have changed since the page last heard it).
   const ptz = params.ptz ? (await getSiteSettings(sender.origin)).ptz : undefined;
@@ -186,16 +214,35 @@ export async function answerPrompt(
   if (choice && (kinds.some((k) => !choice[k]) || CAPTURE_KINDS.some((k) => choice[k] && !current.request[k]))) {
     throw new MessageError("TypeError", "the choice must name one device for each requested kind");
   }
-  const { prompt, failed } = await take(promptId);
-  if (!prompt) throw new MessageError("NotFoundError", "This request is no longer waiting.");
+  const answer: Answer = { choice: choice as PickerChoice | null, remember: remember === true };
+  if (typeof overconstrained === "string") answer.overconstrained = overconstrained;
+  if (typeof ptzAnswer === "boolean") answer.ptz = ptzAnswer;
+  const stored = await serialized(async () => {
+    const prompts = await load();
+    const prompt = prompts[promptId];
+    if (!prompt || prompt.answer) return false;
+    prompt.answer = answer;
+    await save(prompts);
+    return true;
+  });
+  if (!stored) throw new MessageError("NotFoundError", "This request is no longer waiting.");
+  await carryOut(promptId);
+}
+
+/** Carries out a stored answer (again, after a worker restart: each step may safely run twice),
+ * then removes the prompt, closes its window and opens the tab's next one. */
+async function carryOut(promptId: string): Promise<void> {
+  const prompt = (await load())[promptId];
+  if (!prompt?.answer) return;
+  const { choice, remember, overconstrained, ptz: ptzAnswer } = prompt.answer;
+  const kinds = CAPTURE_KINDS.filter((k) => prompt.request[k]);
   if (choice) {
-    const c = choice as PickerChoice;
     // One prompt, not two: the picker's Allow also gives the site the browser's permission. For an
     // iframe, Chrome checks the top-level site's permission (the iframe's `allow` delegates it).
     // grantForPicker leaves kinds that are already allowed alone, and a remembered choice turns an
     // earlier one-time grant into a lasting one.
-    await grantForPicker(permissionOrigin(prompt), kinds, { persistent: remember === true });
-    if (remember === true) for (const kind of kinds) await rememberDevice(prompt.origin, kind, c[kind]!.label);
+    await grantForPicker(permissionOrigin(prompt), kinds, { persistent: remember });
+    if (remember) for (const kind of kinds) await rememberDevice(prompt.origin, kind, choice[kind]!.label);
     // The PTZ question: ticked is the PTZ prompt's Allow (remembered for the site); left
     // unticked, this request goes without PTZ and the site stays at Ask.
     let ptz = prompt.ptzPolicy;
@@ -203,30 +250,34 @@ export async function answerPrompt(
       ptz = ptzAnswer === true ? "allow" : "block";
       if (ptz === "allow") await setSiteSettings(prompt.origin, { ptz: "allow" });
     }
-    const value = ptz ? { ...c, ptz } : c;
+    const value = ptz ? { ...choice, ptz } : choice;
     await deliver(prompt, { type: "rpc.result", deferredId: prompt.id, ok: true, value });
-  } else if (typeof overconstrained === "string") {
+  } else if (overconstrained !== undefined) {
     // The page's OverconstrainedError: `message` carries the constraint's name.
     await deliver(prompt, refusal(prompt.id, "OverconstrainedError", overconstrained));
   } else {
     await deliver(prompt, refusal(prompt.id, "NotAllowedError", "Permission denied"));
   }
+  const { failed } = await take(promptId);
   await closeWindow(prompt.windowId);
   await failAll(failed);
 }
 
-/** Ends prompts matching `match` with NotAllowedError, closing their windows. */
+/** Ends prompts matching `match` with NotAllowedError, closing their windows (those the user
+ * answered are carried out instead). */
 async function dismissWhere(match: (p: Prompt) => boolean, tell: boolean): Promise<void> {
-  const { gone, failed } = await serialized(async () => {
+  const { gone, failed, answered } = await serialized(async () => {
     const prompts = await load();
-    const gone = Object.values(prompts).filter(match);
-    if (!gone.length) return { gone, failed: [] as Prompt[] };
+    const answered = Object.values(prompts).filter((p) => match(p) && p.answer);
+    const gone = Object.values(prompts).filter((p) => match(p) && !p.answer);
+    if (!gone.length) return { gone, failed: [] as Prompt[], answered };
     for (const p of gone) delete prompts[p.id];
     const failed: Prompt[] = [];
     for (const tabId of new Set(gone.map((p) => p.tabId))) failed.push(...await showNext(prompts, tabId));
     await save(prompts);
-    return { gone, failed };
+    return { gone, failed, answered };
   });
+  for (const p of answered) await carryOut(p.id);
   for (const p of gone) {
     if (tell) await deliver(p, refusal(p.id, "NotAllowedError", "Permission dismissed"));
     await closeWindow(p.windowId);
@@ -234,13 +285,31 @@ async function dismissWhere(match: (p: Prompt) => boolean, tell: boolean): Promi
   await failAll(failed);
 }
 
+/** UI call `ui.picker.check`, made every second by an open picker: whether its request still
+ * waits. A page whose renderer crashed sends nothing and Chrome fires no event for it: this is how
+ * its picker closes (with nothing to answer). */
+export async function checkPrompt(promptId: unknown): Promise<boolean> {
+  const prompt = typeof promptId === "string" ? (await load())[promptId] : undefined;
+  if (!prompt) return false;
+  if (await frameAlive(prompt)) return true;
+  await dismissWhere((p) => p.id === prompt.id, false);
+  return false;
+}
+
 /** Window, tab and navigation listeners; registered at the worker's top level so that they wake
  * a stopped worker. */
 export function startPromptListeners(): void {
+  // Answers a stopped worker had not carried out yet.
+  void load().then((prompts) => Promise.all(Object.values(prompts).filter((p) => p.answer).map((p) => carryOut(p.id))))
+    .catch(() => undefined);
   // The user closed the picker window: a dismissal.
   browser.windows.onRemoved.addListener((windowId) => void dismissWhere((p) => p.windowId === windowId, true));
   // The tab went away: nothing to answer, the picker closes.
   browser.tabs.onRemoved.addListener((tabId) => void dismissWhere((p) => p.tabId === tabId, false));
+  // A discarded tab (status "unloaded"); crashes fire nothing, see checkPrompt.
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.status === "unloaded") void dismissWhere((p) => p.tabId === tabId, false);
+  });
   // The asking document went away (navigation or reload of it or of its tab).
   chrome.webNavigation.onCommitted.addListener((details) => {
     void dismissWhere((p) => p.tabId === details.tabId && (details.frameId === 0 || p.frameId === details.frameId), false);

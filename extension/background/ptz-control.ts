@@ -10,6 +10,7 @@
 import browser from "webextension-polyfill";
 import type { PtzAxis, PtzSessionInfo } from "../../src/bridge/protocol";
 import { checkMove, checkSessionInfo, PTZ_COMMANDS, stepValue, type PtzControlView } from "../lib/ptz";
+import { isInt, isOptionalString, readChecked, type Parsed } from "./checked-storage";
 import { MessageError, pushToFrame, type ContentSender } from "./messenger";
 import { serialQueue } from "./serial";
 import { restoreToolbarTab } from "./tracking";
@@ -36,10 +37,31 @@ interface ControlState {
 
 const serialized = serialQueue();
 
-async function load(): Promise<ControlState> {
-  const raw = (await browser.storage.session.get(KEY))[KEY] as ControlState | undefined;
-  return raw && Array.isArray(raw.sessions) ? raw : { owner: null, sessions: [], badged: {} };
+function isSession(v: unknown): v is Session {
+  if (typeof v !== "object" || v === null) return false;
+  const s = v as Record<string, unknown>;
+  return isInt(s.tabId) && isInt(s.frameId) && isOptionalString(s.documentId) && typeof s.origin === "string" &&
+    typeof s.site === "string" && typeof s.active === "boolean" && Number.isFinite(s.startedAt) && checkSessionInfo(s) !== null;
 }
+
+/** What is stored, with the sessions that cannot be read left out (and reported). */
+export function parseControlState(raw: unknown): Parsed<ControlState> {
+  const value: ControlState = { owner: null, sessions: [], badged: {} };
+  if (raw === undefined) return { value, problem: null };
+  if (typeof raw !== "object" || raw === null || !Array.isArray((raw as ControlState).sessions)) {
+    return { value, problem: "The pan/tilt/zoom sessions could not be read." };
+  }
+  const { owner, sessions, badged } = raw as ControlState;
+  value.sessions = sessions.filter(isSession);
+  value.owner = typeof owner === "string" ? owner : null;
+  if (typeof badged === "object" && badged !== null) {
+    for (const [tab, at] of Object.entries(badged)) if (Number.isFinite(at)) value.badged[tab] = at;
+  }
+  const dropped = sessions.length - value.sessions.length;
+  return { value, problem: dropped ? `${dropped} pan/tilt/zoom sessions could not be read.` : null };
+}
+
+const load = (): Promise<ControlState> => readChecked("session", KEY, parseControlState);
 const save = (state: ControlState) => browser.storage.session.set({ [KEY]: state });
 
 /** Gives `site` control and tells every frame whose state changes. */
@@ -174,6 +196,9 @@ export function ptzFrameEnded(tabId: number, frameId: number, documentId: string
 
 export function startPtzControlListeners(): void {
   browser.tabs.onRemoved.addListener((tabId) => ended((s) => s.tabId === tabId));
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.status === "unloaded") ended((s) => s.tabId === tabId); // crashed or discarded
+  });
   chrome.webNavigation.onCommitted.addListener((d) =>
     ended((s) => s.tabId === d.tabId && (d.frameId === 0 || s.frameId === d.frameId)));
 }

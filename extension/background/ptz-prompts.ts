@@ -12,7 +12,8 @@ import browser from "webextension-polyfill";
 import type { PtzPolicy } from "../../src/bridge/protocol";
 import type { RpcResultMessage } from "../lib/messages";
 import type { PtzPromptView } from "../lib/ptz";
-import { MessageError, sendToFrame, type ContentSender } from "./messenger";
+import { isInt, isOptionalString, isStringOrNull, parseEntries, readChecked } from "./checked-storage";
+import { frameAlive, MessageError, sendToFrame, type ContentSender } from "./messenger";
 import { getSiteSettings, setSiteSettings } from "./settings-store";
 import { serialQueue } from "./serial";
 
@@ -20,6 +21,9 @@ const KEY = "ptzPrompts";
 const PAGE = "extension/ptz-prompt/index.html";
 /** Requests that may wait on one prompt; more are refused (a page cannot flood the queue). */
 const MAX_WAITING = 8;
+/** Prompts (one per site) that requests from one tab may have open at once: a page whose frames
+ * come from many sites (other subdomains or ports) cannot open a window for each. */
+const MAX_PROMPTS_PER_TAB = 2;
 
 interface Waiter { deferredId: string; tabId: number; frameId: number; documentId: string | undefined }
 
@@ -30,15 +34,27 @@ interface PtzPrompt {
   browser: string;
   waiters: Waiter[];
   windowId: number | null;
+  /** The user's answer, stored before it is carried out (see carryOut). */
+  answer?: "allow" | "block";
 }
 type PtzPrompts = Record<string, PtzPrompt>;
 
 const serialized = serialQueue();
 
-async function load(): Promise<PtzPrompts> {
-  const raw = (await browser.storage.session.get(KEY))[KEY];
-  return typeof raw === "object" && raw !== null ? (raw as PtzPrompts) : {};
+const isWaiter = (v: unknown): v is Waiter => typeof v === "object" && v !== null &&
+  typeof (v as Waiter).deferredId === "string" && isInt((v as Waiter).tabId) && isInt((v as Waiter).frameId) &&
+  isOptionalString((v as Waiter).documentId);
+
+function isPtzPrompt(key: string, v: unknown): v is PtzPrompt {
+  if (typeof v !== "object" || v === null) return false;
+  const p = v as Record<string, unknown>;
+  return p.id === key && typeof p.origin === "string" && isStringOrNull(p.topOrigin) && typeof p.browser === "string" &&
+    Array.isArray(p.waiters) && p.waiters.every(isWaiter) && (p.windowId === null || isInt(p.windowId)) &&
+    (p.answer === undefined || p.answer === "allow" || p.answer === "block");
 }
+
+/** The prompts; those that cannot be read are backed up and reported (checked-storage.ts). */
+const load = (): Promise<PtzPrompts> => readChecked("session", KEY, (raw) => parseEntries(raw, isPtzPrompt, "waiting PTZ prompts"));
 const save = (prompts: PtzPrompts) => browser.storage.session.set({ [KEY]: prompts });
 
 async function deliver(waiter: Waiter, ptz: PtzPolicy): Promise<void> {
@@ -51,6 +67,8 @@ const closeWindow = (id: number | null) => id === null ? undefined : browser.win
 /** Content call `ptz.request`. */
 export async function requestPtz(params: unknown, sender: ContentSender): Promise<{ ptz: PtzPolicy } | { $deferred: string }> {
   const browserState = typeof params === "object" && params !== null ? (params as { browser?: unknown }).browser : undefined;
+  // An opaque origin cannot capture at all (see openPicker): no prompt, nothing remembered.
+  if (sender.origin === "null") return { ptz: "ask" };
   const { ptz } = await getSiteSettings(sender.origin);
   if (ptz !== "ask") return { ptz };
   return serialized(async () => {
@@ -63,6 +81,8 @@ export async function requestPtz(params: unknown, sender: ContentSender): Promis
       if (prompt.waiters.length >= MAX_WAITING) throw new MessageError("NotAllowedError", "Too many pending requests.");
       prompt.waiters.push(waiter);
     } else {
+      const fromTab = Object.values(prompts).filter((p) => p.waiters.some((w) => w.tabId === sender.tabId));
+      if (fromTab.length >= MAX_PROMPTS_PER_TAB) return { ptz: "ask" as const }; // not granted this time
       prompt = {
         id: crypto.randomUUID(),
         origin: sender.origin,
@@ -109,34 +129,75 @@ function take(match: (p: PtzPrompt) => boolean): Promise<PtzPrompt[]> {
 /** UI call `ui.ptzPrompt.answer`: Allow or Block, remembered for the site. */
 export async function answerPtzPrompt(promptId: unknown, allow: unknown): Promise<void> {
   if (typeof promptId !== "string" || typeof allow !== "boolean") throw new MessageError("TypeError", "malformed answer");
-  const [prompt] = await take((p) => p.id === promptId);
-  if (!prompt) throw new MessageError("NotFoundError", "This request is no longer waiting.");
-  const ptz: PtzPolicy = allow ? "allow" : "block";
-  await setSiteSettings(prompt.origin, { ptz });
-  for (const w of prompt.waiters) await deliver(w, ptz);
+  const stored = await serialized(async () => {
+    const prompts = await load();
+    const prompt = prompts[promptId];
+    if (!prompt || prompt.answer) return false;
+    prompt.answer = allow ? "allow" : "block";
+    await save(prompts);
+    return true;
+  });
+  if (!stored) throw new MessageError("NotFoundError", "This request is no longer waiting.");
+  await carryOut(promptId);
+}
+
+/** Carries out a stored answer: remembered for the site, given to every waiting frame; then the
+ * prompt goes. A worker stopped in between does it again when it starts (each step may run twice),
+ * so that no page waits for an answer that was lost. */
+async function carryOut(promptId: string): Promise<void> {
+  const prompt = (await load())[promptId];
+  if (!prompt?.answer) return;
+  await setSiteSettings(prompt.origin, { ptz: prompt.answer });
+  for (const w of prompt.waiters) await deliver(w, prompt.answer);
+  await take((p) => p.id === promptId);
   await closeWindow(prompt.windowId);
 }
 
-/** Window, tab and navigation listeners, at the worker's top level so that they wake it. */
-export function startPtzPromptListeners(): void {
-  // Closing the prompt: not granted this time, nothing remembered.
-  browser.windows.onRemoved.addListener((windowId) => void take((p) => p.windowId === windowId).then(async (gone) => {
-    for (const p of gone) for (const w of p.waiters) await deliver(w, "ask");
-  }));
-  const dropWaiters = (gone: (w: Waiter) => boolean) => void serialized(async () => {
+/** Removes the waiters `gone` selects; prompts left without any close. */
+function dropWaiters(gone: (w: Waiter) => boolean): Promise<void> {
+  return serialized(async () => {
     const prompts = await load();
     const empty: PtzPrompt[] = [];
     for (const p of Object.values(prompts)) {
       p.waiters = p.waiters.filter((w) => !gone(w));
-      if (!p.waiters.length) {
+      if (!p.waiters.length && !p.answer) { // (an answer is still carried out: it is remembered)
         empty.push(p);
         delete prompts[p.id];
       }
     }
     await save(prompts);
     return empty;
-  }).then((empty) => Promise.all(empty.map((p) => closeWindow(p.windowId))));
-  browser.tabs.onRemoved.addListener((tabId) => dropWaiters((w) => w.tabId === tabId));
+  }).then((empty) => void Promise.all(empty.map((p) => closeWindow(p.windowId))));
+}
+
+/** UI call `ui.ptzPrompt.check`, made every second by an open prompt: whether it still waits.
+ * Waiters whose page crashed (Chrome fires no event for that) are dropped. */
+export async function checkPtzPrompt(promptId: unknown): Promise<boolean> {
+  const prompt = typeof promptId === "string" ? (await load())[promptId] : undefined;
+  if (!prompt) return false;
+  const dead = new Set<string>();
+  for (const w of prompt.waiters) if (!(await frameAlive(w))) dead.add(w.deferredId);
+  if (!dead.size) return true;
+  await dropWaiters((w) => dead.has(w.deferredId));
+  return dead.size < prompt.waiters.length;
+}
+
+/** Window, tab and navigation listeners, at the worker's top level so that they wake it. */
+export function startPtzPromptListeners(): void {
+  // Answers a stopped worker had not carried out yet.
+  void load().then((prompts) => Promise.all(Object.values(prompts).filter((p) => p.answer).map((p) => carryOut(p.id))))
+    .catch(() => undefined);
+  // Closing the prompt: not granted this time, nothing remembered (unless the user had answered).
+  browser.windows.onRemoved.addListener((windowId) => void take((p) => p.windowId === windowId && !p.answer).then(async (gone) => {
+    for (const p of gone) for (const w of p.waiters) await deliver(w, "ask");
+    const answered = Object.values(await load()).filter((p) => p.windowId === windowId && p.answer);
+    for (const p of answered) await carryOut(p.id);
+  }));
+  browser.tabs.onRemoved.addListener((tabId) => void dropWaiters((w) => w.tabId === tabId));
+  // A discarded tab (status "unloaded"); crashes fire nothing, see checkPtzPrompt.
+  browser.tabs.onUpdated.addListener((tabId, change) => {
+    if (change.status === "unloaded") void dropWaiters((w) => w.tabId === tabId);
+  });
   chrome.webNavigation.onCommitted.addListener((d) =>
-    dropWaiters((w) => w.tabId === d.tabId && (d.frameId === 0 || w.frameId === d.frameId)));
+    void dropWaiters((w) => w.tabId === d.tabId && (d.frameId === 0 || w.frameId === d.frameId)));
 }

@@ -4,7 +4,7 @@
  */
 import type { ContentHandlers, UiHandlers } from "./messenger";
 import { cameraMoved, controlView, moveCamera, ptzCommand, startPtzControlListeners, startSession } from "./ptz-control";
-import { answerPtzPrompt, ptzPromptView, requestPtz, startPtzPromptListeners } from "./ptz-prompts";
+import { answerPtzPrompt, checkPtzPrompt, ptzPromptView, requestPtz, startPtzPromptListeners } from "./ptz-prompts";
 
 export const ptzContentHandlers: ContentHandlers = {
   "ptz.request": requestPtz,
@@ -15,6 +15,7 @@ export const ptzContentHandlers: ContentHandlers = {
 export const ptzUiHandlers: UiHandlers = {
   "ui.ptzPrompt.get": async (message) => ptzPromptView(message.promptId),
   "ui.ptzPrompt.answer": async (message) => answerPtzPrompt(message.promptId, message.allow),
+  "ui.ptzPrompt.check": async (message) => checkPtzPrompt(message.promptId),
   "ui.ptz.get": async (message) => controlView(message.tabId),
   "ui.ptz.move": async (message) => moveCamera(message.tabId, message.values),
 };

@@ -1,9 +1,11 @@
 /**
  * Devices the user told the picker to remember for a site ("Remember for this site"): one label
  * per kind, in chrome.storage.local under REMEMBERED_KEY. The picker pre-selects them. Entries that
- * cannot be read are dropped from the working copy but the original is kept as a backup first.
+ * cannot be read are dropped from the working copy but the original is kept as a backup and
+ * reported first.
  */
 import browser from "webextension-polyfill";
+import { readChecked } from "./checked-storage";
 import { serialQueue } from "./serial";
 import type { CaptureKind } from "../lib/picker";
 import { normalizeOrigin } from "./settings-schema";
@@ -34,16 +36,11 @@ export function parseRemembered(raw: unknown): { value: RememberedDevices; dropp
 
 const serialized = serialQueue();
 
-async function read(): Promise<RememberedDevices> {
-  const raw = (await browser.storage.local.get(REMEMBERED_KEY))[REMEMBERED_KEY];
+/** What is stored; what cannot be read is backed up and reported first (checked-storage.ts). */
+const read = (): Promise<RememberedDevices> => readChecked("local", REMEMBERED_KEY, (raw) => {
   const { value, dropped } = parseRemembered(raw);
-  // The repaired value is written with the backup, in one step: otherwise every later read would
-  // find the same problem and add another backup.
-  if (dropped) {
-    await browser.storage.local.set({ [`backup:${REMEMBERED_KEY}:${Date.now()}`]: raw ?? null, [REMEMBERED_KEY]: value });
-  }
-  return value;
-}
+  return { value, problem: dropped ? "Some devices remembered for sites could not be read." : null };
+});
 
 export const listRemembered = (): Promise<RememberedDevices> => serialized(read);
 

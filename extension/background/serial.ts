@@ -7,7 +7,8 @@ export function serialQueue(): <T>(task: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();
   return <T>(task: () => Promise<T>): Promise<T> => {
     const next = tail.then(task, task);
-    tail = next.catch(() => undefined);
+    // (Not next.catch(): the queue would keep the last task's result alive, e.g. the whole history.)
+    tail = next.then(() => undefined, () => undefined);
     return next;
   };
 }

@@ -4,6 +4,7 @@
  * is copied to a backup key and reported before anything is rewritten.
  */
 import browser from "webextension-polyfill";
+import { keepUnreadable, PROBLEMS_KEY, readProblems } from "./checked-storage";
 import { serialQueue } from "./serial";
 import {
   effectiveSettings, loadSettings, patchSite, resetSite, type SiteSettings, type SiteSettingsPatch,
@@ -11,9 +12,7 @@ import {
 } from "./settings-schema";
 
 export const SETTINGS_KEY = "settings";
-export const PROBLEMS_KEY = "storageProblems";
-const BACKUP_PREFIX = "backup:settings:";
-const MAX_PROBLEMS = 20;
+export { PROBLEMS_KEY };
 
 const serialized = serialQueue();
 
@@ -21,16 +20,10 @@ async function readAndRepair(): Promise<StoredSettings> {
   const stored = await browser.storage.local.get(SETTINGS_KEY);
   const raw = stored[SETTINGS_KEY];
   const result = loadSettings(raw);
-  if (result.problem) {
-    const at = Date.now();
-    const backupKey = BACKUP_PREFIX + at;
-    // The original is kept before anything is rewritten.
-    await browser.storage.local.set({ [backupKey]: raw === undefined ? null : raw });
-    const problems = await getProblems();
-    problems.push({ at, backupKey, reason: result.problem });
-    await browser.storage.local.set({ [PROBLEMS_KEY]: problems.slice(-MAX_PROBLEMS) });
-  }
-  if (result.changed) await browser.storage.local.set({ [SETTINGS_KEY]: result.settings });
+  // The original is kept (backup:settings:<time>) and reported before anything is rewritten; when
+  // it cannot be kept (storage full), it stays in place and the repaired settings are used.
+  const kept = !result.problem || await keepUnreadable(SETTINGS_KEY, raw, result.problem);
+  if (result.changed && kept) await browser.storage.local.set({ [SETTINGS_KEY]: result.settings });
   return result.settings;
 }
 
@@ -38,11 +31,7 @@ export function getSettings(): Promise<StoredSettings> {
   return serialized(readAndRepair);
 }
 
-export async function getProblems(): Promise<StorageProblem[]> {
-  const stored = await browser.storage.local.get(PROBLEMS_KEY);
-  const list = stored[PROBLEMS_KEY];
-  return Array.isArray(list) ? (list as StorageProblem[]) : [];
-}
+export const getProblems = (): Promise<StorageProblem[]> => readProblems();
 
 export async function getSiteSettings(origin: string | null): Promise<SiteSettings> {
   return effectiveSettings(await getSettings(), origin);

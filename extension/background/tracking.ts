@@ -11,25 +11,30 @@
  */
 import { ptzFrameEnded } from "./ptz-control";
 import browser from "webextension-polyfill";
-import { serialQueue } from "./serial";
 import type { TrackEnd, TrackReport, TrackState } from "../../src/bridge/protocol";
-import { MessageError, pushToFrame, type ContentSender } from "./messenger";
-import { PROBLEMS_KEY } from "./settings-store";
+import { frameExists, MessageError, pushToFrame, tabAlive, type ContentSender } from "./messenger";
+import { isInt, isStringOrNull, parseEntries, readChecked } from "./checked-storage";
+import { serialQueue } from "./serial";
 import { toolbarTabClosed, toolbarTabNavigated, updateToolbar } from "./toolbar";
-import type { StorageProblem } from "./settings-schema";
 import {
-  addEntries, clearHistory, isRetentionDays, loadHistory, prune, type CaptureKind, type HistoryEntry, type StoredHistory,
+  addEntries, clearHistory, isHistoryEntry, isRetentionDays, loadHistory, MAX_HISTORY_ENTRIES, prune, type CaptureKind,
+  type HistoryEntry, type StoredHistory,
 } from "./tracking-history";
 
 export const LIVE_KEY = "liveCaptures";
 export const HISTORY_KEY = "captureHistory";
-const HISTORY_BACKUP_PREFIX = "backup:history:";
+/** Ended captures whose history entry is not written yet, in chrome.storage.session: the history
+ * (up to 10,000 entries) is written at most once a second, and not at all while storage is full. */
+export const PENDING_KEY = "historyPending";
+const HISTORY_EVERY_MS = 1000;
 /** Captures one frame may have live at once; a page cannot flood the registry. */
 const MAX_PER_FRAME = 32;
 const MAX_LABEL = 256;
 /** How far back a frame may date a start or an end (its reports wait ~250 ms to be batched). */
 const MAX_AGO = 5_000;
-const clampAgo = (ago: number) => Math.min(Math.max(0, ago), MAX_AGO);
+/** A capture reported again after the extension was reloaded started before the reload. */
+const MAX_RESUMED_AGO = 86_400_000;
+const clampAgo = (ago: number, max = MAX_AGO) => Math.min(Math.max(0, ago), max);
 
 export interface LiveCapture {
   /** The frame's own id for the capture (see src/tracking/live-tracks.ts). */
@@ -70,51 +75,141 @@ export interface LiveGroup {
 const keyOf = (c: { tabId: number; frameId: number; documentId: string | null; id: string }) =>
   `${c.tabId}/${c.frameId}/${c.documentId ?? ""}/${c.id}`;
 
-const serialized = serialQueue();
-
-async function loadLive(): Promise<Registry> {
-  const raw = (await browser.storage.session.get(LIVE_KEY))[LIVE_KEY];
-  return typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Registry) : {};
+function isLiveCapture(key: string, v: unknown): v is LiveCapture {
+  if (typeof v !== "object" || v === null) return false;
+  const c = v as Record<string, unknown>;
+  return isId(c.id) && isInt(c.tabId) && isInt(c.frameId) && isStringOrNull(c.documentId) && typeof c.origin === "string" &&
+    isStringOrNull(c.topOrigin) && (c.kind === "audio" || c.kind === "video") && typeof c.label === "string" &&
+    Number.isFinite(c.startedAt) && key === keyOf(c as unknown as LiveCapture);
 }
 
-async function readHistory(): Promise<StoredHistory> {
-  const raw = (await browser.storage.local.get(HISTORY_KEY))[HISTORY_KEY];
+/** The registry; entries that cannot be read are backed up and reported (checked-storage.ts). */
+const loadLive = (): Promise<Registry> =>
+  readChecked("session", LIVE_KEY, (raw) => parseEntries(raw, isLiveCapture, "cameras and microphones in use"));
+
+const loadPending = (): Promise<HistoryEntry[]> => readChecked("session", PENDING_KEY, (raw) => {
+  if (raw === undefined) return { value: [], problem: null };
+  const value = Array.isArray(raw) ? raw.filter(isHistoryEntry) : [];
+  return { value, problem: Array.isArray(raw) && value.length === raw.length ? null : "Some ended captures could not be read." };
+});
+
+/** The history; what cannot be read is backed up to backup:history:<time> and reported on the
+ * options page with the settings' problems. */
+const readHistory = (): Promise<StoredHistory> => readChecked("local", HISTORY_KEY, (raw) => {
   const { history, problem } = loadHistory(raw);
-  if (problem) {
-    // Kept before anything is rewritten, and reported on the options page with the settings' problems.
-    const at = Date.now();
-    const backupKey = HISTORY_BACKUP_PREFIX + at;
-    await browser.storage.local.set({ [backupKey]: raw === undefined ? null : raw });
-    const stored = (await browser.storage.local.get(PROBLEMS_KEY))[PROBLEMS_KEY];
-    const problems = Array.isArray(stored) ? (stored as StorageProblem[]) : [];
-    await browser.storage.local.set({ [PROBLEMS_KEY]: [...problems, { at, backupKey, reason: problem }].slice(-20) });
-    await browser.storage.local.set({ [HISTORY_KEY]: history });
+  return { value: history, problem: problem ?? null };
+}, "history");
+
+/**
+ * Every change to the registry and the history goes through one queue of jobs. The jobs waiting
+ * when a round starts are applied together: one read and one write of the registry for all of
+ * them, however many frames report at once, and the history (with the captures that ended) written
+ * at once when nothing else waits, else at most once a second (while storage is full, the ended
+ * captures wait in chrome.storage.session). A page that opens and stops captures in a loop in many frames therefore
+ * cannot make the worker queue up work, and memory, faster than it writes. A job's promise settles
+ * once its change is stored (the ended captures at least in chrome.storage.session).
+ */
+interface Job {
+  /** Changes the registry; captures it ends go to `ended`. */
+  registry?: (live: Registry, ended: HistoryEntry[]) => unknown;
+  /** Changes the history (clear, retention); forces a history write. */
+  history?: (history: StoredHistory) => StoredHistory;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+let jobs: Job[] = [];
+let running = false;
+/** When the history was last written, or tried (at most once a second, also while storage is full). */
+let lastHistoryWrite = 0;
+let historyTimer: ReturnType<typeof setTimeout> | undefined;
+
+function enqueue<T>(job: Pick<Job, "registry" | "history">): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    jobs.push({ ...job, resolve: resolve as (value: unknown) => void, reject });
+    if (!running) void runJobs();
+  });
+}
+
+const changeRegistry = <T>(change: (live: Registry, ended: HistoryEntry[]) => T): Promise<T> => enqueue<T>({ registry: change });
+
+async function runJobs(): Promise<void> {
+  running = true;
+  while (jobs.length) {
+    const round = jobs;
+    jobs = [];
+    const results = new Map<Job, { ok: boolean; value: unknown }>();
+    try {
+      const [live, pending] = await Promise.all([loadLive(), loadPending()]);
+      const before = Object.keys(live).length;
+      const ended: HistoryEntry[] = [];
+      for (const job of round) {
+        if (!job.registry) continue;
+        try {
+          results.set(job, { ok: true, value: job.registry(live, ended) });
+        } catch (error) {
+          results.set(job, { ok: false, value: error });
+        }
+      }
+      pending.push(...ended);
+      const historyJobs = round.filter((j) => j.history);
+      let written = false;
+      // Written at once when nothing else waits; under load, at most once a second.
+      const quiet = jobs.length === 0;
+      if (historyJobs.length || (pending.length && (quiet || Date.now() - lastHistoryWrite >= HISTORY_EVERY_MS))) {
+        const now = Date.now();
+        lastHistoryWrite = now;
+        let history = addEntries(await readHistory(), pending, now);
+        for (const job of historyJobs) history = prune(job.history!(history), now);
+        try {
+          // The history first: an ended capture leaves chrome.storage.session only once it is here.
+          await browser.storage.local.set({ [HISTORY_KEY]: history });
+          written = true;
+          for (const job of historyJobs) results.set(job, { ok: true, value: history });
+        } catch (error) {
+          console.warn("Capture Control: the history could not be written; ended captures wait in the session", error);
+          for (const job of historyJobs) results.set(job, { ok: false, value: error });
+        }
+      }
+      const left = written ? [] : pending.slice(-MAX_HISTORY_ENTRIES);
+      await browser.storage.session.set({ [LIVE_KEY]: live, [PENDING_KEY]: left });
+      if (ended.length || Object.keys(live).length !== before) await updateBadge(live);
+      if (left.length) writeHistoryLater();
+    } catch (error) {
+      for (const job of round) if (!results.has(job) || results.get(job)!.ok) results.set(job, { ok: false, value: error });
+    }
+    for (const job of round) {
+      const result = results.get(job) ?? { ok: true, value: undefined };
+      if (result.ok) job.resolve(result.value);
+      else job.reject(result.value);
+    }
   }
-  return history;
+  running = false;
+}
+
+/** Ended captures waiting for the history get there within a second (an empty round writes them). */
+function writeHistoryLater(): void {
+  if (historyTimer !== undefined) return;
+  historyTimer = setTimeout(() => {
+    historyTimer = undefined;
+    void changeRegistry(() => undefined).catch(() => undefined);
+  }, Math.max(0, lastHistoryWrite + HISTORY_EVERY_MS - Date.now()) + 10);
 }
 
 /** Removes entries matching `match` from the registry and records them in the history. */
 function endWhere(match: (c: LiveCapture) => boolean, endedAt?: (c: LiveCapture) => number): Promise<number> {
-  return serialized(async () => {
-    const live = await loadLive();
-    const ended: LiveCapture[] = [];
-    for (const [key, capture] of Object.entries(live)) {
-      if (match(capture)) {
-        ended.push(capture);
-        delete live[key];
-      }
-    }
-    if (!ended.length) return 0;
+  return changeRegistry((live, ended) => {
     const now = Date.now();
-    const added: HistoryEntry[] = ended.map((c) => ({
-      origin: c.origin, topOrigin: c.topOrigin, kind: c.kind, label: c.label, start: c.startedAt,
-      end: Math.max(endedAt ? endedAt(c) : now, c.startedAt),
-    }));
-    const history = addEntries(await readHistory(), added, now);
-    await browser.storage.session.set({ [LIVE_KEY]: live });
-    await browser.storage.local.set({ [HISTORY_KEY]: history });
-    await updateBadge(live);
-    return ended.length;
+    let count = 0;
+    for (const [key, c] of Object.entries(live)) {
+      if (!match(c)) continue;
+      delete live[key];
+      count++;
+      ended.push({
+        origin: c.origin, topOrigin: c.topOrigin, kind: c.kind, label: c.label, start: c.startedAt,
+        end: Math.max(endedAt ? endedAt(c) : now, c.startedAt),
+      });
+    }
+    return count;
   });
 }
 
@@ -139,7 +234,11 @@ export function groupLive(live: Registry): LiveGroup[] {
   return [...groups.values()].sort((a, b) => a.origin.localeCompare(b.origin) || a.kind.localeCompare(b.kind) || a.since - b.since);
 }
 
-/** The toolbar button follows the registry (toolbar.ts); always called inside `serialized`. */
+/** Toolbar changes outside the registry's rounds (a tab closed or navigated, the PTZ notice over)
+ * run one at a time; inside a round, the round calls updateBadge itself. */
+const serialized = serialQueue();
+
+/** The toolbar button follows the registry (toolbar.ts). */
 function updateBadge(live: Registry, force?: number): Promise<void> {
   return updateToolbar(groupLive(live), force);
 }
@@ -155,7 +254,7 @@ function isTrackReport(v: unknown): v is TrackReport {
   if (typeof v !== "object" || v === null) return false;
   const r = v as Record<string, unknown>;
   return isId(r.id) && (r.kind === "audio" || r.kind === "video") && typeof r.label === "string" && Number.isFinite(r.ago) &&
-    (r.ptz === undefined || typeof r.ptz === "boolean");
+    (r.ptz === undefined || typeof r.ptz === "boolean") && (r.resumed === undefined || typeof r.resumed === "boolean");
 }
 
 function isTrackState(v: unknown): v is TrackState {
@@ -174,8 +273,7 @@ export async function capturesStarted(params: unknown, sender: ContentSender): P
   if (!Array.isArray(captures) || !captures.length || captures.length > MAX_PER_FRAME || !captures.every(isTrackReport)) {
     throw new MessageError("TypeError", "malformed capture report");
   }
-  return serialized(async () => {
-    const live = await loadLive();
+  return changeRegistry((live) => {
     const documentId = sender.documentId ?? null;
     const mine = Object.values(live).filter((c) => c.tabId === sender.tabId && c.frameId === sender.frameId && c.documentId === documentId);
     if (mine.length + captures.length > MAX_PER_FRAME) throw new MessageError("QuotaExceededError", "too many live captures");
@@ -184,13 +282,11 @@ export async function capturesStarted(params: unknown, sender: ContentSender): P
       const capture: LiveCapture = {
         id: r.id, tabId: sender.tabId, frameId: sender.frameId, documentId,
         origin: sender.origin, topOrigin: sender.topOrigin !== sender.origin ? sender.topOrigin : null,
-        kind: r.kind, label: r.label.slice(0, MAX_LABEL), startedAt: now - clampAgo(r.ago),
+        kind: r.kind, label: r.label.slice(0, MAX_LABEL), startedAt: now - clampAgo(r.ago, r.resumed ? MAX_RESUMED_AGO : MAX_AGO),
       };
       if (r.ptz) capture.ptz = true;
       live[keyOf(capture)] ??= capture;
     }
-    await browser.storage.session.set({ [LIVE_KEY]: live });
-    await updateBadge(live);
     return null;
   });
 }
@@ -217,38 +313,16 @@ export async function capturesState(params: unknown, sender: ContentSender): Pro
   if (!Array.isArray(states) || states.length > MAX_PER_FRAME || !states.every(isTrackState)) {
     throw new MessageError("TypeError", "malformed capture states");
   }
-  return serialized(async () => {
-    const live = await loadLive();
+  return changeRegistry((live) => {
     const documentId = sender.documentId ?? null;
-    let changed = false;
     for (const s of states as TrackState[]) {
       const capture = live[keyOf({ tabId: sender.tabId, frameId: sender.frameId, documentId, id: s.id })];
-      if (!capture || (!!capture.muted === s.muted && !!capture.paused === s.paused)) continue;
+      if (!capture) continue;
       capture.muted = s.muted;
       capture.paused = s.paused;
-      changed = true;
     }
-    if (changed) await browser.storage.session.set({ [LIVE_KEY]: live });
     return null;
   });
-}
-
-async function frameExists(c: LiveCapture): Promise<boolean> {
-  try {
-    const details: { tabId: number; frameId: number; documentId?: string } = { tabId: c.tabId, frameId: c.frameId };
-    if (c.documentId) details.documentId = c.documentId;
-    const frame = await chrome.webNavigation.getFrame(details);
-    return !!frame && !frame.errorOccurred;
-  } catch {
-    return false;
-  }
-}
-
-/** A tab whose renderer crashed (or was discarded) keeps its frames in webNavigation but has
- * status "unloaded" (measured, Chromium 156). */
-async function tabAlive(tabId: number): Promise<boolean> {
-  const tab = await browser.tabs.get(tabId).catch(() => undefined);
-  return !!tab && tab.status !== "unloaded";
 }
 
 /** Ends the entries whose document no longer exists (a crash, a removed iframe, a missed event). */
@@ -259,7 +333,7 @@ export async function verify(tabId?: number): Promise<void> {
   await Promise.all(Object.entries(live).map(async ([key, c]) => {
     if (tabId !== undefined && c.tabId !== tabId) return;
     if (!tabs.has(c.tabId)) tabs.set(c.tabId, tabAlive(c.tabId));
-    if (!(await tabs.get(c.tabId)) || !(await frameExists(c))) gone.add(key);
+    if (!(await tabs.get(c.tabId)) || !(await frameExists({ ...c, documentId: c.documentId ?? undefined }))) gone.add(key);
   }));
   if (gone.size) await endWhere((c) => gone.has(keyOf(c)));
   else if (tabId === undefined) await serialized(async () => updateBadge(await loadLive()));
@@ -297,12 +371,13 @@ async function goToTab(message: Record<string, unknown>): Promise<void> {
   if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true }).catch(() => undefined);
 }
 
-function changeHistory(change: (h: StoredHistory) => StoredHistory): Promise<StoredHistory> {
-  return serialized(async () => {
-    const next = prune(change(await readHistory()), Date.now());
-    await browser.storage.local.set({ [HISTORY_KEY]: next });
-    return next;
-  });
+/** Clears or changes the history, with the ended captures still waiting to be written. */
+const changeHistory = (change: (h: StoredHistory) => StoredHistory): Promise<StoredHistory> => enqueue({ history: change });
+
+/** The history as the options page shows it, with the ended captures not written yet. */
+async function historyNow(): Promise<StoredHistory> {
+  const [history, pending] = await Promise.all([readHistory(), loadPending()]);
+  return addEntries(history, pending, Date.now());
 }
 
 export const trackingContentHandlers = {
@@ -315,7 +390,7 @@ export const trackingUiHandlers: Record<string, (message: Record<string, unknown
   "ui.tracking.live": async () => ({ now: Date.now(), groups: await liveNow() }),
   "ui.tracking.stop": stopGroup,
   "ui.tracking.goToTab": goToTab,
-  "ui.history.get": async () => serialized(async () => prune(await readHistory(), Date.now())),
+  "ui.history.get": historyNow,
   "ui.history.clear": async (message) => {
     const origin = message.origin;
     if (origin !== undefined && typeof origin !== "string") throw new MessageError("TypeError", "origin must be a string");
@@ -348,4 +423,6 @@ export function startTracking(): void {
       .then(() => details.frameId === 0 ? verify(details.tabId) : undefined);
   });
   void verify();
+  // Ended captures a stopped worker had not written to the history yet.
+  void changeRegistry(() => undefined).catch(() => undefined);
 }

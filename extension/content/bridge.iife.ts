@@ -102,25 +102,61 @@ function updateConfig(config: SiteConfig): void {
   }
 }
 
+/** The extension was reloaded, updated or removed since this script started: this copy can no
+ * longer reach it (the new copy brings its own half, see reconnectOpenPages). */
+const orphaned = () => !chrome.runtime?.id;
+const unreachable = (id: string) => toPage({
+  kind: "reply", id, ok: false, error: { name: "NotSupportedError", message: "Capture Control was reloaded or updated." },
+});
+
 node.addEventListener(TO_EXTENSION_EVENT, (event) => {
   const message = fromJson((event as CustomEvent).detail);
   if (!isPageToExtension(message)) return;
+  if (orphaned()) {
+    // No siteConfig answer: the main world takes that as "gone" and accepts the new half's
+    // handshake. Calls fail at once as when the extension cannot be reached (features go native).
+    if (message.kind === "rpc") unreachable(message.id);
+    return;
+  }
   if (message.kind === "siteConfig") toPage({ kind: "siteConfig", config: currentConfig() });
   wake();
   if (message.kind !== "rpc") return;
   const { id, call, params } = message;
-  chrome.runtime.sendMessage({ type: call, params }).then(
+  const sent = Promise.resolve().then(() => call.startsWith("tracking.") ? report(call, params) : ask(call, params));
+  sent.then(
     (value: unknown) => {
       if (isContentDeferred(value)) deferred.set(value.$deferred, id);
       else if (isContentError(value)) toPage({ kind: "reply", id, ok: false, error: value.$error });
       else toPage({ kind: "reply", id, ok: true, value });
     },
-    (error: unknown) => toPage({
-      kind: "reply", id, ok: false,
-      error: { name: "AbortError", message: error instanceof Error ? error.message : "The extension did not answer." },
-    }),
+    (error: unknown) => {
+      if (orphaned()) unreachable(id); // invalidated between the check and the call
+      else toPage({ kind: "reply", id, ok: false, error: { name: "AbortError", message: (error as Error).message } });
+    },
   );
 });
+
+/** The worker's answer. Every handler answers something (null at least): a worker that stopped
+ * before answering resolves the call with undefined (measured) or rejects it, and either way the
+ * call fails here (a reply without a value would never reach the page, which would wait forever). */
+function ask(call: string, params: unknown): Promise<unknown> {
+  return chrome.runtime.sendMessage({ type: call, params }).then((value: unknown) => {
+    if (value === undefined) throw new Error("The extension did not answer.");
+    return value;
+  });
+}
+
+/** In-use reports of this frame go out one after another, and one that a stopping worker dropped
+ * is sent again (twice at most): the worker takes a report it already has as a no-op, and a start
+ * never arrives after its own end. */
+let reports: Promise<unknown> = Promise.resolve();
+function report(call: string, params: unknown): Promise<unknown> {
+  const attempt = (left: number): Promise<unknown> => ask(call, params)
+    .catch((error: unknown) => left > 0 && !orphaned() ? attempt(left - 1) : Promise.reject(error));
+  const next = reports.then(() => attempt(2));
+  reports = next.then(() => undefined, () => undefined);
+  return next;
+}
 
 // Injected more than once into a frame (manifest, a site's flag scripts, on demand): one runs.
 // Last in this file: the main world may send queued calls the moment the handshake completes.

@@ -17,6 +17,8 @@ export type UiMessage =
   | { type: "ui.resetSite"; origin: string }
   /** The device picker page (extension/picker/). */
   | { type: "ui.picker.get"; promptId: string }
+  /** Made every second while the picker shows: false once its request no longer waits. */
+  | { type: "ui.picker.check"; promptId: string }
   | { type: "ui.picker.answer"; promptId: string; choice: PickerChoice | null; remember: boolean;
       /** Set (with choice null) when no device satisfies the page's constraints. */
       overconstrained?: string;

@@ -29,6 +29,8 @@ export interface PtzControlView {
 export type PtzUiMessage =
   | { type: "ui.ptzPrompt.get"; promptId: string }
   | { type: "ui.ptzPrompt.answer"; promptId: string; allow: boolean }
+  /** Made every second while the prompt shows: false once it no longer waits. */
+  | { type: "ui.ptzPrompt.check"; promptId: string }
   | { type: "ui.ptz.get"; tabId: number }
   | { type: "ui.ptz.move"; tabId: number; values: Partial<Record<PtzAxis, number>> };
 

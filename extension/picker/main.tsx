@@ -19,6 +19,8 @@ import "../../ui/base.css";
 import "./picker.css";
 
 const GONE_CLOSE_MS = 2500;
+/** How often an open picker asks whether its request still waits (see checkPrompt). */
+const CHECK_EVERY_MS = 1000;
 
 const params = new URLSearchParams(location.search);
 const demo = demoView(params);
@@ -61,6 +63,18 @@ function App() {
     );
     addEventListener("pagehide", stopAllPreviews);
   }, []);
+
+  // A page that crashed sends nothing and Chrome fires no event: the service worker finds out when
+  // asked, and closes this window.
+  const ready = phase.name === "ready";
+  useEffect(() => {
+    if (!ready || demo) return;
+    const timer = setInterval(() => void send({ type: "ui.picker.check", promptId }).then(
+      (waiting) => { if (waiting === false) window.close(); },
+      () => undefined,
+    ), CHECK_EVERY_MS);
+    return () => clearInterval(timer);
+  }, [ready]);
 
   const shown = phase.name !== "loading";
   useEffect(() => {

@@ -51,6 +51,13 @@ function App() {
       (v) => setView((v as PtzPromptView)?.id === promptId ? v as PtzPromptView : "gone"),
       () => setView("gone"),
     );
+    // A page that crashed sends nothing and Chrome fires no event: the service worker finds out
+    // when asked (checkPtzPrompt), and closes this window once no page waits.
+    const timer = setInterval(() => void send({ type: "ui.ptzPrompt.check", promptId }).then(
+      (waiting) => { if (waiting === false) window.close(); },
+      () => undefined,
+    ), 1000);
+    return () => clearInterval(timer);
   }, []);
   if (view === "loading") return <p class="muted prompt">{t("loading")}</p>;
   if (view === "gone") return <p class="notice prompt" role="alert">{t("pickerGone")}</p>;

@@ -1,7 +1,7 @@
 import { fromJson, toJson } from "../lib/json";
 import {
   addEventListener, appendOwn, apply, attachShadow, createElement, customEventDetail, CustomEventCtor,
-  dispatchEvent, EventCtor, MapCtor, mapDelete, mapGet, mapSet, mouseEventRelatedTarget, nodeFirstChild,
+  dispatchEvent, EventCtor, MapCtor, mapDelete, mapForEach, mapGet, mapSet, mouseEventRelatedTarget, nodeFirstChild,
   nodeRemoveChild, randomId, setTimeoutFn, stopImmediatePropagation, windowPostMessage, windowTop,
 } from "../lib/natives";
 import {
@@ -30,6 +30,9 @@ export interface PageBridge {
   onConfigChanged(listener: (config: SiteConfig) => void): void;
   /** Called for each push of `topic` from the service worker (one listener per topic). */
   onPush(topic: PushTopic, listener: (data: unknown) => void): void;
+  /** Called when the bridge connects again after the extension was reloaded or updated (its old
+   * half can no longer reach it): the new service worker knows nothing of this frame yet. */
+  onReconnect(listener: () => void): void;
 }
 
 type Pending = (error: { name: string; message: string } | null, value?: unknown) => void;
@@ -49,7 +52,16 @@ export function connectPageBridge(): PageBridge {
   const onAsk = (event: Event) => {
     // First listener on the window (added before any page script): the page never sees an ASK.
     apply(stopImmediatePropagation, event, []);
-    if (node || !createElement || !attachShadow) return;
+    // Connected: every ASK is ignored while the extension's half still answers. After the extension
+    // was reloaded or updated its old half cannot reach it and stops answering (bridge.iife.ts);
+    // the new service worker brings a new half, whose ASK is then taken like the first one.
+    if (node) {
+      const before = configAnswers;
+      send({ kind: "siteConfig" });
+      if (configAnswers !== before) return;
+      dropChannel();
+    }
+    if (!createElement || !attachShadow) return;
     const theirs = apply(mouseEventRelatedTarget(), event, []) as EventTarget | null;
     if (!theirs) return;
     if (!root) {
@@ -68,10 +80,27 @@ export function connectPageBridge(): PageBridge {
     for (let i = 0; i < queued.length; i++) send(queued[i]);
     queued = [];
     waking = false;
+    if (reconnecting) {
+      reconnecting = false;
+      for (let i = 0; i < reconnectListeners.length; i++) reconnectListeners[i]();
+    }
   };
+
+  /** The old half is gone: calls it will never answer fail as a closed picker does. */
+  function dropChannel(): void {
+    node = null;
+    reconnecting = true;
+    const waiting: Pending[] = [];
+    apply(mapForEach, pending, [(done: Pending) => appendOwn(waiting, done)]);
+    pending = new MapCtor<string, Pending>();
+    for (let i = 0; i < waiting.length; i++) waiting[i]({ name: "NotAllowedError", message: "Permission dismissed" });
+  }
   if (typeof MouseEvent !== "undefined") apply(addEventListener, window, [ASK_EVENT, onAsk, true]);
 
-  const pending = new MapCtor<string, Pending>();
+  let pending = new MapCtor<string, Pending>();
+  let configAnswers = 0;
+  let reconnecting = false;
+  const reconnectListeners: (() => void)[] = [];
   const pushListeners = new MapCtor<string, (data: unknown) => void>();
   let configListener: ((config: SiteConfig) => void) | null = null;
   let lastConfig: SiteConfig | null = null;
@@ -119,6 +148,7 @@ export function connectPageBridge(): PageBridge {
   function handle(message: ExtensionToPage): void {
     if (message.kind === "siteConfig") {
       lastConfig = message.config;
+      configAnswers++;
     } else if (message.kind === "configChanged") {
       lastConfig = message.config;
       if (configListener) configListener(message.config);
@@ -163,6 +193,9 @@ export function connectPageBridge(): PageBridge {
     },
     onPush(topic, listener) {
       apply(mapSet, pushListeners, [topic, listener]);
+    },
+    onReconnect(listener) {
+      appendOwn(reconnectListeners, listener);
     },
   };
 }

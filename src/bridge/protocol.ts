@@ -77,8 +77,9 @@ export interface RpcCalls {
 }
 
 /** One capture source as the page reports it: its id in this frame, kind and device label, and
- * how long ago (ms) it started; an end likewise. Reports are batched (src/tracking/live-tracks.ts). */
-export interface TrackReport { id: string; kind: "audio" | "video"; label: string; ago: number; ptz?: boolean }
+ * how long ago (ms) it started; an end likewise. Reports are batched (src/tracking/live-tracks.ts).
+ * `resumed`: a capture reported again after the extension was reloaded (it may be older). */
+export interface TrackReport { id: string; kind: "audio" | "video"; label: string; ago: number; ptz?: boolean; resumed?: boolean }
 export interface TrackEnd { id: string; ago: number }
 /** A capture's state now: `muted` when every live track of it is muted (the source gives no
  * frames), `paused` when the page disabled every one (`enabled = false`). `ptz` in a start: its

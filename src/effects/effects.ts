@@ -235,8 +235,9 @@ export function installEffects(bridge: PageBridge): void {
   /** Reading the page's constraints may run its getters, which may throw: then the browser reads
    * them again and reports that. */
   function tryPlan(c: unknown, gum: boolean, save: boolean): Plan | string | null {
-    if (!isObject(c) || has(c, "mandatory") || has(c, "optional")) return null;
     try {
+      // (Inside the try: a page's getter may throw; the native call then reports it.)
+      if (!isObject(c) || has(c, "mandatory") || has(c, "optional")) return null;
       return plan(c, gum, save);
     } catch {
       return null;

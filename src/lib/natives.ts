@@ -32,6 +32,7 @@ export const MapCtor = Map;
 export const mapGet = Map.prototype.get;
 export const mapSet = Map.prototype.set;
 export const mapDelete = Map.prototype.delete;
+export const mapForEach = Map.prototype.forEach;
 export const functionToString = Function.prototype.toString;
 export const hasOwnProperty = Object.prototype.hasOwnProperty;
 

@@ -20,13 +20,15 @@ import type { TrackEnd, TrackReport, TrackState } from "../bridge/protocol";
 import { onResolved } from "../core/media-methods";
 import {
   addEventListener, appendOwn, apply, dispatchEvent, EventCtor, hasOwn, isArray, MapCtor,
-  mapDelete, mapGet, mapSet, randomId, streamGetTracks, trackEnabled, trackGetSettings, trackKind, trackLabel,
+  mapDelete, mapForEach, mapGet, mapSet, randomId, streamGetTracks, trackEnabled, trackGetSettings, trackKind, trackLabel,
   trackMuted, trackReadyState, WeakMapCtor, weakMapGet, weakMapHas, weakMapSet
 } from "../lib/natives";
 import { wrapMethod, wrapSetter } from "../lib/wrap";
 
 interface Capture {
   id: string;
+  /** Its start as reported (`ago` holds the time it started), for a report again after a reconnect. */
+  report: TrackReport;
   tracks: object[];
   live: number;
   /** Last state reported (see TrackState); `changed` while a report of it waits in `changedOut`. */
@@ -169,22 +171,38 @@ export function installLiveTracks(bridge: PageBridge): void {
     for (let i = 0; i < tracks.length; i++) {
       const track = tracks[i] as object;
       if (!isLive(track) || apply(weakMapHas, captureOf, [track])) continue;
-      const capture: Capture = { id: randomId(), tracks: [], live: 0, muted: false, paused: false };
       // Own properties only: a page's Object.prototype.pan must not count. (Audio settings have none.)
       const settings = apply(trackGetSettings!, track, []) as object;
-      appendOwn(startedOut, {
-        id: capture.id,
+      const id = randomId();
+      const report: TrackReport = {
+        id,
         kind: apply(trackKind!, track, []) as TrackReport["kind"],
         label: apply(trackLabel!, track, []) as string,
         ago: dateNow(),
         ptz: hasOwn(settings, "pan") || hasOwn(settings, "tilt") || hasOwn(settings, "zoom"),
-      });
+      };
+      const capture: Capture = { id, report, tracks: [], live: 0, muted: false, paused: false };
+      appendOwn(startedOut, { id, kind: report.kind, label: report.label, ago: report.ago, ptz: report.ptz });
       follow(track, capture);
       apply(mapSet, byId, [capture.id, capture]);
     }
     if (startedOut.length) later();
   }
   onResolved("getUserMedia", started);
+
+  // The extension was reloaded or updated: its new service worker has an empty registry. Every
+  // live capture is reported again, from when it really started, with its state.
+  bridge.onReconnect(() => {
+    apply(mapForEach, byId, [(capture: Capture) => {
+      const r = capture.report;
+      appendOwn(startedOut, { id: r.id, kind: r.kind, label: r.label, ago: r.ago, ptz: r.ptz, resumed: true });
+      if ((capture.muted || capture.paused) && !capture.changed) {
+        capture.changed = true;
+        appendOwn(changedOut, capture);
+      }
+    }]);
+    if (startedOut.length) later();
+  });
 
   // The legacy callback forms (navigator.getUserMedia, webkitGetUserMedia) are separate natives.
   // Only a callable success callback is replaced, so the native argument checks stay the same.

@@ -4,7 +4,7 @@
  */
 import { test as base, chromium, type BrowserContext, type Page, type Worker } from "@playwright/test";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Server } from "node:http";
@@ -24,10 +24,16 @@ export interface Site {
 /**
  * A new profile. With the extension, its install opens the welcome page in a new tab: that tab is
  * closed before the test starts (tests look for tabs and pages of their own), unless `welcome` is
- * true, for the tests of the welcome page.
+ * true, for the tests of the welcome page. `developerMode`: the profile has chrome://extensions'
+ * Developer mode on, without which Chromium disables an unpacked extension that reloads itself
+ * (chrome.runtime.reload, measured).
  */
-export async function launch(options: { extension: boolean; fakeUi?: boolean; extra?: string[]; welcome?: boolean }) {
+export async function launch(options: { extension: boolean; fakeUi?: boolean; extra?: string[]; welcome?: boolean; developerMode?: boolean }) {
   const dir = mkdtempSync(join(tmpdir(), "cc-profile-"));
+  if (options.developerMode) {
+    mkdirSync(join(dir, "Default"));
+    writeFileSync(join(dir, "Default", "Preferences"), JSON.stringify({ extensions: { ui: { developer_mode: true } } }));
+  }
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: await findChrome(),
     headless: true,

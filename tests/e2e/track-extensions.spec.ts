@@ -196,6 +196,9 @@ test.describe("VideoFrame captureTime and track.stats", () => {
       const samples: [number, number, number][] = [];
       for (let i = 0; i < 5; i++) {
         await new Promise((r) => setTimeout(r, 1000));
+        // Let the frames that have arrived be read (the fill-in counts them as it reads them; on a
+        // busy machine the reads can wait a few tasks), then read both in one task.
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
         const native = w.nativeStats.call(video);
         samples.push([native.deliveredFrames, filled.deliveredFrames, filled.totalFrames]);
       }
