@@ -195,22 +195,43 @@ function writeHistoryLater(): void {
   }, Math.max(0, lastHistoryWrite + HISTORY_EVERY_MS - Date.now()) + 10);
 }
 
+/** Captures ended in the last seconds (registry key → when): a start that a frame sent again after
+ * a stopping worker dropped it may arrive after the capture's end, and must not bring it back. */
+const recentlyEnded = new Map<string, number>();
+const ENDED_MEMORY_MS = 10_000;
+let forgetting: ReturnType<typeof setTimeout> | undefined;
+
+function rememberEnd(key: string, now: number): void {
+  recentlyEnded.set(key, now);
+  if (forgetting !== undefined) return;
+  const forget = () => {
+    const limit = Date.now() - ENDED_MEMORY_MS;
+    for (const [k, at] of recentlyEnded) if (at < limit) recentlyEnded.delete(k);
+    forgetting = recentlyEnded.size ? setTimeout(forget, ENDED_MEMORY_MS) : undefined;
+  };
+  forgetting = setTimeout(forget, ENDED_MEMORY_MS);
+}
+
+/** Moves the entries matching `match` from the registry to `ended` (for the history). */
+function endIn(live: Registry, ended: HistoryEntry[], match: (c: LiveCapture) => boolean, endedAt?: (c: LiveCapture) => number): number {
+  const now = Date.now();
+  let count = 0;
+  for (const [key, c] of Object.entries(live)) {
+    if (!match(c)) continue;
+    delete live[key];
+    rememberEnd(key, now);
+    count++;
+    ended.push({
+      origin: c.origin, topOrigin: c.topOrigin, kind: c.kind, label: c.label, start: c.startedAt,
+      end: Math.max(endedAt ? endedAt(c) : now, c.startedAt),
+    });
+  }
+  return count;
+}
+
 /** Removes entries matching `match` from the registry and records them in the history. */
 function endWhere(match: (c: LiveCapture) => boolean, endedAt?: (c: LiveCapture) => number): Promise<number> {
-  return changeRegistry((live, ended) => {
-    const now = Date.now();
-    let count = 0;
-    for (const [key, c] of Object.entries(live)) {
-      if (!match(c)) continue;
-      delete live[key];
-      count++;
-      ended.push({
-        origin: c.origin, topOrigin: c.topOrigin, kind: c.kind, label: c.label, start: c.startedAt,
-        end: Math.max(endedAt ? endedAt(c) : now, c.startedAt),
-      });
-    }
-    return count;
-  });
+  return changeRegistry((live, ended) => endIn(live, ended, match, endedAt));
 }
 
 export function groupLive(live: Registry): LiveGroup[] {
@@ -285,7 +306,8 @@ export async function capturesStarted(params: unknown, sender: ContentSender): P
         kind: r.kind, label: r.label.slice(0, MAX_LABEL), startedAt: now - clampAgo(r.ago, r.resumed ? MAX_RESUMED_AGO : MAX_AGO),
       };
       if (r.ptz) capture.ptz = true;
-      live[keyOf(capture)] ??= capture;
+      const key = keyOf(capture);
+      if (!recentlyEnded.has(key)) live[key] ??= capture;
     }
     return null;
   });
@@ -299,11 +321,14 @@ export async function capturesEnded(params: unknown, sender: ContentSender): Pro
   const now = Date.now();
   const ago = new Map((ended as TrackEnd[]).map((e) => [e.id, clampAgo(e.ago)]));
   const here = (c: LiveCapture) => c.tabId === sender.tabId && c.frameId === sender.frameId && c.documentId === documentId;
-  await endWhere((c) => here(c) && ago.has(c.id), (c) => now - ago.get(c.id)!);
+  const ptzLeft = await changeRegistry((live, endedOut) => {
+    // Also the ends of captures whose start has not arrived (a dropped start is sent again).
+    for (const id of ago.keys()) rememberEnd(keyOf({ tabId: sender.tabId, frameId: sender.frameId, documentId, id }), now);
+    endIn(live, endedOut, (c) => here(c) && ago.has(c.id), (c) => now - ago.get(c.id)!);
+    return Object.values(live).some((c) => here(c) && c.ptz);
+  });
   // The frame's last PTZ capture ended: its PTZ session ends (control passes on at once).
-  if (!Object.values(await loadLive()).some((c) => here(c) && c.ptz)) {
-    ptzFrameEnded(sender.tabId, sender.frameId, sender.documentId);
-  }
+  if (!ptzLeft) ptzFrameEnded(sender.tabId, sender.frameId, sender.documentId);
   return null;
 }
 

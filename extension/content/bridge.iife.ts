@@ -146,16 +146,13 @@ function ask(call: string, params: unknown): Promise<unknown> {
   });
 }
 
-/** In-use reports of this frame go out one after another, and one that a stopping worker dropped
- * is sent again (twice at most): the worker takes a report it already has as a no-op, and a start
- * never arrives after its own end. */
-let reports: Promise<unknown> = Promise.resolve();
-function report(call: string, params: unknown): Promise<unknown> {
-  const attempt = (left: number): Promise<unknown> => ask(call, params)
-    .catch((error: unknown) => left > 0 && !orphaned() ? attempt(left - 1) : Promise.reject(error));
-  const next = reports.then(() => attempt(2));
-  reports = next.then(() => undefined, () => undefined);
-  return next;
+/** An in-use report that a stopping worker dropped is sent again (twice at most, a moment later):
+ * the worker takes a report it already has as a no-op, and a start that arrives after its own end
+ * as one it has seen end (background/tracking.ts). */
+function report(call: string, params: unknown, left = 2): Promise<unknown> {
+  return ask(call, params).catch((error: unknown) => left > 0 && !orphaned()
+    ? new Promise((resolve) => setTimeout(resolve, 200)).then(() => report(call, params, left - 1))
+    : Promise.reject(error));
 }
 
 // Injected more than once into a frame (manifest, a site's flag scripts, on demand): one runs.

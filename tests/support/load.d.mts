@@ -12,6 +12,8 @@ export interface LoadResult {
   pageErrors: string[];
   /** The same in the service worker, and its console errors. */
   workerErrors: string[];
+  /** Times the worker started again during the run (Chrome stopped it). */
+  workerRestarts: number;
   registryPeak: number;
   /** Captures the documents held at the end, and how many the registry listed then. */
   holding: number;
@@ -35,6 +37,6 @@ export function runLoad(options: {
   tabs: number;
   seconds: number;
   holdMs?: number;
-  monitor: { errors: { text: string }[]; heapAfterGc(): Promise<number> };
+  monitor: { errors: { text: string }[]; heapAfterGc(): Promise<number>; readonly restarts?: number };
   log?: (line: string) => void;
 }): Promise<LoadResult>;

@@ -16,7 +16,7 @@ const DAY = 86_400_000;
  *   tabs: number,
  *   seconds: number,
  *   holdMs?: number,
- *   monitor: { errors: { text: string }[], heapAfterGc(): Promise<number> },
+ *   monitor: { errors: { text: string }[], heapAfterGc(): Promise<number>, restarts?: number },
  *   log?: (line: string) => void,
  * }} options
  */
@@ -44,6 +44,7 @@ export async function runLoad({ context, extensionId, origins, tabs, seconds, ho
   const registrySize = () => state.evaluate(async () => Object.keys((await chrome.storage.session.get("liveCaptures")).liveCaptures ?? {}).length);
   const heapStart = await monitor.heapAfterGc();
   const workerErrorsBefore = monitor.errors.length;
+  const restartsBefore = monitor.restarts ?? 0;
 
   /** @type {string[]} */
   const pageErrors = [];
@@ -71,6 +72,7 @@ export async function runLoad({ context, extensionId, origins, tabs, seconds, ho
     let next = Date.now() + seconds * 100;
     while (Date.now() < deadline) {
       peaks.push(await registrySize().catch(() => -1));
+      if (peaks.length % 10 === 0) log(`${Math.round(seconds - (deadline - Date.now()) / 1000)} s: ${peaks[peaks.length - 1]} listed, worker restarts ${monitor.restarts ?? 0}`);
       if (Date.now() >= next && Date.now() < deadline - 500) {
         next += seconds * 100;
         heapSamples.push([Math.round((Date.now() - deadline) / 1000 + seconds), await monitor.heapAfterGc().catch(() => -1)]);
@@ -99,12 +101,13 @@ export async function runLoad({ context, extensionId, origins, tabs, seconds, ho
   for (const s of stats) for (const [name, n] of Object.entries(s.errors)) captureErrors[name] = (captureErrors[name] ?? 0) + n;
   for (const page of pages) await page.close();
   await waitFor(async () => (await registrySize()) === 0, 30_000).catch(() => undefined);
-  const heapEnd = await monitor.heapAfterGc();
+  const heapEnd = await monitor.heapAfterGc().catch(() => -1);
   const stateLost = (await userState()) === stateBefore ? 0 : 1;
   await state.close();
   return {
     tabs, documents: frames.length, seconds, rounds, captureErrors, pageErrors,
     workerErrors: monitor.errors.slice(workerErrorsBefore).map((e) => e.text),
+    workerRestarts: (monitor.restarts ?? 0) - restartsBefore,
     registryPeak: Math.max(0, ...peaks), holding, listedWhileHolding, listedAtEnd, drained,
     heapStart, heapEnd, heapSamples, stateLost,
   };

@@ -18,6 +18,8 @@ export async function monitorServiceWorker(context, anchor) {
   let sessionId = null;
   let targetId = null;
   let closed = false;
+  /** Workers attached to after the first one: each is a restart of the worker. */
+  let restarts = -1; // (the first attach counts 0)
 
   cdp.on("Target.receivedMessageFromTarget", (event) => {
     if (event.sessionId !== sessionId) return;
@@ -48,21 +50,43 @@ export async function monitorServiceWorker(context, anchor) {
       return;
     }
     const id = nextId++;
-    pending.set(id, { resolve, reject });
-    cdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
+    // A worker that goes away mid-call never answers.
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      reject(new Error(`${method}: no answer from the service worker`));
+    }, 10_000);
+    pending.set(id, {
+      resolve: (value) => { clearTimeout(timer); resolve(value); },
+      reject: (error) => { clearTimeout(timer); reject(error); },
+    });
+    cdp.send("Target.sendMessageToTarget", { sessionId, message: JSON.stringify({ id, method, params }) }).catch((error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 
-  /** Attaches to the extension's running worker (waking it is the caller's business). */
+  /** Attaches to the extension's running worker (waking it is the caller's business); a worker
+   * that is going away as we attach is tried again. */
   async function attach() {
-    if (closed) throw new Error("monitor closed");
-    const { targetInfos } = await cdp.send("Target.getTargets");
-    const worker = targetInfos.find((t) => t.type === "service_worker" && t.url.startsWith("chrome-extension://"));
-    if (!worker) throw new Error("the extension's service worker is not running");
-    if (worker.targetId === targetId && sessionId) return;
-    const attached = await cdp.send("Target.attachToTarget", { targetId: worker.targetId, flatten: false });
-    sessionId = attached.sessionId;
-    targetId = worker.targetId;
-    await send("Runtime.enable");
+    for (let attempt = 0; ; attempt++) {
+      if (closed) throw new Error("monitor closed");
+      const { targetInfos } = await cdp.send("Target.getTargets");
+      const worker = targetInfos.find((t) => t.type === "service_worker" && t.url.startsWith("chrome-extension://"));
+      try {
+        if (!worker) throw new Error("the extension's service worker is not running");
+        if (worker.targetId === targetId && sessionId) return;
+        const attached = await cdp.send("Target.attachToTarget", { targetId: worker.targetId, flatten: false });
+        sessionId = attached.sessionId;
+        await send("Runtime.enable");
+        if (worker.targetId !== targetId) restarts++;
+        targetId = worker.targetId;
+        return;
+      } catch (error) {
+        sessionId = null;
+        if (attempt >= 5) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
   }
 
   // A restarted worker is a new target: follow it.
@@ -77,12 +101,20 @@ export async function monitorServiceWorker(context, anchor) {
   return {
     errors,
     attach,
+    get restarts() { return restarts; },
     /** JS heap in use (bytes) after a full garbage collection. */
     async heapAfterGc() {
-      await attach();
-      await send("HeapProfiler.collectGarbage");
-      await send("HeapProfiler.collectGarbage");
-      return (await send("Runtime.getHeapUsage")).usedSize;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await attach();
+          await send("HeapProfiler.collectGarbage");
+          await send("HeapProfiler.collectGarbage");
+          return (await send("Runtime.getHeapUsage")).usedSize;
+        } catch (error) {
+          sessionId = null;
+          if (attempt >= 2) throw error;
+        }
+      }
     },
     async close() {
       closed = true;
