@@ -121,14 +121,16 @@ if (summary.suites) {
 }
 if (summary.load) {
   const l = summary.load;
-  const late = l.heapSamples.filter(([t]) => t >= l.seconds / 2).map(([, b]) => b);
+  const during = l.heapSamples.slice(1).map(([, b]) => b).filter((b) => b > 0);
   rows.push(
     ["load: tabs × frames × seconds", `${l.tabs} × 4 × ${l.seconds}`],
     ["load: captures opened and stopped", l.rounds],
     ["load: unhandled errors (pages / service worker)", `${l.pageErrors.length} / ${l.workerErrors.length}`],
     ["load: getUserMedia errors", Object.keys(l.captureErrors).length ? JSON.stringify(l.captureErrors) : 0],
-    ["load: registry at the end (held → listed; after stop)", `${l.holding} → ${l.listedWhileHolding}; ${l.listedAtEnd}`],
-    ["load: worker heap after GC, MB (start → end; max in 2nd half)", `${mb(l.heapStart)} → ${mb(l.heapEnd)}; ${late.length ? mb(Math.max(...late)) : "–"}`],
+    ["load: registry at the end (captures held → listed; listed after stop)", `${l.holding} → ${l.listedWhileHolding}; ${l.listedAtEnd}`],
+    ["load: worker restarts", l.workerRestarts],
+    ["load: worker JS heap after GC, MB (before; during, min–max; after)",
+      `${mb(l.heapStart)}; ${during.length ? `${mb(Math.min(...during))}–${mb(Math.max(...during))}` : "–"}; ${mb(l.heapEnd)}`],
   );
   if (l.pageErrors.length || l.workerErrors.length) problems.push("unhandled errors under load");
   if (l.listedWhileHolding !== l.holding || !l.drained) problems.push("registry inconsistent under load");
