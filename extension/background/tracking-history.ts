@@ -20,6 +20,9 @@ export interface StoredHistory {
   version: 1;
   retentionDays: number;
   entries: HistoryEntry[];
+  /** The last batch of ended captures written in (see tracking.ts): a worker stopped right after
+   * writing it finds them here and does not add them twice. */
+  written?: string;
 }
 
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -59,6 +62,7 @@ export function loadHistory(raw: unknown): { history: StoredHistory; problem?: s
     retentionDays: retentionOk ? r.retentionDays! : DEFAULT_RETENTION_DAYS,
     entries,
   };
+  if (typeof r.written === "string" && r.written.length <= 64) history.written = r.written;
   const dropped = r.entries!.length - entries.length;
   if (dropped || !retentionOk) {
     return { history, problem: dropped ? `${dropped} capture history entries could not be read.` : "The history retention setting could not be read." };

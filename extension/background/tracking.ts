@@ -26,6 +26,8 @@ export const HISTORY_KEY = "captureHistory";
 /** Ended captures whose history entry is not written yet, in chrome.storage.session: the history
  * (up to 10,000 entries) is written at most once a second, and not at all while storage is full. */
 export const PENDING_KEY = "historyPending";
+/** Which history write the waiting captures go in (StoredHistory.written). */
+const PENDING_BATCH_KEY = "historyPendingBatch";
 const HISTORY_EVERY_MS = 1000;
 /** Captures one frame may have live at once; a page cannot flood the registry. */
 const MAX_PER_FRAME = 32;
@@ -87,11 +89,28 @@ function isLiveCapture(key: string, v: unknown): v is LiveCapture {
 const loadLive = (): Promise<Registry> =>
   readChecked("session", LIVE_KEY, (raw) => parseEntries(raw, isLiveCapture, "cameras and microphones in use"));
 
-const loadPending = (): Promise<HistoryEntry[]> => readChecked("session", PENDING_KEY, (raw) => {
+const readPending = (): Promise<HistoryEntry[]> => readChecked("session", PENDING_KEY, (raw) => {
   if (raw === undefined) return { value: [], problem: null };
   const value = Array.isArray(raw) ? raw.filter(isHistoryEntry) : [];
   return { value, problem: Array.isArray(raw) && value.length === raw.length ? null : "Some ended captures could not be read." };
 });
+
+/** Whether this worker has checked what a stopped one left waiting. */
+let pendingChecked = false;
+
+/** The ended captures waiting for the history. A worker stopped between the history write and the
+ * registry's next write left them in the session although they are in the history already: the
+ * batch name written with them says so (checked once per worker start). */
+async function loadPending(): Promise<HistoryEntry[]> {
+  const pending = await readPending();
+  if (pendingChecked || !pending.length) {
+    pendingChecked = true;
+    return pending;
+  }
+  pendingChecked = true;
+  const batch = (await browser.storage.session.get(PENDING_BATCH_KEY))[PENDING_BATCH_KEY];
+  return typeof batch === "string" && (await readHistory()).written === batch ? [] : pending;
+}
 
 /** The history; what cannot be read is backed up to backup:history:<time> and reported on the
  * options page with the settings' problems. */
@@ -139,7 +158,7 @@ async function runJobs(): Promise<void> {
     jobs = [];
     const results = new Map<Job, { ok: boolean; value: unknown }>();
     try {
-      const [live, pending] = await Promise.all([loadLive(), loadPending()]);
+      const [live, pending] = await Promise.all([loadLive(), loadPending(), loadRecentlyEnded()]);
       const before = Object.keys(live).length;
       const ended: HistoryEntry[] = [];
       for (const job of round) {
@@ -151,6 +170,9 @@ async function runJobs(): Promise<void> {
         }
       }
       pending.push(...ended);
+      forgetOldEnds(Date.now());
+      const ends = recentlyEndedChanged ? { [ENDED_KEY]: Object.fromEntries(recentlyEnded) } : {};
+      recentlyEndedChanged = false;
       const historyJobs = round.filter((j) => j.history);
       let written = false;
       // Written at once when nothing else waits; under load, at most once a second.
@@ -158,10 +180,16 @@ async function runJobs(): Promise<void> {
       if (historyJobs.length || (pending.length && (quiet || Date.now() - lastHistoryWrite >= HISTORY_EVERY_MS))) {
         const now = Date.now();
         lastHistoryWrite = now;
-        let history = addEntries(await readHistory(), pending, now);
+        const batch = crypto.randomUUID();
+        let history: StoredHistory = { ...addEntries(await readHistory(), pending, now), written: batch };
         for (const job of historyJobs) history = prune(job.history!(history), now);
+        // The registry and the ended captures first, named by the write they go in; then the
+        // history; then they leave the session. A worker stopped between two of these steps loses
+        // nothing and adds nothing twice (see loadPending).
+        await browser.storage.session.set({
+          [LIVE_KEY]: live, ...ends, [PENDING_KEY]: pending.slice(-MAX_HISTORY_ENTRIES), [PENDING_BATCH_KEY]: batch,
+        });
         try {
-          // The history first: an ended capture leaves chrome.storage.session only once it is here.
           await browser.storage.local.set({ [HISTORY_KEY]: history });
           written = true;
           for (const job of historyJobs) results.set(job, { ok: true, value: history });
@@ -171,7 +199,7 @@ async function runJobs(): Promise<void> {
         }
       }
       const left = written ? [] : pending.slice(-MAX_HISTORY_ENTRIES);
-      await browser.storage.session.set({ [LIVE_KEY]: live, [PENDING_KEY]: left });
+      await browser.storage.session.set({ [LIVE_KEY]: live, ...ends, [PENDING_KEY]: left });
       if (ended.length || Object.keys(live).length !== before) await updateBadge(live);
       if (left.length) writeHistoryLater();
     } catch (error) {
@@ -195,21 +223,45 @@ function writeHistoryLater(): void {
   }, Math.max(0, lastHistoryWrite + HISTORY_EVERY_MS - Date.now()) + 10);
 }
 
-/** Captures ended in the last seconds (registry key → when): a start that a frame sent again after
- * a stopping worker dropped it may arrive after the capture's end, and must not bring it back. */
+/** Captures ended in the last seconds (registry key → when). A report the worker handled just before
+ * it stopped, without answering, is sent again (extension/content/bridge.iife.ts): a start sent
+ * again after its end must not bring the capture back, nor its end add it to the history twice.
+ * Kept in storage.session with the registry, since the worker that gets the report again is often
+ * a new one. */
+const ENDED_KEY = "liveEnded";
+const ENDED_MEMORY_MS = 5_000;
 const recentlyEnded = new Map<string, number>();
-const ENDED_MEMORY_MS = 10_000;
+let recentlyEndedLoaded = false;
+let recentlyEndedChanged = false;
 let forgetting: ReturnType<typeof setTimeout> | undefined;
+
+async function loadRecentlyEnded(): Promise<void> {
+  if (recentlyEndedLoaded) return;
+  const raw = (await browser.storage.session.get(ENDED_KEY))[ENDED_KEY];
+  if (typeof raw === "object" && raw !== null) {
+    for (const [key, at] of Object.entries(raw)) if (Number.isFinite(at) && !recentlyEnded.has(key)) recentlyEnded.set(key, at as number);
+  }
+  recentlyEndedLoaded = true;
+}
 
 function rememberEnd(key: string, now: number): void {
   recentlyEnded.set(key, now);
-  if (forgetting !== undefined) return;
-  const forget = () => {
-    const limit = Date.now() - ENDED_MEMORY_MS;
-    for (const [k, at] of recentlyEnded) if (at < limit) recentlyEnded.delete(k);
-    forgetting = recentlyEnded.size ? setTimeout(forget, ENDED_MEMORY_MS) : undefined;
-  };
-  forgetting = setTimeout(forget, ENDED_MEMORY_MS);
+  recentlyEndedChanged = true;
+}
+
+/** Drops what is older than ENDED_MEMORY_MS; a round after that forgets the rest. */
+function forgetOldEnds(now: number): void {
+  for (const [key, at] of recentlyEnded) {
+    if (now - at <= ENDED_MEMORY_MS) continue;
+    recentlyEnded.delete(key);
+    recentlyEndedChanged = true;
+  }
+  if (recentlyEnded.size && forgetting === undefined) {
+    forgetting = setTimeout(() => {
+      forgetting = undefined;
+      void changeRegistry(() => undefined).catch(() => undefined);
+    }, ENDED_MEMORY_MS + 100);
+  }
 }
 
 /** Moves the entries matching `match` from the registry to `ended` (for the history). */

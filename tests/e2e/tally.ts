@@ -69,9 +69,11 @@ export async function readUserState(extPage: Page, origins: string[] = []): Prom
 
 /** The state without the capture history of `origins` (sites whose own use a test records). */
 function without(state: UserState, historyOf: string[]): UserState {
-  const history = state.local.captureHistory as { entries?: { origin: string }[]; retentionDays?: number } | undefined;
-  if (!historyOf.length || !history?.entries) return state;
-  const entries = history.entries.filter((e) => !historyOf.includes(e.origin));
+  const stored = state.local.captureHistory as { entries?: { origin: string }[]; retentionDays?: number; written?: string } | undefined;
+  if (!historyOf.length || !stored?.entries) return state;
+  // (`written` names the last write of ended captures: it changes with any site's history.)
+  const { written: _written, ...history } = stored;
+  const entries = history.entries!.filter((e) => !historyOf.includes(e.origin));
   const local = { ...state.local, captureHistory: { ...history, entries } };
   // A history created by those captures alone is no history.
   if (!entries.length && history.retentionDays === 90) delete (local as { captureHistory?: unknown }).captureHistory;

@@ -101,7 +101,16 @@ export async function runLoad({ context, extensionId, origins, tabs, seconds, ho
   for (const s of stats) for (const [name, n] of Object.entries(s.errors)) captureErrors[name] = (captureErrors[name] ?? 0) + n;
   for (const page of pages) await page.close();
   await waitFor(async () => (await registrySize()) === 0, 30_000).catch(() => undefined);
-  const heapEnd = await monitor.heapAfterGc().catch(() => -1);
+  // The worker finishes what the load left it (toolbar updates, history writes, ends it remembers
+  // for 10 s): the heap is read until it settles (two readings within 5%), at most for 30 s.
+  let heapEnd = await monitor.heapAfterGc().catch(() => -1);
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 3000));
+    const next = await monitor.heapAfterGc().catch(() => -1);
+    const settled = Math.abs(next - heapEnd) <= heapEnd * 0.05;
+    heapEnd = next;
+    if (settled) break;
+  }
   const stateLost = (await userState()) === stateBefore ? 0 : 1;
   await state.close();
   return {
