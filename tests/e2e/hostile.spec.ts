@@ -596,7 +596,8 @@ test("a flood of calls from many frames and sites stays bounded and the worker k
     for (const n of during.ptzWaiters) expect(n).toBeLessThanOrEqual(8);
     expect(windows.maxPicker).toBeLessThanOrEqual(1);
     expect(windows.maxPtz).toBeLessThanOrEqual(2);
-    expect(during.bytes).toBeLessThan(64 * 1024);
+    // (The queues, the registry and the ends of the last 5 s: far below the 10 MB quota.)
+    expect(during.bytes).toBeLessThan(256 * 1024);
 
     // The user closes whatever prompt shows up until none is left: every call then settles.
     await expect.poll(async () => {
