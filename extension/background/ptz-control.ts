@@ -14,6 +14,7 @@ import { isInt, isOptionalString, readChecked, type Parsed } from "./checked-sto
 import { MessageError, pushToFrame, type ContentSender } from "./messenger";
 import { serialQueue } from "./serial";
 import { restoreToolbarTab } from "./tracking";
+import { holdTabTitle } from "./toolbar";
 
 const KEY = "ptzControl";
 const BADGE_EVERY_MS = 10_000;
@@ -105,6 +106,8 @@ export function cameraMoved(_params: unknown, sender: ContentSender): Promise<nu
     const site = sender.topOrigin ?? sender.origin;
     await chrome.action.setBadgeBackgroundColor({ tabId: sender.tabId, color: "#b3261e" }).catch(() => undefined);
     await chrome.action.setBadgeText({ tabId: sender.tabId, text: "PTZ" }).catch(() => undefined);
+    // The in-use title would replace the notice when the tab's captures change meanwhile: held.
+    holdTabTitle(sender.tabId, PTZ_BADGE_SHOWN_MS);
     await chrome.action.setTitle({ tabId: sender.tabId, title: chrome.i18n.getMessage("ptzMovedTitle", [site]) })
       .catch(() => undefined);
     // A notice, not a state: after a moment the tab shows the in-use count again (text null

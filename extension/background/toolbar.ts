@@ -61,11 +61,21 @@ async function loadState(): Promise<ToolbarState> {
   return { title: typeof raw?.title === "string" ? raw.title : "", tabs };
 }
 
+/** Tabs whose title shows a notice (the PTZ one) until the given time: in-use updates leave it. */
+const noticeUntil = new Map<number, number>();
+
+/** Keeps `tabId`'s title (a notice set by the caller) for `ms`; the caller restores it after. */
+export function holdTabTitle(tabId: number, ms: number): void {
+  noticeUntil.set(tabId, Date.now() + ms);
+}
+
 /** Gives one tab its look; false when the tab is gone. */
-async function applyTab(tabId: number, look: TabLook, title: string): Promise<boolean> {
+async function applyTab(tabId: number, look: TabLook, title: string, force?: number): Promise<boolean> {
   try {
     await chrome.action.setIcon({ tabId, path: look === "idle" ? NORMAL_ICON : LIVE_ICON });
-    await chrome.action.setTitle({ tabId, title: look === "idle" ? title : message(TAB_TITLE[look]) });
+    const held = (noticeUntil.get(tabId) ?? 0) > Date.now() && force !== tabId;
+    if (!held) noticeUntil.delete(tabId);
+    if (!held) await chrome.action.setTitle({ tabId, title: look === "idle" ? title : message(TAB_TITLE[look]) });
     return true;
   } catch {
     return false;
@@ -99,7 +109,7 @@ export async function updateToolbar(groups: LiveGroup[], force?: number): Promis
       : had !== want || (want === "idle" && state.title !== title) || tabId === force;
     if (!stale) continue;
     changed = true;
-    if (await applyTab(tabId, want, title)) state.tabs[tabId] = want;
+    if (await applyTab(tabId, want, title, force)) state.tabs[tabId] = want;
     else delete state.tabs[tabId];
   }
   if (changed) await browser.storage.session.set({ [TOOLBAR_KEY]: { title, tabs: state.tabs } satisfies ToolbarState });

@@ -169,7 +169,7 @@ test.describe("VideoFrame captureTime and track.stats", () => {
     expect({ ...ext, marked: 0 }).toEqual(native);
   });
 
-  test("where the browser lacks track.stats, the fill-in counts like native on the same track (5 s, within 2 frames)", async ({ nativePage, site }) => {
+  test("where the browser lacks track.stats, the fill-in counts like native on the same track (over 5 s, within 2 frames)", async ({ nativePage, site }) => {
     // Native Chromium has track.stats: take it away before the production main-world script runs,
     // so that script fills it in, and keep the native getter to compare on the same track.
     const script = readFileSync(resolve(DIST, "src/main-world.iife.js"), "utf8");
@@ -217,9 +217,14 @@ test.describe("VideoFrame captureTime and track.stats", () => {
     expect(result.iface).toBe("function");
     expect(result.toString).toBe("function MediaStreamTrackVideoStats() { [native code] }");
     expect(result.json).toEqual(["deliveredFrames", "discardedFrames", "totalFrames"]);
+    // Over the 5 s the two count the same frames, within 2. (The fill-in's private clone starts a
+    // moment after the track, so its totals may start a frame or three lower on a busy machine.)
+    const [first, last] = [result.samples[0], result.samples[4]];
+    expect(Math.abs((last[0] - first[0]) - (last[1] - first[1]))).toBeLessThanOrEqual(2);
     for (const [native, filled, total] of result.samples) {
       expect(native).toBeGreaterThan(0);
-      expect(Math.abs(native - filled)).toBeLessThanOrEqual(2);
+      expect(native - filled).toBeGreaterThanOrEqual(-2);
+      expect(native - filled).toBeLessThanOrEqual(4);
       expect(total).toBe(filled);
     }
     // Counters moved over the 5 s (the fake camera runs at 30 fps).
