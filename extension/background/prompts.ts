@@ -95,20 +95,49 @@ async function showWindow(prompt: Prompt): Promise<number | null> {
   return win?.id ?? null;
 }
 
-/** Opens the oldest waiting prompt of the tab if none is showing. Runs inside `serialized`. */
-async function showNext(prompts: Prompts, tabId: number): Promise<Prompt[]> {
+/** Marks the oldest waiting prompt of the tab for showing if none is showing. Runs inside
+ * `serialized`; the caller saves, then opens the windows with `openWindows`. Saving first matters:
+ * the picker page asks for its prompt as soon as it loads, and must find it. */
+function showNext(prompts: Prompts, tabId: number): Prompt[] {
   const waiting = byAge(prompts, tabId);
   if (!waiting.length || waiting.some((p) => p.windowId !== null)) return [];
-  const next = waiting[0];
-  const windowId = await showWindow(next);
-  if (windowId === null) {
-    // No window could be opened (e.g. the browser is closing): the request fails like a dismissal.
-    delete prompts[next.id];
-    return [next];
-  }
-  next.windowId = windowId;
-  return [];
+  waiting[0].windowId = OPENING;
+  return [waiting[0]];
 }
+
+/** A window id that no real window has: the prompt's window is being opened. */
+const OPENING = -1;
+
+/** Opens the windows of prompts `showNext` marked, records their ids, and returns the prompts
+ * whose window could not be opened (or was closed before Chrome said it was open): those fail
+ * like a dismissal. */
+async function openWindows(marked: Prompt[]): Promise<Prompt[]> {
+  const failed: Prompt[] = [];
+  const queue = [...marked];
+  for (let prompt = queue.shift(); prompt; prompt = queue.shift()) {
+    const windowId = await showWindow(prompt);
+    const id = prompt.id;
+    const recorded = await serialized(async () => {
+      const prompts = await load();
+      const current = prompts[id];
+      if (!current || current.windowId !== OPENING) return false;
+      if (windowId === null || !(await windowOpen(windowId))) {
+        delete prompts[id];
+        failed.push(current);
+        queue.push(...showNext(prompts, current.tabId));
+      } else {
+        current.windowId = windowId;
+      }
+      await save(prompts);
+      return true;
+    });
+    // The prompt was answered or dismissed while its window opened: the window has nothing to show.
+    if (!recorded) await closeWindow(windowId);
+  }
+  return failed;
+}
+
+const windowOpen = (windowId: number) => browser.windows.get(windowId).then(() => true, () => false);
 
 const deliver = (prompt: Prompt, message: RpcResultMessage) => sendToFrame(prompt, message);
 
@@ -116,7 +145,7 @@ const refusal = (id: string, name: string, message: string): RpcResultMessage =>
   ({ type: "rpc.result", deferredId: id, ok: false, error: { name, message } });
 
 async function closeWindow(windowId: number | null): Promise<void> {
-  if (windowId !== null) await browser.windows.remove(windowId).catch(() => undefined);
+  if (windowId !== null && windowId !== OPENING) await browser.windows.remove(windowId).catch(() => undefined);
 }
 
 /** Content call `picker.open`: `{native: true}` when the browser may choose, else queues the
@@ -151,8 +180,11 @@ export async function openPicker(params: unknown, sender: ContentSender):
       windowId: null,
     };
     prompts[prompt.id] = prompt;
-    const failed = await showNext(prompts, sender.tabId);
+    const marked = showNext(prompts, sender.tabId);
     await save(prompts);
+    return { prompt, marked };
+  }).then(async ({ prompt, marked }) => {
+    const failed = await openWindows(marked);
     if (failed.some((p) => p.id === prompt.id)) {
       throw new MessageError("NotAllowedError", "Permission dismissed");
     }
@@ -186,12 +218,12 @@ function take(promptId: string): Promise<{ prompt: Prompt | undefined; failed: P
   return serialized(async () => {
     const prompts = await load();
     const prompt = prompts[promptId];
-    if (!prompt) return { prompt: undefined, failed: [] };
+    if (!prompt) return { prompt: undefined, marked: [] as Prompt[] };
     delete prompts[promptId];
-    const failed = await showNext(prompts, prompt.tabId);
+    const marked = showNext(prompts, prompt.tabId);
     await save(prompts);
-    return { prompt, failed };
-  });
+    return { prompt, marked };
+  }).then(async ({ prompt, marked }) => ({ prompt, failed: prompt ? await openWindows(marked) : [] }));
 }
 
 async function failAll(prompts: Prompt[]): Promise<void> {
@@ -265,24 +297,25 @@ async function carryOut(promptId: string): Promise<void> {
 
 /** Ends prompts matching `match` with NotAllowedError, closing their windows (those the user
  * answered are carried out instead). */
-async function dismissWhere(match: (p: Prompt) => boolean, tell: boolean): Promise<void> {
-  const { gone, failed, answered } = await serialized(async () => {
+async function dismissWhere(match: (p: Prompt) => boolean): Promise<void> {
+  const { gone, marked, answered } = await serialized(async () => {
     const prompts = await load();
     const answered = Object.values(prompts).filter((p) => match(p) && p.answer);
     const gone = Object.values(prompts).filter((p) => match(p) && !p.answer);
-    if (!gone.length) return { gone, failed: [] as Prompt[], answered };
+    if (!gone.length) return { gone, marked: [] as Prompt[], answered };
     for (const p of gone) delete prompts[p.id];
-    const failed: Prompt[] = [];
-    for (const tabId of new Set(gone.map((p) => p.tabId))) failed.push(...await showNext(prompts, tabId));
+    const marked: Prompt[] = [];
+    for (const tabId of new Set(gone.map((p) => p.tabId))) marked.push(...showNext(prompts, tabId));
     await save(prompts);
-    return { gone, failed, answered };
+    return { gone, marked, answered };
   });
   for (const p of answered) await carryOut(p.id);
+  // Always told: a frame that is gone ignores it, and the document id keeps it from a newer page.
   for (const p of gone) {
-    if (tell) await deliver(p, refusal(p.id, "NotAllowedError", "Permission dismissed"));
+    await deliver(p, refusal(p.id, "NotAllowedError", "Permission dismissed"));
     await closeWindow(p.windowId);
   }
-  await failAll(failed);
+  await failAll(await openWindows(marked));
 }
 
 /** UI call `ui.picker.check`, made every second by an open picker: whether its request still
@@ -291,9 +324,41 @@ async function dismissWhere(match: (p: Prompt) => boolean, tell: boolean): Promi
 export async function checkPrompt(promptId: unknown): Promise<boolean> {
   const prompt = typeof promptId === "string" ? (await load())[promptId] : undefined;
   if (!prompt) return false;
-  if (await frameAlive(prompt)) return true;
-  await dismissWhere((p) => p.id === prompt.id, false);
+  if (await frameAlive(prompt)) {
+    misses.delete(prompt.id);
+    return true;
+  }
+  // Twice in a row before the picker goes: one answer from a busy browser is not enough.
+  const missed = (misses.get(prompt.id) ?? 0) + 1;
+  misses.set(prompt.id, missed);
+  if (missed < 2) return true;
+  misses.delete(prompt.id);
+  await dismissWhere((p) => p.id === prompt.id);
   return false;
+}
+
+/** Failed checks in a row, per prompt (lost with the worker: it only delays a dismissal). */
+const misses = new Map<string, number>();
+
+/** After a worker stop: prompts whose window was being opened get the window Chrome opened for
+ * them, or a new one. */
+async function recoverOpening(): Promise<void> {
+  const opening = Object.values(await load()).filter((p) => p.windowId === OPENING && !p.answer);
+  if (!opening.length) return;
+  const contexts = await chrome.runtime.getContexts({ contextTypes: [chrome.runtime.ContextType.TAB] }).catch(() => []);
+  const reopen: Prompt[] = [];
+  await serialized(async () => {
+    const prompts = await load();
+    for (const { id } of opening) {
+      const prompt = prompts[id];
+      if (!prompt || prompt.windowId !== OPENING) continue;
+      const shown = contexts.find((c) => c.documentUrl?.includes(`prompt=${encodeURIComponent(id)}`));
+      if (shown && shown.windowId >= 0) prompt.windowId = shown.windowId;
+      else reopen.push(prompt);
+    }
+    await save(prompts);
+  });
+  await failAll(await openWindows(reopen));
 }
 
 /** Window, tab and navigation listeners; registered at the worker's top level so that they wake
@@ -302,16 +367,17 @@ export function startPromptListeners(): void {
   // Answers a stopped worker had not carried out yet.
   void load().then((prompts) => Promise.all(Object.values(prompts).filter((p) => p.answer).map((p) => carryOut(p.id))))
     .catch(() => undefined);
+  void recoverOpening().catch(() => undefined);
   // The user closed the picker window: a dismissal.
-  browser.windows.onRemoved.addListener((windowId) => void dismissWhere((p) => p.windowId === windowId, true));
+  browser.windows.onRemoved.addListener((windowId) => void dismissWhere((p) => p.windowId === windowId));
   // The tab went away: nothing to answer, the picker closes.
-  browser.tabs.onRemoved.addListener((tabId) => void dismissWhere((p) => p.tabId === tabId, false));
+  browser.tabs.onRemoved.addListener((tabId) => void dismissWhere((p) => p.tabId === tabId));
   // A discarded tab (status "unloaded"); crashes fire nothing, see checkPrompt.
   browser.tabs.onUpdated.addListener((tabId, change) => {
-    if (change.status === "unloaded") void dismissWhere((p) => p.tabId === tabId, false);
+    if (change.status === "unloaded") void dismissWhere((p) => p.tabId === tabId);
   });
   // The asking document went away (navigation or reload of it or of its tab).
   chrome.webNavigation.onCommitted.addListener((details) => {
-    void dismissWhere((p) => p.tabId === details.tabId && (details.frameId === 0 || p.frameId === details.frameId), false);
+    void dismissWhere((p) => p.tabId === details.tabId && (details.frameId === 0 || p.frameId === details.frameId));
   });
 }

@@ -71,12 +71,13 @@ export async function requestPtz(params: unknown, sender: ContentSender): Promis
   if (sender.origin === "null") return { ptz: "ask" };
   const { ptz } = await getSiteSettings(sender.origin);
   if (ptz !== "ask") return { ptz };
-  return serialized(async () => {
+  return serialized(async (): Promise<{ ptz: PtzPolicy } | { $deferred: string; open: string | null }> => {
     const prompts = await load();
     const waiter: Waiter = {
       deferredId: crypto.randomUUID(), tabId: sender.tabId, frameId: sender.frameId, documentId: sender.documentId,
     };
     let prompt = Object.values(prompts).find((p) => p.origin === sender.origin);
+    let open: string | null = null;
     if (prompt) {
       if (prompt.waiters.length >= MAX_WAITING) throw new MessageError("NotAllowedError", "Too many pending requests.");
       prompt.waiters.push(waiter);
@@ -92,20 +93,37 @@ export async function requestPtz(params: unknown, sender: ContentSender): Promis
         windowId: null,
       };
       prompts[prompt.id] = prompt;
-      const win = await browser.windows.create({
-        type: "popup", url: browser.runtime.getURL(`${PAGE}?prompt=${encodeURIComponent(prompt.id)}`),
-        width: 420, height: 320, focused: true,
-      }).catch(() => null);
-      if (!win?.id) {
-        delete prompts[prompt.id];
-        await save(prompts);
-        return { ptz: "ask" as const }; // not granted this time, nothing remembered
-      }
-      prompt.windowId = win.id;
+      open = prompt.id;
     }
+    // Saved before the window opens: the prompt page asks for its prompt as soon as it loads.
     await save(prompts);
-    return { $deferred: waiter.deferredId };
+    return { $deferred: waiter.deferredId, open };
+  }).then(async (result) => {
+    if (!("$deferred" in result)) return result;
+    if (result.open) await openWindow(result.open);
+    return { $deferred: result.$deferred };
   });
+}
+
+/** Opens a new prompt's window and records it. A window that could not be opened (or was closed
+ * before Chrome said it was open) is a closed prompt: its frames are not granted this time. */
+async function openWindow(promptId: string): Promise<void> {
+  const win = await browser.windows.create({
+    type: "popup", url: browser.runtime.getURL(`${PAGE}?prompt=${encodeURIComponent(promptId)}`),
+    width: 420, height: 320, focused: true,
+  }).catch(() => null);
+  const open = win?.id !== undefined && await browser.windows.get(win.id).then(() => true, () => false);
+  const recorded = await serialized(async () => {
+    const prompts = await load();
+    const prompt = prompts[promptId];
+    if (!prompt || prompt.answer) return !!prompt;
+    if (open) prompt.windowId = win!.id!;
+    else delete prompts[promptId];
+    await save(prompts);
+    return open ? true : prompt;
+  });
+  if (typeof recorded === "object") for (const w of recorded.waiters) await deliver(w, "ask");
+  else if (!recorded && win?.id !== undefined) await closeWindow(win.id);
 }
 
 /** UI call `ui.ptzPrompt.get`. */
