@@ -32,19 +32,24 @@
  */
 type A = any;
 
-export function mediaRealm(host: A, base?: string): void {
-  const g: A = globalThis, R: A = Reflect, apply = R.apply, construct = R.construct, defProp = R.defineProperty,
+export function mediaRealm(host: A, base?: string, pre?: A): void {
+  // pre: built-ins the window's main-world script captured at document start, when this realm is
+  // installed later (see install.ts); a worker runs this first thing and reads its own.
+  const P: A = pre || {};
+  const g: A = globalThis, R: A = P.R || Reflect, apply = R.apply, construct = R.construct, defProp = R.defineProperty,
     gopd = R.getOwnPropertyDescriptor, getProto = R.getPrototypeOf, setProto = R.setPrototypeOf, ownKeys = R.ownKeys,
-    isArray = Array.isArray, Prx = Proxy, TE = TypeError, DE = DOMException, Prom = Promise, U = URL, OP = Object.prototype,
+    isArray = P.isArray || Array.isArray, Prx = P.Proxy || Proxy, TE = P.TypeError || TypeError, DE = DOMException,
+    Prom = P.Promise || Promise, U = URL, OP = Object.prototype,
     KEY = "\u2060mst", VIDEO = "video", LIVE = "live", ENDED = "ended";
   // Private copies of the collections: later changes to their prototypes do not reach them.
-  const safe = (C: A): A => {
-    const S = class extends C {}, p = C.prototype, k = ownKeys(p);
-    for (let i = 0; i < k.length; i++) if (k[i] !== "constructor") defProp(S.prototype, k[i], gopd(p, k[i])!);
+  // (With `pre`, the prototypes' members as they were at document start: pre.colls[i] = [keys, descriptors].)
+  const safe = (C: A, i: number): A => {
+    const S = class extends C {}, p = C.prototype, k = P.colls ? P.colls[i][0] : ownKeys(p);
+    for (let j = 0; j < k.length; j++) if (k[j] !== "constructor") defProp(S.prototype, k[j], P.colls ? P.colls[i][1][j] : gopd(p, k[j])!);
     return S;
   };
-  const WM = safe(WeakMap), Mp = safe(Map), St = safe(Set);
-  const noop = () => {}, pThen = Prom.prototype.then, hasOwnP = OP.hasOwnProperty, tagOf = OP.toString;
+  const WM = safe(WeakMap, 0), Mp = safe(Map, 1), St = safe(Set, 2);
+  const noop = () => {}, pThen = P.then || Prom.prototype.then, hasOwnP = P.hasOwn || OP.hasOwnProperty, tagOf = P.tag || OP.toString;
   /** p.then(f, r) with the captured `then`; without `r` a rejection passes on. */
   const then = (p: A, f: A, r?: A) => apply(pThen, p, r ? [f, r] : [f]);
   const hasOwn = (o: A, k: A) => apply(hasOwnP, o, [k]);
@@ -54,16 +59,17 @@ export function mediaRealm(host: A, base?: string): void {
   const call = (f: A, t: A, ...a: A[]): A => apply(f, t, a);
   const isA = (x: A, p: A) => { for (let q = x; (q = getProto(q)); ) if (q === p) return 1; };
   const includes = (list: A[], x: A) => { for (let i = 0; i < list.length; i++) if (list[i] === x) return 1; };
-  const SP = String.prototype, sIndexOf = SP.indexOf, sSlice = SP.slice, aPush = Array.prototype.push;
+  const SP = String.prototype, sIndexOf = P.indexOf || SP.indexOf, sSlice = P.slice || SP.slice, aPush = P.push || Array.prototype.push;
   const push = (a: A[], v: A) => call(aPush, a, v);
-  const J = JSON.stringify, ArrayBuf = ArrayBuffer, Arr = Array, freeze = Object.freeze, aShift = Array.prototype.shift,
+  const J = P.J || JSON.stringify, ArrayBuf = ArrayBuffer, Arr = Array, freeze = Object.freeze, aShift = P.shift || Array.prototype.shift,
     TAG = Symbol.toStringTag, ITERATOR = Symbol.iterator;
   const resolved = () => new Prom((ok: A) => ok());
 
   // Function.prototype.toString prints native code for the functions made here.
-  const FP = Function.prototype, fts = FP.toString, texts = new WM();
+  const FP = Function.prototype, fts = P.fts || FP.toString, texts = new WM();
   const nativeText = (f: A, name?: string) => texts.set(f, name ? `function ${name}() { [native code] }` : call(fts, f));
-  const ts = new Prx(fts, { __proto__: null, apply: (t: A, s: A, a: A) => texts.has(s) ? texts.get(s) : apply(t, s, a) } as A);
+  // (Wraps what Function.prototype.toString is now: a page's own replacement stays in charge.)
+  const ts = new Prx(FP.toString, { __proto__: null, apply: (t: A, s: A, a: A) => texts.has(s) ? texts.get(s) : apply(t, s, a) } as A);
   texts.set(ts, call(fts, fts));
   defProp(FP, "toString", { ...gopd(FP, "toString"), value: ts });
   /** Replaces o[k] (or its getter) by a Proxy of it whose calls go to impl(native, this, args); returns the native. */
@@ -79,25 +85,27 @@ export function mediaRealm(host: A, base?: string): void {
   const holder = (o: A, k: string): A => { for (; o; o = getProto(o)) if (gopd(o, k)) return o; };
 
   // Events and messaging built-ins.
-  const Ev = Event, EvP = Ev.prototype, ET = EventTarget.prototype, addL = ET.addEventListener, remL = ET.removeEventListener,
-    dispatch = ET.dispatchEvent, stopNow = EvP.stopImmediatePropagation, prevent = EvP.preventDefault;
+  const Ev = P.Event || Event, EvP = Ev.prototype, ET = EventTarget.prototype, addL = P.addL || ET.addEventListener,
+    remL = P.remL || ET.removeEventListener, dispatch = P.dispatch || ET.dispatchEvent, stopNow = P.stopNow || EvP.stopImmediatePropagation,
+    prevent = P.prevent || EvP.preventDefault;
   const on = (t: A, type: string, f: A) => call(addL, t, type, f);
   const fire = (t: A, type: string) => call(dispatch, t, new Ev(type));
   const ME = MessageEvent, MEP = ME.prototype, EE = ErrorEvent, MC = MessageChannel, MPP = MessagePort.prototype;
-  const portPost = MPP.postMessage, portClose = MPP.close, setOnMessage = gopd(MPP, "onmessage")!.set!;
+  const portPost = P.portPost || MPP.postMessage, portClose = P.portClose || MPP.close,
+    setOnMessage = P.setOnMessage || gopd(MPP, "onmessage")!.set!;
   const nativeData = getter(MEP, "data"), eventOrigin = getter(MEP, "origin");
-  const scHolder = holder(g, "structuredClone"), SC = g.structuredClone;
+  const scHolder = holder(g, "structuredClone"), SC = P.SC || g.structuredClone;
   const clone = (v: A, o?: A) => call(SC, g, v, o);
   const post = (o: A, v: A, t?: A) => call(portPost, o, v, t || []);
   const listen = (o: A, f: A) => call(setOnMessage, o, (e: A) => f(call(nativeData, e)));
   const channel = () => new MC();
   const VFP = VideoFrame.prototype, ADP = AudioData.prototype, CLOSE = 0, CLONE = 1;
-  const frameOps = [[VFP.close, VFP.clone], [ADP.close, ADP.clone]];
+  const frameOps = P.frameOps || [[VFP.close, VFP.clone], [ADP.close, ADP.clone]];
   const isFrame = (v: A) => typeof v === "object" && v !== null && (getProto(v) === VFP || getProto(v) === ADP);
   const frameOp = (f: A, k: number) => call(frameOps[getProto(f) === VFP ? 0 : 1][k], f);
   const crypt = g.crypto, randomUUID = Crypto.prototype.randomUUID, uuid = () => call(randomUUID, crypt) as string;
   const locks = g.navigator.locks, lockRequest = g.LockManager && LockManager.prototype.request;
-  const setT = setTimeout, clearT = clearTimeout, AbortCtl = AbortController, abort = AbortCtl.prototype.abort, abortSignal = getter(AbortCtl.prototype, "signal");
+  const setT = P.setT || setTimeout, clearT = P.clearT || clearTimeout, AbortCtl = AbortController, abort = AbortCtl.prototype.abort, abortSignal = getter(AbortCtl.prototype, "signal");
   const ORIGIN = base ? new U(base).origin : g.location.origin;
 
   // ---- Web Locks: a receiver's track ends when its source context goes away. ----
@@ -332,7 +340,7 @@ export function mediaRealm(host: A, base?: string): void {
   // ---- Workers created here start with this function (both realms). ----
   const NW = g.Worker;
   const workers = new WM();
-  const blobs = new Mp();
+  const blobs = P.blobs || new Mp();
   let workerText: string;
   if (NW) {
     const WP = NW.prototype, wPost = WP.postMessage, Bl = Blob, curl = U.createObjectURL, rurl = U.revokeObjectURL;
@@ -597,9 +605,9 @@ export function mediaRealm(host: A, base?: string): void {
 
     const MSTP = g.MediaStreamTrackProcessor, MSTG = g.MediaStreamTrackGenerator;
     const readable = getter(MSTP.prototype, "readable"), writable = getter(MSTG.prototype, "writable");
-    const getReader = ReadableStream.prototype.getReader, read1 = ReadableStreamDefaultReader.prototype.read,
-      cancel = ReadableStreamDefaultReader.prototype.cancel, getWriter = WritableStream.prototype.getWriter,
-      write = WritableStreamDefaultWriter.prototype.write;
+    const streamOps = P.streamOps || [ReadableStream.prototype.getReader, ReadableStreamDefaultReader.prototype.read,
+      ReadableStreamDefaultReader.prototype.cancel, WritableStream.prototype.getWriter, WritableStreamDefaultWriter.prototype.write];
+    const getReader = streamOps[0], read1 = streamOps[1], cancel = streamOps[2], getWriter = streamOps[3], write = streamOps[4];
     const stateOf = (t: A) => [op(t, "getSettings"), op(t, "getConstraints"), op(t, "getCapabilities")];
 
     /** Frames of `t` (a hidden clone of it) to port `o`, while the receiver asks for them. */
