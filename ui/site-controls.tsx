@@ -28,6 +28,14 @@ export function SiteControls(props: {
         <input id={`${idPrefix}-hide-labels`} type="checkbox" role="switch" aria-describedby={`${idPrefix}-hide-labels-hint`}
           checked={value.hideLabels} onChange={(e) => onChange({ hideLabels: e.currentTarget.checked })} />
       </div>
+      <div class="row">
+        <span>
+          <label class="label" for={`${idPrefix}-power-saving`}>{t("settingPowerSaving")}</label>
+          <span class="hint" id={`${idPrefix}-power-saving-hint`}>{t("settingPowerSavingHint")}</span>
+        </span>
+        <input id={`${idPrefix}-power-saving`} type="checkbox" role="switch" aria-describedby={`${idPrefix}-power-saving-hint`}
+          checked={value.powerSaving} onChange={(e) => onChange({ powerSaving: e.currentTarget.checked })} />
+      </div>
       <label class="row" for={`${idPrefix}-ptz`}>
         <span class="label">{t("settingPtz")}</span>
         <select id={`${idPrefix}-ptz`} value={value.ptz}

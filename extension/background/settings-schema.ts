@@ -5,7 +5,7 @@
 import type { Semantics, SiteConfig } from "../../src/bridge/protocol";
 import { isObject, type Loose } from "../lib/guards";
 
-export const SETTINGS_VERSION = 1;
+export const SETTINGS_VERSION = 2;
 
 export type PtzPolicy = "ask" | "allow" | "block";
 
@@ -17,6 +17,9 @@ export interface SiteSettings {
   hideLabels: boolean;
   /** Pan/tilt/zoom permission kept by the extension. */
   ptz: PtzPolicy;
+  /** "Save camera power": the site's camera captures ask for `powerEfficient` as if the page had
+   * (an effect the user forces, src/effects/effects.ts). */
+  powerSaving: boolean;
 }
 export type SiteSettingsPatch = Partial<SiteSettings>;
 
@@ -40,6 +43,7 @@ export const FACTORY_DEFAULTS: SiteSettings = Object.freeze({
   semantics: "browser-chooses",
   hideLabels: false,
   ptz: "ask",
+  powerSaving: false,
 }) as SiteSettings;
 
 export function emptySettings(): StoredSettings {
@@ -51,6 +55,7 @@ const FIELD_CHECKS: { [K in keyof SiteSettings]: (v: unknown) => v is SiteSettin
   semantics: (v): v is Semantics => v === "browser-chooses" || v === "user-chooses",
   hideLabels: (v): v is boolean => typeof v === "boolean",
   ptz: (v): v is PtzPolicy => v === "ask" || v === "allow" || v === "block",
+  powerSaving: (v): v is boolean => typeof v === "boolean",
 };
 const FIELDS = Object.keys(FIELD_CHECKS) as (keyof SiteSettings)[];
 
@@ -136,6 +141,8 @@ const MIGRATIONS: ((data: Loose) => Loose)[] = [
         .map(([origin, entry]) => [origin, fromLegacy(entry)])),
     };
   },
+  // 1 → 2: "Save camera power" (powerSaving) is new, off unless the user turns it on.
+  (data) => ({ ...data, version: 2, defaults: isObject(data.defaults) ? { powerSaving: false, ...data.defaults } : data.defaults }),
 ];
 
 function repair(data: Loose, changedSoFar: boolean): LoadResult {
@@ -185,7 +192,7 @@ export function effectiveSettings(settings: StoredSettings, origin: string | nul
 }
 
 export function siteConfigOf(settings: SiteSettings): SiteConfig {
-  return { semantics: settings.semantics, hideLabels: settings.hideLabels, ptz: settings.ptz };
+  return { semantics: settings.semantics, hideLabels: settings.hideLabels, ptz: settings.ptz, powerSaving: settings.powerSaving };
 }
 
 /** Applies a patch to one site. Values equal to the default are kept: a choice the user made

@@ -6,6 +6,7 @@ import type { StoredSettings } from "./settings-schema";
 import { bridgeFile } from "./bridge-file";
 import userChoosesFile from "../content/site-flags/user-chooses.iife.ts?script";
 import hideLabelsFile from "../content/site-flags/hide-labels.iife.ts?script";
+import powerSavingFile from "../content/site-flags/power-saving.iife.ts?script";
 
 export interface FlagScript {
   id: string;
@@ -30,10 +31,11 @@ export function originToPattern(origin: string): string | null {
 }
 
 const FLAGS: { id: string; file: () => string; isOn: (s: StoredSettings["defaults"]) => boolean;
-  field: "semantics" | "hideLabels"; }[] = [
+  field: "semantics" | "hideLabels" | "powerSaving"; }[] = [
   { id: "site-flag-user-chooses", file: () => userChoosesFile, field: "semantics",
     isOn: (s) => s.semantics === "user-chooses" },
   { id: "site-flag-hide-labels", file: () => hideLabelsFile, field: "hideLabels", isOn: (s) => s.hideLabels },
+  { id: "site-flag-power-saving", file: () => powerSavingFile, field: "powerSaving", isOn: (s) => s.powerSaving },
 ];
 export const FLAG_SCRIPT_IDS = FLAGS.map((f) => f.id);
 

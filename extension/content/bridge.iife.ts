@@ -13,7 +13,7 @@ import {
 import {
   isContentDeferred, isContentError, isPagePushMessage, isRpcResultMessage, isToContentMessage,
 } from "../lib/messages";
-import { FLAG_HIDE_LABELS, FLAG_USER_CHOOSES, readSiteFlags } from "./site-flags/flags";
+import { FLAG_HIDE_LABELS, FLAG_POWER_SAVING, FLAG_USER_CHOOSES, readSiteFlags } from "./site-flags/flags";
 
 const node = document.createElement("span");
 let pushedConfig: SiteConfig | null = null;
@@ -26,6 +26,7 @@ function currentConfig(): SiteConfig {
   return {
     semantics: flags & FLAG_USER_CHOOSES ? "user-chooses" : "browser-chooses",
     hideLabels: (flags & FLAG_HIDE_LABELS) !== 0,
+    powerSaving: (flags & FLAG_POWER_SAVING) !== 0,
   };
 }
 
@@ -97,7 +98,8 @@ function wake(): void {
 function updateConfig(config: SiteConfig): void {
   const before = currentConfig();
   pushedConfig = config;
-  if (before.semantics !== config.semantics || before.hideLabels !== config.hideLabels || before.ptz !== config.ptz) {
+  if (before.semantics !== config.semantics || before.hideLabels !== config.hideLabels || before.ptz !== config.ptz ||
+      !before.powerSaving !== !config.powerSaving) {
     toPage({ kind: "configChanged", config });
   }
 }

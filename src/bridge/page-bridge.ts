@@ -102,7 +102,7 @@ export function connectPageBridge(): PageBridge {
   let reconnecting = false;
   const reconnectListeners: (() => void)[] = [];
   const pushListeners = new MapCtor<string, (data: unknown) => void>();
-  let configListener: ((config: SiteConfig) => void) | null = null;
+  const configListeners: ((config: SiteConfig) => void)[] = [];
   let lastConfig: SiteConfig | null = null;
   let queued: PageToExtension[] = [];
   let waking = false;
@@ -151,7 +151,7 @@ export function connectPageBridge(): PageBridge {
       configAnswers++;
     } else if (message.kind === "configChanged") {
       lastConfig = message.config;
-      if (configListener) configListener(message.config);
+      for (let i = 0; i < configListeners.length; i++) configListeners[i](message.config);
     } else if (message.kind === "push") {
       const listener = apply(mapGet, pushListeners, [message.topic]) as ((data: unknown) => void) | undefined;
       if (listener) listener(message.data);
@@ -189,7 +189,7 @@ export function connectPageBridge(): PageBridge {
       wakeExtension();
     },
     onConfigChanged(listener) {
-      configListener = listener;
+      appendOwn(configListeners, listener);
     },
     onPush(topic, listener) {
       apply(mapSet, pushListeners, [topic, listener]);

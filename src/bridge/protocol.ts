@@ -39,6 +39,8 @@ export interface SiteConfig {
   /** The extension's PTZ permission; absent until the isolated world has heard from the service
    * worker (site flags do not carry it), which the main world reads as "ask". */
   ptz?: PtzPolicy;
+  /** The user forces power-efficient camera configurations on this site (site flag). */
+  powerSaving?: boolean;
 }
 
 export const DEFAULT_SITE_CONFIG: SiteConfig = { semantics: "browser-chooses", hideLabels: false };
@@ -130,7 +132,8 @@ const isId = (v: unknown): v is string => typeof v === "string" && v.length > 0 
 
 export function isSiteConfig(v: unknown): v is SiteConfig {
   return isObject(v) && (v.semantics === "browser-chooses" || v.semantics === "user-chooses") &&
-    typeof v.hideLabels === "boolean" && (v.ptz === undefined || v.ptz === "ask" || v.ptz === "allow" || v.ptz === "block");
+    typeof v.hideLabels === "boolean" && (v.ptz === undefined || v.ptz === "ask" || v.ptz === "allow" || v.ptz === "block") &&
+    (v.powerSaving === undefined || typeof v.powerSaving === "boolean");
 }
 
 export function isPageToExtension(v: unknown): v is PageToExtension {

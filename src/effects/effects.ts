@@ -11,6 +11,8 @@ import { wrapMethod } from "../lib/wrap";
 import type { PageBridge } from "../bridge/page-bridge";
 import { type Ask, copy, echo, includes, isObject, listOf, type Loose, readAsk, readModes, withSorted } from "./constraints";
 import { FACE_MODES, faceDetection, type FaceDetection } from "./face";
+import { afterChange } from "../track/configuration-change";
+import { liveTracks } from "../tracking/live-tracks";
 
 const POWER = "powerEfficient";
 const FACE = "humanFaceDetectionMode";
@@ -23,6 +25,7 @@ const EFFICIENT_FPS = 30;
 const trackProto = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
 const nativeCapabilities = trackProto?.getCapabilities as Function | undefined;
 const nativeConstraints = trackProto?.getConstraints as Function | undefined;
+const nativeApply = trackProto?.applyConstraints as Function | undefined;
 const streamVideo = typeof MediaStream === "undefined" ? undefined : MediaStream.prototype.getVideoTracks as Function;
 const devicesProto = typeof MediaDevices === "undefined" ? undefined : MediaDevices.prototype;
 
@@ -38,6 +41,8 @@ interface Echo {
   /** The humanFaceDetectionMode chosen, when the constraints named it; whether it was exact. */
   mode?: string;
   faceRequired?: boolean;
+  /** powerEfficient was added because the user forces it on this site ("Save camera power"). */
+  forced?: boolean;
 }
 
 interface Plan { native: Loose; echo: Echo }
@@ -232,13 +237,29 @@ export function installEffects(bridge: PageBridge): void {
     return { native: out, echo: e };
   }
 
+  /** "Save camera power", the user's setting for this site: constraints that do not name
+   * powerEfficient themselves get it as an ideal, which the page sees in getSettings() but not in
+   * getConstraints() (it did not ask). Only where the browser lacks the constraint. */
+  const forcing = (): boolean => bridge.connected && bridge.siteConfig().powerSaving === true && includes(ours(), POWER);
+
   /** Reading the page's constraints may run its getters, which may throw: then the browser reads
    * them again and reports that. */
-  function tryPlan(c: unknown, gum: boolean, save: boolean): Plan | string | null {
+  function tryPlan(c: unknown, gum: boolean, save: boolean, force: boolean): Plan | string | null {
     try {
       // (Inside the try: a page's getter may throw; the native call then reports it.)
+      if (force && c === true) c = {};
       if (!isObject(c) || has(c, "mandatory") || has(c, "optional")) return null;
-      return plan(c, gum, save);
+      const forced = force && !has(c, POWER);
+      if (forced) {
+        c = copy(c);
+        setOwn(c as Loose, POWER, true);
+      }
+      const p = plan(c as Loose, gum, save);
+      if (forced && p && typeof p !== "string") {
+        delete p.echo.basic[POWER];
+        p.echo.forced = true;
+      }
+      return p;
     } catch {
       return null;
     }
@@ -252,7 +273,7 @@ export function installEffects(bridge: PageBridge): void {
     } catch {
       return undefined;
     }
-    const p = tryPlan(video, true, true);
+    const p = tryPlan(video, true, true, forcing());
     if (p === null) return undefined;
     if (typeof p === "string") {
       return apply(promiseReject, PromiseCtor, [new TypeErrorCtor(
@@ -291,7 +312,7 @@ export function installEffects(bridge: PageBridge): void {
     } catch {
       return undefined; // not a track: the browser says so
     }
-    const p = isCamera(track, caps) ? tryPlan(args[0], false, canSave(caps)) : null;
+    const p = isCamera(track, caps) ? tryPlan(args[0], false, canSave(caps), forcing()) : null;
     if (p === null && !echoOf(track)) return undefined;
     if (typeof p === "string") {
       return apply(promiseReject, PromiseCtor, [new (overconstrainedErrorCtor()!)(p, "Cannot satisfy constraints")]);
@@ -324,8 +345,11 @@ export function installEffects(bridge: PageBridge): void {
     });
   });
 
-  wrapMethod(trackProto, "getConstraints", (native, track, args) => {
-    const result = apply(native, track, args);
+  wrapMethod(trackProto, "getConstraints", (native, track, args) => pageConstraints(apply(native, track, args), track));
+
+  /** What getConstraints() shows the page: the browser's constraints of `track` (`result`)
+   * without what we added, with the page's own members of ours put back. */
+  function pageConstraints(result: unknown, track: unknown): unknown {
     const e = echoOf(track);
     if (!e || !isObject(result)) return result;
     const out = copy(result);
@@ -348,6 +372,37 @@ export function installEffects(bridge: PageBridge): void {
       else delete out.advanced;
     }
     return withSorted(out, e.basic);
+  }
+
+  /** The user switched "Save camera power" for this site: each live camera track of this frame
+   * gets its constraints again with or without the forced member, and hears configurationchange
+   * where its settings change. (The constraints re-applied are the browser's own for the track,
+   * so nothing the other layers kept from the browser, such as blocked PTZ, reaches it.) */
+  bridge.onConfigChanged(() => {
+    const force = forcing();
+    const tracks = liveTracks();
+    for (let i = 0; i < tracks.length; i++) {
+      const track = tracks[i];
+      if (!!echoOf(track)?.forced === force) continue;
+      let caps: unknown, current: unknown;
+      try {
+        caps = apply(nativeCapabilities!, track, []);
+        if (!isCamera(track, caps)) continue;
+        current = pageConstraints(apply(nativeConstraints!, track, []), track);
+      } catch {
+        continue;
+      }
+      const p = tryPlan(current, false, canSave(caps), force);
+      if (typeof p === "string") continue;
+      const change = new PromiseCtor((resolve) => {
+        apply(promiseThen, apply(nativeApply!, track, [p ? p.native : current]), [() => {
+          if (p && echoOf(track)) p.echo.mode = echoOf(track)!.mode;
+          remember(track, p ? p.echo : undefined);
+          resolve(undefined);
+        }, () => resolve(undefined)]);
+      });
+      afterChange(track, change);
+    }
   });
 
   wrapMethod(trackProto, "clone", (native, track, args) => {

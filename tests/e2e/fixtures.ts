@@ -174,3 +174,9 @@ export async function stopServiceWorkers(context: BrowserContext, extensionId: s
   await cdp.detach();
   await page.close();
 }
+
+/** The id of the tab showing `url`, asked of the extension's service worker. */
+export async function tabIdOf(context: BrowserContext, url: string): Promise<number> {
+  const worker = await extensionWorker(context);
+  return worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, url);
+}

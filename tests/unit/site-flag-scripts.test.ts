@@ -6,10 +6,11 @@ import {
 
 const USER_CHOOSES = "site-flag-user-chooses";
 const HIDE_LABELS = "site-flag-hide-labels";
-const FILES = { [USER_CHOOSES]: "assets/user-chooses.js", [HIDE_LABELS]: "assets/hide-labels.js" };
+const POWER_SAVING = "site-flag-power-saving";
+const FILES = { [USER_CHOOSES]: "assets/user-chooses.js", [HIDE_LABELS]: "assets/hide-labels.js", [POWER_SAVING]: "assets/power-saving.js" };
 
 function settingsWith(defaults: Partial<SiteSettings>, sites: Record<string, SiteSettingsPatch> = {}): StoredSettings {
-  return { version: 1, defaults: { ...FACTORY_DEFAULTS, ...defaults }, sites };
+  return { version: 2, defaults: { ...FACTORY_DEFAULTS, ...defaults }, sites };
 }
 
 describe("originToPattern", () => {
@@ -55,6 +56,16 @@ describe("planFlagScripts", () => {
       id: USER_CHOOSES,
       js: ["assets/user-chooses.js"],
       matches: ["https://a.example:443/*"],
+      excludeMatches: [],
+    }]);
+  });
+
+  it("Save camera power for one site is a flag script of that site only", () => {
+    const plan = planFlagScripts(settingsWith({}, { "http://localhost:8080": { powerSaving: true }, "https://b.example": { powerSaving: false } }), FILES);
+    expect(plan).toEqual([{
+      id: POWER_SAVING,
+      js: ["assets/power-saving.js"],
+      matches: ["http://localhost:8080/*"],
       excludeMatches: [],
     }]);
   });
@@ -135,8 +146,8 @@ describe("planFlagScripts", () => {
   });
 
   it("only plans scripts with the known ids", () => {
-    const plan = planFlagScripts(settingsWith({ semantics: "user-chooses", hideLabels: true }), FILES);
-    expect(FLAG_SCRIPT_IDS).toEqual([USER_CHOOSES, HIDE_LABELS]);
+    const plan = planFlagScripts(settingsWith({ semantics: "user-chooses", hideLabels: true, powerSaving: true }), FILES);
+    expect(FLAG_SCRIPT_IDS).toEqual([USER_CHOOSES, HIDE_LABELS, POWER_SAVING]);
     expect(plan.map((script) => script.id)).toEqual(FLAG_SCRIPT_IDS);
   });
 });
