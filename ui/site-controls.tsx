@@ -1,5 +1,21 @@
 import type { SiteSettings } from "../extension/background/settings-schema";
-import { t } from "./i18n";
+import { t, type MessageKey } from "./i18n";
+
+/** One on/off setting. The switch is named by its label; the hint is its description, not part
+ * of its name. */
+function SwitchRow(props: { id: string; label: MessageKey; hint: MessageKey; checked: boolean; onChange: (on: boolean) => void }) {
+  const { id, label, hint, checked, onChange } = props;
+  return (
+    <div class="row">
+      <span>
+        <label class="label" for={id}>{t(label)}</label>
+        <span class="hint" id={`${id}-hint`}>{t(hint)}</span>
+      </span>
+      <input id={id} type="checkbox" role="switch" aria-describedby={`${id}-hint`}
+        checked={checked} onChange={(e) => onChange(e.currentTarget.checked)} />
+    </div>
+  );
+}
 
 /** The controls for one set of site settings, shared by the popup (this site) and options (defaults). */
 export function SiteControls(props: {
@@ -10,32 +26,13 @@ export function SiteControls(props: {
   const { idPrefix, value, onChange } = props;
   return (
     <div class="controls">
-      {/* The switch is named by its label; the hint is its description, not part of its name. */}
-      <div class="row">
-        <span>
-          <label class="label" for={`${idPrefix}-user-chooses`}>{t("settingUserChooses")}</label>
-          <span class="hint" id={`${idPrefix}-user-chooses-hint`}>{t("settingUserChoosesHint")}</span>
-        </span>
-        <input id={`${idPrefix}-user-chooses`} type="checkbox" role="switch" aria-describedby={`${idPrefix}-user-chooses-hint`}
-          checked={value.semantics === "user-chooses"}
-          onChange={(e) => onChange({ semantics: e.currentTarget.checked ? "user-chooses" : "browser-chooses" })} />
-      </div>
-      <div class="row">
-        <span>
-          <label class="label" for={`${idPrefix}-hide-labels`}>{t("settingHideLabels")}</label>
-          <span class="hint" id={`${idPrefix}-hide-labels-hint`}>{t("settingHideLabelsHint")}</span>
-        </span>
-        <input id={`${idPrefix}-hide-labels`} type="checkbox" role="switch" aria-describedby={`${idPrefix}-hide-labels-hint`}
-          checked={value.hideLabels} onChange={(e) => onChange({ hideLabels: e.currentTarget.checked })} />
-      </div>
-      <div class="row">
-        <span>
-          <label class="label" for={`${idPrefix}-power-saving`}>{t("settingPowerSaving")}</label>
-          <span class="hint" id={`${idPrefix}-power-saving-hint`}>{t("settingPowerSavingHint")}</span>
-        </span>
-        <input id={`${idPrefix}-power-saving`} type="checkbox" role="switch" aria-describedby={`${idPrefix}-power-saving-hint`}
-          checked={value.powerSaving} onChange={(e) => onChange({ powerSaving: e.currentTarget.checked })} />
-      </div>
+      <SwitchRow id={`${idPrefix}-user-chooses`} label="settingUserChooses" hint="settingUserChoosesHint"
+        checked={value.semantics === "user-chooses"}
+        onChange={(on) => onChange({ semantics: on ? "user-chooses" : "browser-chooses" })} />
+      <SwitchRow id={`${idPrefix}-hide-labels`} label="settingHideLabels" hint="settingHideLabelsHint"
+        checked={value.hideLabels} onChange={(on) => onChange({ hideLabels: on })} />
+      <SwitchRow id={`${idPrefix}-power-saving`} label="settingPowerSaving" hint="settingPowerSavingHint"
+        checked={value.powerSaving} onChange={(on) => onChange({ powerSaving: on })} />
       <label class="row" for={`${idPrefix}-ptz`}>
         <span class="label">{t("settingPtz")}</span>
         <select id={`${idPrefix}-ptz`} value={value.ptz}
