@@ -97,7 +97,8 @@ export function SettingsTransferSection(props: { connector: TransferConnector; c
           {t("settingsImport")}
         </button>
       </div>
-      <div role="alert">{error ? <p class="notice">{error}</p> : null}</div>
+      {error ? <p class="notice" role="alert">{error}</p> : null}
+      {/* A live region is announced only when it changes after it was there: it always is. */}
       <div role="status">{done ? <p class="ok">{done}</p> : null}</div>
       {pending ? (
         <div role="group" aria-labelledby="transfer-confirm-heading" class="transfer-confirm" tabIndex={-1} ref={confirmStep}>
