@@ -8,6 +8,7 @@ import { t } from "../ui/i18n";
 import { SitePermissionsPanel } from "../ui/permission-controls";
 import { SiteControls } from "../ui/site-controls";
 import { HistorySection } from "../ui/history";
+import { SettingsTransferSection } from "../ui/settings-transfer";
 import { trackingConnector } from "../ui/in-use-connector";
 import "../ui/base.css";
 import "./options.css";
@@ -90,6 +91,8 @@ export function Options({ connector }: { connector: Connector }) {
           </table>
         ) : <p class="muted">{t("optionsNoSites")}</p>}
       </section>
+      <SettingsTransferSection connector={connector} currentSites={Object.keys(state.settings.sites).length}
+        onImported={() => void load()} />
       <HistorySection connector={trackingConnector} />
       <section aria-labelledby="privacy-heading">
         <h2 id="privacy-heading">{t("privacyTitle")}</h2>

@@ -5,6 +5,7 @@
 import browser from "webextension-polyfill";
 import type { SiteSettingsPatch, StoredSettings } from "../extension/background/settings-schema";
 import type { RememberedDevices } from "../extension/background/remembered";
+import type { ImportSummary, SettingsDocument } from "../extension/background/settings-document";
 import type { SitePermissions, UiMessage, UiState } from "../extension/lib/messages";
 import type { CaptureKind, PermissionSetting } from "../extension/lib/picker";
 
@@ -20,6 +21,11 @@ export interface Connector {
   /** Forgets the remembered device of one kind, or of both when `kind` is omitted. */
   forgetDevice(origin: string, kind?: CaptureKind): Promise<SitePermissions>;
   listRemembered(): Promise<RememberedDevices>;
+  exportSettings(): Promise<SettingsDocument>;
+  /** What a settings file holds; rejects with what is wrong in it. Stores nothing. */
+  checkImport(text: string): Promise<ImportSummary>;
+  /** Replaces all settings with the file's; rejects, changing nothing, when the file is bad. */
+  importSettings(text: string): Promise<ImportSummary>;
 }
 
 function send<T>(message: UiMessage): Promise<T> {
@@ -35,6 +41,9 @@ export const extensionConnector: Connector = {
   setPermission: (origin, kind, setting) => send({ type: "ui.setPermission", origin, kind, setting }),
   forgetDevice: (origin, kind) => send(kind ? { type: "ui.forgetDevice", origin, kind } : { type: "ui.forgetDevice", origin }),
   listRemembered: () => send({ type: "ui.listRemembered" }),
+  exportSettings: () => send({ type: "ui.settings.export" }),
+  checkImport: (text) => send({ type: "ui.settings.checkImport", text }),
+  importSettings: (text) => send({ type: "ui.settings.import", text }),
   async activeTabUrl() {
     // The popup may be opened for a specific tab in tests and screenshots: ?tab=ID.
     const forced = new URLSearchParams(location.search).get("tab");

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import {
   toCsvExport, toJsonExport, type HistoryEntry, type StoredHistory,
 } from "../extension/background/tracking-history";
+import { download } from "./download";
 import { HistoryChart } from "./history-chart";
 import { t } from "./i18n";
 import { formatDuration, type TrackingConnector } from "./in-use-connector";
@@ -46,15 +47,6 @@ function SortHeader<K extends string>(props: { label: string; column: K; sort: S
       </button>
     </th>
   );
-}
-
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 const matches = (e: HistoryEntry, query: string) =>

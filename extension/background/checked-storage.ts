@@ -54,6 +54,32 @@ export function keepUnreadable(name: string, raw: unknown, reason: string): Prom
   });
 }
 
+const BACKUPS_KEPT = 3;
+
+async function removeOlderBackups(prefix: string): Promise<void> {
+  const area = browser.storage.local as typeof browser.storage.local & { getKeys?: () => Promise<string[]> };
+  // getKeys (Chromium 130+) spares reading the whole history just to list the keys.
+  const keys = area.getKeys ? await area.getKeys() : Object.keys(await area.get(null));
+  const older = keys.filter((key) => key.startsWith(prefix))
+    .sort((a, b) => Number(b.slice(prefix.length)) - Number(a.slice(prefix.length))).slice(BACKUPS_KEPT);
+  if (older.length) await area.remove(older);
+}
+
+/**
+ * Keeps `value` under `backup:<name>:<time>` (the same keys as keepUnreadable, but no problem is
+ * reported: nothing was wrong) in the same storage call as `changes`, so the two are written
+ * together or not at all. Only the newest few backups of `name` are kept.
+ */
+export function writeWithBackup(name: string, value: unknown, changes: Record<string, unknown>): Promise<string> {
+  return reporting(async () => {
+    const backupKey = `backup:${name}:${Date.now()}`;
+    await browser.storage.local.set({ ...changes, [backupKey]: value === undefined ? null : value });
+    // Pruning is tidying up: the new value and its backup are already stored when it fails.
+    await removeOlderBackups(`backup:${name}:`).catch((error) => console.warn("Capture Control: could not remove old backups", error));
+    return backupKey;
+  });
+}
+
 /** What a parser makes of a stored value: the usable part, and what was wrong (null: nothing). */
 export interface Parsed<T> {
   value: T;

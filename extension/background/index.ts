@@ -15,6 +15,7 @@ import { permissionUiHandlers, startPermissionListeners } from "./permissions";
 import { ptzContentHandlers, ptzUiHandlers, startPtz } from "./ptz";
 import { startTracking, trackingContentHandlers, trackingUiHandlers } from "./tracking";
 import { effectsContentHandlers } from "./effects";
+import { settingsTransferUiHandlers } from "./settings-transfer";
 import type { SiteConfig } from "../../src/bridge/protocol";
 import type { ToContentMessage, UiState } from "../lib/messages";
 
@@ -60,6 +61,7 @@ startMessenger(
     ...permissionUiHandlers,
     ...ptzUiHandlers,
     ...trackingUiHandlers,
+    ...settingsTransferUiHandlers,
   },
 );
 startPromptListeners();

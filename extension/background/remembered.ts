@@ -8,30 +8,41 @@ import browser from "webextension-polyfill";
 import { readChecked } from "./checked-storage";
 import { serialQueue } from "./serial";
 import type { CaptureKind } from "../lib/picker";
-import { normalizeOrigin } from "./settings-schema";
+import { isObject } from "../lib/guards";
+import { normalizeOrigin, pathKey, quoted } from "./settings-schema";
 
 export const REMEMBERED_KEY = "rememberedDevices";
 export type RememberedDevices = Record<string, { video?: string; audio?: string }>;
 
 const isLabel = (v: unknown): v is string => typeof v === "string" && v.length <= 512;
 
-/** Keeps the valid part of a stored value; `dropped` tells whether anything was left out. */
-export function parseRemembered(raw: unknown): { value: RememberedDevices; dropped: boolean } {
+/** Keeps the valid part of a stored value; `issues` names each part left out (an import refuses
+ * any, storage drops them). */
+export function checkRemembered(raw: unknown, path = "rememberedDevices"): { value: RememberedDevices; issues: string[] } {
   const value: RememberedDevices = {};
-  if (raw === undefined) return { value, dropped: false };
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { value, dropped: true };
-  let dropped = false;
-  for (const [key, entry] of Object.entries(raw as Record<string, unknown>)) {
+  const issues: string[] = [];
+  if (raw === undefined) return { value, issues };
+  if (!isObject(raw)) return { value, issues: [`${path}: not an object`] };
+  for (const [key, entry] of Object.entries(raw)) {
     const origin = normalizeOrigin(key);
-    if (!origin || typeof entry !== "object" || entry === null) { dropped = true; continue; }
+    const at = `${path}${pathKey(key)}`;
+    if (!origin) { issues.push(`${at}: not an http(s) origin`); continue; }
+    if (!isObject(entry)) { issues.push(`${at}: not an object`); continue; }
     const out: { video?: string; audio?: string } = {};
-    for (const [kind, label] of Object.entries(entry as Record<string, unknown>)) {
-      if ((kind === "video" || kind === "audio") && isLabel(label)) out[kind] = label;
-      else dropped = true;
+    for (const [kind, label] of Object.entries(entry)) {
+      if (kind !== "video" && kind !== "audio") issues.push(`${at}${pathKey(kind)}: unknown kind of device`);
+      else if (isLabel(label)) out[kind] = label;
+      else issues.push(`${at}.${kind}: invalid device name ${quoted(label)}`);
     }
     if (out.video !== undefined || out.audio !== undefined) value[origin] = out;
   }
-  return { value, dropped };
+  return { value, issues };
+}
+
+/** Keeps the valid part of a stored value; `dropped` tells whether anything was left out. */
+export function parseRemembered(raw: unknown): { value: RememberedDevices; dropped: boolean } {
+  const { value, issues } = checkRemembered(raw);
+  return { value, dropped: issues.length > 0 };
 }
 
 const serialized = serialQueue();
@@ -43,6 +54,9 @@ const read = (): Promise<RememberedDevices> => readChecked("local", REMEMBERED_K
 });
 
 export const listRemembered = (): Promise<RememberedDevices> => serialized(read);
+
+/** Runs `task` with no other change to the remembered devices in between (an import replaces them). */
+export const whileRememberedHeld = <T>(task: () => Promise<T>): Promise<T> => serialized(task);
 
 export async function rememberedFor(origin: string): Promise<{ video?: string; audio?: string }> {
   return (await listRemembered())[origin] ?? {};

@@ -57,7 +57,6 @@ const FIELD_CHECKS: { [K in keyof SiteSettings]: (v: unknown) => v is SiteSettin
   ptz: (v): v is PtzPolicy => v === "ask" || v === "allow" || v === "block",
   powerSaving: (v): v is boolean => typeof v === "boolean",
 };
-const FIELDS = Object.keys(FIELD_CHECKS) as (keyof SiteSettings)[];
 
 /** Validates a patch coming from the UI or an import; returns an error text or null. */
 export function checkPatch(patch: unknown): string | null {
@@ -89,6 +88,27 @@ export interface LoadResult {
   problem: string | null;
 }
 
+/** A value as an issue quotes it: short, so that a huge bad value cannot flood a message. */
+export function quoted(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** `.name` for a plain key, `["key"]` for anything else (origins, odd names). */
+export const pathKey = (key: string): string =>
+  /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${quoted(key.slice(0, 200))}]`;
+
+/** Issues joined for one message; a flood of them is cut short. */
+export function joinIssues(issues: string[], max = 10): string {
+  const shown = issues.slice(0, max).join("; ");
+  return issues.length > max ? `${shown}; and ${issues.length - max} more` : shown;
+}
+
 /**
  * Turns whatever is in storage into valid current settings. Valid data passes unchanged; older
  * versions are migrated; invalid entries are dropped and reported (the caller keeps the original
@@ -110,13 +130,26 @@ export function loadSettings(raw: unknown): LoadResult {
       problem: `stored settings are from a newer version (${version}) of Capture Control`,
     };
   }
+  const { settings, migrated, issues } = migrateAndCheck(raw, version);
+  return { settings, changed: migrated || issues.length > 0, problem: issues.length ? joinIssues(issues) : null };
+}
+
+export interface CheckResult {
+  /** The valid part, in the current version. */
+  settings: StoredSettings;
+  migrated: boolean;
+  /** What was left out, one entry per place (`sites["https://a.example"].ptz: invalid value "x"`). */
+  issues: string[];
+}
+
+/**
+ * Brings settings data of `version` (0 ... SETTINGS_VERSION) to the current version and checks
+ * every field. The store repairs with it (keeps the valid part); an import refuses any issue.
+ */
+export function migrateAndCheck(raw: Loose, version: number): CheckResult {
   let data: Loose = raw;
-  let changed = false;
-  for (let v = version; v < SETTINGS_VERSION; v++) {
-    data = MIGRATIONS[v](data);
-    changed = true;
-  }
-  return repair(data, changed);
+  for (let v = version; v < SETTINGS_VERSION; v++) data = MIGRATIONS[v](data);
+  return { ...check(data), migrated: version < SETTINGS_VERSION };
 }
 
 /** MIGRATIONS[n] turns version n into version n + 1. */
@@ -133,7 +166,8 @@ const MIGRATIONS: ((data: Loose) => Loose)[] = [
       }
       return out;
     };
-    const { perSite, sites, defaults, ...topLevel } = data;
+    // (An explicit version 0 sits at the top level too; it is not a setting.)
+    const { perSite, sites, defaults, version: _version, ...topLevel } = data;
     return {
       version: 1,
       defaults: fromLegacy(defaults ?? topLevel),
@@ -145,44 +179,38 @@ const MIGRATIONS: ((data: Loose) => Loose)[] = [
   (data) => ({ ...data, version: 2, defaults: isObject(data.defaults) ? { powerSaving: false, ...data.defaults } : data.defaults }),
 ];
 
-function repair(data: Loose, changedSoFar: boolean): LoadResult {
-  const problems: string[] = [];
-  const defaults: SiteSettings = { ...FACTORY_DEFAULTS };
-  const storedDefaults = isObject(data.defaults) ? data.defaults : {};
-  if (!isObject(data.defaults)) problems.push("global defaults were missing");
-  for (const field of FIELDS) {
-    const value = storedDefaults[field];
-    if (value === undefined) continue;
-    if (FIELD_CHECKS[field](value)) (defaults as unknown as Loose)[field] = value;
-    else problems.push(`default "${field}" was invalid`);
+/** Keeps the fields of `entry` that are known and valid; reports the others under `path`. */
+function checkFields(entry: Loose, path: string, issues: string[]): Loose {
+  const out: Loose = {};
+  for (const key of Object.keys(entry)) {
+    const value = entry[key];
+    if (!Object.hasOwn(FIELD_CHECKS, key)) issues.push(`${path}${pathKey(key)}: unknown setting`);
+    else if (FIELD_CHECKS[key as keyof SiteSettings](value)) out[key] = value;
+    else issues.push(`${path}${pathKey(key)}: invalid value ${quoted(value)}`);
   }
+  return out;
+}
+
+function check(data: Loose): Omit<CheckResult, "migrated"> {
+  const issues: string[] = [];
+  if (!isObject(data.defaults)) issues.push("defaults: missing");
+  const defaults = { ...FACTORY_DEFAULTS, ...checkFields(isObject(data.defaults) ? data.defaults : {}, "defaults", issues) };
+  if (!isObject(data.sites)) issues.push("sites: missing");
   const sites: Record<string, SiteSettingsPatch> = {};
-  const storedSites = isObject(data.sites) ? data.sites : {};
-  if (!isObject(data.sites)) problems.push("per-site settings were missing");
-  for (const [key, entry] of Object.entries(storedSites)) {
+  for (const [key, entry] of Object.entries(isObject(data.sites) ? data.sites : {})) {
     const origin = normalizeOrigin(key);
-    if (!origin || !isObject(entry)) {
-      problems.push(`entry "${key.slice(0, 80)}" was invalid`);
-      continue;
+    const path = `sites${pathKey(key)}`;
+    if (!origin) issues.push(`${path}: not an http(s) origin`);
+    else if (!isObject(entry)) issues.push(`${path}: not an object`);
+    else {
+      const patch = checkFields(entry, path, issues);
+      if (Object.keys(patch).length) sites[origin] = patch as SiteSettingsPatch;
     }
-    const patch: Loose = {};
-    for (const field of FIELDS) {
-      const value = entry[field];
-      if (value === undefined) continue;
-      if (FIELD_CHECKS[field](value)) patch[field] = value;
-      else problems.push(`"${field}" for ${origin} was invalid`);
-    }
-    const unknown = Object.keys(entry).filter((k) => !Object.hasOwn(FIELD_CHECKS, k));
-    if (unknown.length) problems.push(`unknown settings for ${origin}: ${unknown.join(", ")}`);
-    if (Object.keys(patch).length) sites[origin] = patch as SiteSettingsPatch;
   }
-  const extra = Object.keys(data).filter((k) => k !== "version" && k !== "defaults" && k !== "sites");
-  if (extra.length) problems.push(`unknown fields: ${extra.join(", ")}`);
-  return {
-    settings: { version: SETTINGS_VERSION, defaults, sites },
-    changed: changedSoFar || problems.length > 0,
-    problem: problems.length ? problems.join("; ") : null,
-  };
+  for (const key of Object.keys(data)) {
+    if (key !== "version" && key !== "defaults" && key !== "sites") issues.push(`${pathKey(key).replace(/^\./, "")}: unknown field`);
+  }
+  return { settings: { version: SETTINGS_VERSION, defaults, sites }, issues };
 }
 
 /** The settings in force for one origin. */

@@ -31,6 +31,9 @@ export function getSettings(): Promise<StoredSettings> {
   return serialized(readAndRepair);
 }
 
+/** Runs `task` with no other settings change in between (an import reads, backs up and replaces). */
+export const whileSettingsHeld = <T>(task: () => Promise<T>): Promise<T> => serialized(task);
+
 export const getProblems = (): Promise<StorageProblem[]> => readProblems();
 
 export async function getSiteSettings(origin: string | null): Promise<SiteSettings> {

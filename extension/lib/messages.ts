@@ -37,7 +37,13 @@ export type UiMessage =
   /** Capture history (StoredHistory, background/tracking-history.ts); clear one site or all. */
   | { type: "ui.history.get" }
   | { type: "ui.history.clear"; origin?: string }
-  | { type: "ui.history.setRetention"; days: number };
+  | { type: "ui.history.setRetention"; days: number }
+  /** All settings as a file (SettingsDocument, background/settings-document.ts), and back: `text` is
+   * the file as the user picked it; checkImport answers what it holds (ImportSummary) without
+   * storing anything, import replaces the settings with it. Both refuse a bad file with its reason. */
+  | { type: "ui.settings.export" }
+  | { type: "ui.settings.checkImport"; text: string }
+  | { type: "ui.settings.import"; text: string };
 
 /** Answer to ui.getPermissions. */
 export interface SitePermissions {

@@ -2,7 +2,8 @@
  * Every page of the extension, in the light and the dark colour scheme: no console errors, and
  * axe-core finds no serious or critical violation (contrast, names of controls, structure).
  * The pages are shown with content: a live PTZ capture for the popup (In use now, sliders), a site
- * with its own settings and a history for the options page, the picker's and the PTZ prompt's demo
+ * with its own settings and a history for the options page (also with a settings file to import
+ * waiting for confirmation, and with one refused), the picker's and the PTZ prompt's demo
  * views, and the welcome page.
  */
 import { readFileSync } from "node:fs";
@@ -28,6 +29,10 @@ async function tabIdOf(url: string): Promise<number> {
   return worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, url);
 }
 
+function pickSettingsFile(page: Page, text: string) {
+  return page.locator("#settings-import-file").setInputFiles({ name: "settings.json", mimeType: "application/json", buffer: Buffer.from(text) });
+}
+
 const pages: { name: string; path: () => string; ready: (page: Page) => Promise<void> }[] = [
   {
     name: "popup with a live PTZ capture",
@@ -51,6 +56,25 @@ const pages: { name: string; path: () => string; ready: (page: Page) => Promise<
     ready: async (page) => {
       await expect(page.getByRole("heading", { name: "Sites with their own settings" })).toBeVisible();
       await expect(page.locator(".history table").first()).toBeVisible();
+    },
+  },
+  {
+    name: "options with a settings file waiting for confirmation",
+    path: () => "options/index.html",
+    ready: async (page) => {
+      await pickSettingsFile(page, JSON.stringify({
+        format: "capture-control-settings", version: 1, exportedAt: "2026-12-01T10:00:00.000Z",
+        settings: { defaults: { semantics: "user-chooses" }, sites: { "https://a.example": { ptz: "allow" } } },
+      }));
+      await expect(page.getByRole("button", { name: "Replace my settings" })).toBeVisible();
+    },
+  },
+  {
+    name: "options with a refused settings file",
+    path: () => "options/index.html",
+    ready: async (page) => {
+      await pickSettingsFile(page, "not JSON");
+      await expect(page.getByRole("alert")).toContainText("was not imported");
     },
   },
   {

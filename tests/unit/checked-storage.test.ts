@@ -14,13 +14,16 @@ const fake = vi.hoisted(() => {
       if (name === "local" && state.full) throw new Error("QUOTA_BYTES quota exceeded");
       Object.assign(state[name], structuredClone(items));
     },
+    remove: async (keys: string[]) => {
+      for (const key of keys) delete state[name][key];
+    },
   });
   return { state, browser: { storage: { local: area("local"), session: area("session") } } };
 });
 vi.mock("webextension-polyfill", () => ({ default: fake.browser }));
 vi.spyOn(console, "warn").mockImplementation(() => undefined);
 
-const { parseEntries, readChecked, readProblems } = await import("../../extension/background/checked-storage");
+const { parseEntries, readChecked, readProblems, writeWithBackup } = await import("../../extension/background/checked-storage");
 const { parseControlState } = await import("../../extension/background/ptz-control");
 const { state } = fake;
 
@@ -101,5 +104,28 @@ describe("parseControlState", () => {
   it("reads nothing as no sessions, and garbage as a problem", () => {
     expect(parseControlState(undefined).problem).toBeNull();
     expect(parseControlState("x")).toEqual({ value: { owner: null, sessions: [], badged: {} }, problem: "The pan/tilt/zoom sessions could not be read." });
+  });
+});
+
+describe("writeWithBackup", () => {
+  it("writes the changes and the backup together, reports nothing and keeps the newest three", async () => {
+    const now = vi.spyOn(Date, "now");
+    for (let i = 1; i <= 5; i++) {
+      now.mockReturnValue(1000 * i);
+      expect(await writeWithBackup("settings-import", { n: i - 1 }, { settings: { n: i } })).toBe(`backup:settings-import:${1000 * i}`);
+    }
+    now.mockRestore();
+    expect(state.local).toEqual({
+      settings: { n: 5 },
+      "backup:settings-import:3000": { n: 2 }, "backup:settings-import:4000": { n: 3 }, "backup:settings-import:5000": { n: 4 },
+    });
+    expect(await readProblems()).toEqual([]);
+  });
+
+  it("writes neither when storage is full", async () => {
+    state.local.settings = { n: 0 };
+    state.full = true;
+    await expect(writeWithBackup("settings-import", { n: 0 }, { settings: { n: 1 } })).rejects.toThrow(/quota/);
+    expect(state.local).toEqual({ settings: { n: 0 } });
   });
 });

@@ -121,9 +121,9 @@ describe("loadSettings", () => {
       sites: { "https://a.example": { ptz: "block" } },
     });
     expect(result.changed).toBe(true);
-    expect(result.problem).toContain('default "semantics" was invalid');
-    expect(result.problem).toContain('"hideLabels" for https://a.example was invalid');
-    expect(result.problem).toContain('"semantics" for https://b.example was invalid');
+    expect(result.problem).toContain('defaults.semantics: invalid value "maybe"');
+    expect(result.problem).toContain('sites["https://a.example"].hideLabels: invalid value "yes"');
+    expect(result.problem).toContain('sites["https://b.example"].semantics: invalid value 1');
   });
 
   it("drops and reports entries whose key is not an http(s) origin or whose value is not an object", () => {
@@ -141,9 +141,11 @@ describe("loadSettings", () => {
     });
     expect(result.settings.sites).toEqual({ "https://good.example": { hideLabels: true } });
     expect(result.changed).toBe(true);
-    for (const key of ["file:///etc/passwd", "javascript:alert(1)", "not a url", "https://bad-entry.example",
-      "https://array-entry.example"]) {
-      expect(result.problem).toContain(`entry "${key}" was invalid`);
+    for (const key of ["file:///etc/passwd", "javascript:alert(1)", "not a url"]) {
+      expect(result.problem).toContain(`sites["${key}"]: not an http(s) origin`);
+    }
+    for (const key of ["https://bad-entry.example", "https://array-entry.example"]) {
+      expect(result.problem).toContain(`sites["${key}"]: not an object`);
     }
   });
 
@@ -165,23 +167,29 @@ describe("loadSettings", () => {
       version: 2, defaults: FACTORY_DEFAULTS, sites: { "https://a.example": { hideLabels: true } },
     });
     expect(result.changed).toBe(true);
-    expect(result.problem).toContain("unknown fields: extra");
-    expect(result.problem).toContain("unknown settings for https://a.example: colour, volume");
+    expect(result.problem).toContain("extra: unknown field");
+    expect(result.problem).toContain('sites["https://a.example"].colour: unknown setting; sites["https://a.example"].volume: unknown setting');
+  });
+
+  it("reports unknown default settings", () => {
+    const result = loadSettings({ version: 1, defaults: { ...FACTORY_DEFAULTS, volume: 3 }, sites: {} });
+    expect(result.settings).toEqual(emptySettings());
+    expect(result.problem).toBe("defaults.volume: unknown setting");
   });
 
   it("reports per-site keys that merely exist on Object.prototype as unknown", () => {
     const entry = JSON.parse('{"hideLabels": true, "toString": 1, "__proto__": 2}');
     const result = loadSettings({ version: 1, defaults: { ...FACTORY_DEFAULTS }, sites: { "https://a.example": entry } });
     expect(result.settings.sites).toEqual({ "https://a.example": { hideLabels: true } });
-    expect(result.problem).toContain("unknown settings for https://a.example: toString, __proto__");
+    expect(result.problem).toContain('sites["https://a.example"].toString: unknown setting; sites["https://a.example"].__proto__: unknown setting');
   });
 
   it("reports missing defaults and sites", () => {
     const result = loadSettings({ version: 1 });
     expect(result.settings).toEqual(emptySettings());
     expect(result.changed).toBe(true);
-    expect(result.problem).toContain("global defaults were missing");
-    expect(result.problem).toContain("per-site settings were missing");
+    expect(result.problem).toContain("defaults: missing");
+    expect(result.problem).toContain("sites: missing");
   });
 
   it("returns settings that load again unchanged", () => {
