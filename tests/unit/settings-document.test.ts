@@ -9,7 +9,7 @@ const { FACTORY_DEFAULTS, SETTINGS_VERSION } = await import("../../extension/bac
 
 const settings = {
   version: SETTINGS_VERSION,
-  defaults: { semantics: "user-chooses", hideLabels: true, ptz: "ask" },
+  defaults: { semantics: "user-chooses", hideLabels: true, ptz: "ask", powerSaving: true },
   sites: {
     "https://a.example": { semantics: "browser-chooses", ptz: "block" },
     "http://localhost:8080": { hideLabels: false },
@@ -82,6 +82,18 @@ describe("readSettingsDocument", () => {
       sites: { "https://old.example": { semantics: "browser-chooses", hideLabels: true } },
     });
     expect(read.summary).toMatchObject({ version: 0, exportedAt: null, sites: 1 });
+  });
+
+  it("takes a version 1 document (before Save camera power) through the migration that adds it, off", () => {
+    const read = readSettingsDocument(JSON.stringify({
+      format: SETTINGS_FORMAT, version: 1, exportedAt: "2026-11-20T10:00:00.000Z",
+      settings: { defaults: { semantics: "browser-chooses", hideLabels: true, ptz: "block" }, sites: { "https://a.example": { ptz: "allow" } } },
+    }));
+    expect(read.settings).toEqual({
+      version: SETTINGS_VERSION,
+      defaults: { semantics: "browser-chooses", hideLabels: true, ptz: "block", powerSaving: false },
+      sites: { "https://a.example": { ptz: "allow" } },
+    });
   });
 
   it("refuses a version 0 document with invalid entries instead of dropping them", () => {
