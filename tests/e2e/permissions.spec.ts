@@ -7,9 +7,7 @@
  * "block". Headless Chromium then denies getUserMedia unless the site is allowed.
  */
 import type { BrowserContext, Page } from "@playwright/test";
-import {
-  test as base, expect, extensionWorker, launch, openExtensionPage, type FreshBrowser,
-} from "./fixtures";
+import { expect, extensionWorker, launch, openExtensionPage, tabIdOf, test as base, type FreshBrowser } from "./fixtures";
 
 const test = base.extend<{ realUi: FreshBrowser }>({
   realUi: async ({}, use) => {
@@ -22,10 +20,6 @@ const test = base.extend<{ realUi: FreshBrowser }>({
 
 type Kind = "video" | "audio";
 
-async function tabIdOf(context: BrowserContext, url: string): Promise<number> {
-  const worker = await extensionWorker(context);
-  return worker.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)!.id!, url);
-}
 
 async function openSite(context: BrowserContext, origin: string): Promise<Page> {
   const page = await context.newPage();

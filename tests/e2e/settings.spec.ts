@@ -3,13 +3,9 @@
  * their first script), survive service-worker restarts, and corrupt storage is backed up, reported
  * and never silently wiped.
  */
-import type { BrowserContext, Page } from "@playwright/test";
-import { expect, extensionWorker, openExtensionPage, stopServiceWorkers, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { expect, extensionWorker, openExtensionPage, stopServiceWorkers, tabIdOf, test } from "./fixtures";
 
-async function tabIdOf(context: BrowserContext, url: string): Promise<number> {
-  const worker = await extensionWorker(context);
-  return worker.evaluate(async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)!.id!, url);
-}
 
 async function firstScriptSemantics(page: Page, url: string) {
   await page.goto(url);

@@ -5,7 +5,7 @@
  * the look the worker records after Chrome accepted setIcon and setTitle (storage.session).
  */
 import type { BrowserContext, Page } from "@playwright/test";
-import { expect, extensionWorker, stopServiceWorkers, test } from "./fixtures";
+import { expect, extensionWorker, stopServiceWorkers, tabIdOf, test } from "./fixtures";
 
 async function ask(page: Page, key: string, constraints: unknown): Promise<void> {
   await page.evaluate(([k, c]) => (window as any).ask(k, c), [key, constraints] as const);
@@ -15,10 +15,6 @@ async function ask(page: Page, key: string, constraints: unknown): Promise<void>
 const stop = (page: Page, key: string) =>
   page.evaluate((k) => (window as any).streams[k].getTracks().forEach((t: MediaStreamTrack) => t.stop()), key);
 
-async function tabIdOf(context: BrowserContext, url: string): Promise<number> {
-  const worker = await extensionWorker(context);
-  return worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, url);
-}
 
 /** The tab's title as Chrome shows it, and the icon the worker last gave it ("none": Chrome's default). */
 async function toolbar(context: BrowserContext, tabId: number): Promise<{ title: string; icon: string }> {
