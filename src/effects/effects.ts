@@ -4,18 +4,21 @@
  */
 import { intercept } from "../core/media-methods";
 import {
-  apply, isArray, overconstrainedErrorCtor, PromiseCtor, promiseReject, promiseThen, setOwn, trackKind,
+  apply, isArray, overconstrainedErrorCtor, PromiseCtor, promiseReject, promiseThen, setOwn, trackKind, trackReadyState,
   TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
-import { wrapMethod } from "../lib/wrap";
+import { cameraOf } from "../lib/stand-in";
+import { wrapGetter, wrapMethod } from "../lib/wrap";
 import type { PageBridge } from "../bridge/page-bridge";
 import { type Ask, copy, echo, includes, isObject, listOf, type Loose, readAsk, readModes, withSorted } from "./constraints";
-import { FACE_MODES, faceDetection, type FaceDetection } from "./face";
+import { FACE_MODES, faceDetection, type FaceDetection, workersMayRun } from "./face";
+import { follow, framerOf, framingPossible, framingSet, framingStopped, startFraming } from "./framing";
 
 const POWER = "powerEfficient";
 const FACE = "humanFaceDetectionMode";
+const FRAMING = "faceFraming";
 /** In code-unit order. Those the browser supports natively are dropped at install. */
-const NAMES = ["eyeGazeCorrection", "gestureReactions", FACE, POWER];
+const NAMES = ["eyeGazeCorrection", FRAMING, "gestureReactions", FACE, POWER];
 const SIZE = ["width", "height", "aspectRatio"];
 /** The most frames a second a configuration may run at and still count as power efficient. */
 const EFFICIENT_FPS = 30;
@@ -38,6 +41,9 @@ interface Echo {
   /** The humanFaceDetectionMode chosen, when the constraints named it; whether it was exact. */
   mode?: string;
   faceRequired?: boolean;
+  /** faceFraming as asked (true/false), when the constraints named it so that it can be met. */
+  framing?: boolean;
+  framingRequired?: boolean;
 }
 
 interface Plan { native: Loose; echo: Echo }
@@ -74,8 +80,9 @@ export function installEffects(bridge: PageBridge): void {
     face = includes(known, FACE) ? faceDetection(bridge) : undefined;
     return known;
   };
-  /** Our constraints this page can use now (face detection only where a worker may run). */
-  const usable = (name: string) => name !== FACE || face!.available();
+  /** Our constraints this page can use now (face detection and framing only where a worker may run). */
+  const usable = (name: string) => name === FACE ? face!.available() :
+    name !== FRAMING || (workersMayRun() && framingPossible() && bridge.connected);
   const echoes = new WeakMapCtor<object, Echo>();
   const echoOf = (track: unknown) => apply(weakMapGet, echoes, [track]) as Echo | undefined;
   const remember = (track: unknown, e: Echo | undefined) => apply(weakMapSet, echoes, [track, e]);
@@ -92,19 +99,31 @@ export function installEffects(bridge: PageBridge): void {
     return ours().length ? withSorted(supported, flags(() => true)) : supported;
   });
 
+  // A faceFraming track (./framing.ts) answers as its camera.
   intercept("getCapabilities", (next, track, args) => {
-    const caps = apply(next, track, args);
-    if (!isCamera(track, caps) || !ours().length) return caps;
-    const save = canSave(caps);
-    return withSorted(caps, flags((name) => (name === FACE ? FACE_MODES : name === POWER && save ? [false, true] : [false])));
+    const camera = cameraOf(track);
+    const caps = apply(next, camera, args);
+    if (!isCamera(camera, caps) || !ours().length) return caps;
+    const save = canSave(caps), framer = framerOf(track);
+    return withSorted(caps, flags((name) => (name === FACE ? FACE_MODES :
+      (name === POWER && save) || (name === FRAMING && framer) ? [false, true] : [false])));
   });
 
   intercept("getSettings", (next, track, args) => {
-    const settings = apply(next, track, args);
-    if (!isCamera(track, settings) || !ours().length) return settings;
+    const camera = cameraOf(track);
+    const settings = apply(next, camera, args);
+    if (!isCamera(camera, settings) || !ours().length) return settings;
     const saving = settings.resizeMode === "none" && typeof settings.frameRate === "number" &&
       settings.frameRate <= EFFICIENT_FPS;
-    return withSorted(settings, flags((name) => (name === FACE ? echoOf(track)?.mode ?? "none" : name === POWER && saving)));
+    return withSorted(settings, flags((name) => (name === FACE ? echoOf(track)?.mode ?? "none" :
+      name === POWER ? saving : name === FRAMING ? framerOf(track)?.on ?? false : false)));
+  });
+
+  wrapGetter(trackProto, "label", (native, track) => apply(native, cameraOf(track), []));
+  wrapMethod(trackProto, "stop", (native, track, args) => {
+    const result = apply(native, track, args);
+    framingStopped(track);
+    return result;
   });
 
   const pick = (modes: unknown[]): string | undefined => {
@@ -116,7 +135,7 @@ export function installEffects(bridge: PageBridge): void {
    * The constraints for the browser, or a string: the constraint that cannot be met, or null when
    * the set names none of ours. `save`: whether a power-efficient configuration exists.
    */
-  function plan(c: Loose, gum: boolean, save: boolean): Plan | string | null {
+  function plan(c: Loose, gum: boolean, save: boolean, frames: boolean): Plan | string | null {
     const names = ours();
     const out = copy(c);
     const e: Echo = { basic: {}, sets: [], added: [], addedBasic: [], appended: 0, hadAdvanced: false };
@@ -148,6 +167,13 @@ export function installEffects(bridge: PageBridge): void {
       // getUserMedia takes no mandatory effect constraint (not among the "allowed required
       // constraints for device selection"; Chromium says so for its own with a TypeError).
       if (ask.required && gum) return name;
+      if (name === FRAMING) {
+        // getUserMedia: an ideal true makes the track one that can frame (./framing.ts).
+        if (ask.want && ask.required && !frames) return name;
+        if (gum ? ask.want : frames) e.framing = ask.want;
+        e.framingRequired = ask.required;
+        continue;
+      }
       if (name !== POWER) {
         if (ask.want && ask.required) return name;
         continue;
@@ -204,6 +230,11 @@ export function installEffects(bridge: PageBridge): void {
           }
           const ask = readAsk(v, true);
           if (!ask) continue;
+          if (name === FRAMING && (frames || gum)) {
+            // (Taken as met, as humanFaceDetectionMode.)
+            if (ask.want || !gum) e.framing = ask.want;
+            continue;
+          }
           if (name !== POWER) {
             if (ask.want) unmet = true;
             continue;
@@ -234,11 +265,11 @@ export function installEffects(bridge: PageBridge): void {
 
   /** Reading the page's constraints may run its getters, which may throw: then the browser reads
    * them again and reports that. */
-  function tryPlan(c: unknown, gum: boolean, save: boolean): Plan | string | null {
+  function tryPlan(c: unknown, gum: boolean, save: boolean, frames = false): Plan | string | null {
     try {
       // (Inside the try: a page's getter may throw; the native call then reports it.)
       if (!isObject(c) || has(c, "mandatory") || has(c, "optional")) return null;
-      return plan(c, gum, save);
+      return plan(c, gum, save, frames);
     } catch {
       return null;
     }
@@ -275,10 +306,20 @@ export function installEffects(bridge: PageBridge): void {
           // Only the echo of getConstraints() is lost.
         }
         // With face detection asked for, the stream comes once the detector runs (or could not).
-        if (!p.echo.mode || p.echo.mode === "none" || !tracks.length) return resolve(stream);
-        face!.set(tracks[0] as object, p.echo.mode, (ok) => {
-          if (!ok) p.echo.mode = "none";
-          resolve(stream);
+        const detect = (track: unknown) => {
+          if (!p.echo.mode || p.echo.mode === "none" || !track) return resolve(stream);
+          face!.set(track as object, p.echo.mode, (ok) => {
+            if (!ok) p.echo.mode = "none";
+            resolve(stream);
+          });
+        };
+        // With framing asked for, once frames go through the worker; the stream then holds the
+        // generator's track instead of the camera's.
+        if (!p.echo.framing || !tracks.length) return detect(tracks[0]);
+        startFraming(bridge, stream as object, tracks[0] as object, true, (framer, track) => {
+          if (!framer) p.echo.framing = false;
+          else remember(track, p.echo);
+          detect(track ?? tracks[0]);
         });
       }, reject]);
     });
@@ -286,20 +327,22 @@ export function installEffects(bridge: PageBridge): void {
 
   intercept("applyConstraints", (next, track, args) => {
     let caps: unknown;
+    const camera = cameraOf(track), framer = framerOf(track);
     try {
-      caps = apply(nativeCapabilities!, track, []);
+      caps = apply(nativeCapabilities!, camera, []);
     } catch {
       return undefined; // not a track: the browser says so
     }
-    const p = isCamera(track, caps) ? tryPlan(args[0], false, canSave(caps)) : null;
-    if (p === null && !echoOf(track)) return undefined;
+    const p = isCamera(camera, caps) ? tryPlan(args[0], false, canSave(caps), !!framer) : null;
+    if (p === null && !echoOf(track) && !framer) return undefined;
     if (typeof p === "string") {
       return apply(promiseReject, PromiseCtor, [new (overconstrainedErrorCtor()!)(p, "Cannot satisfy constraints")]);
     }
     return new PromiseCtor((resolve, reject) => {
-      apply(promiseThen, apply(next, track, p ? [p.native] : args), [(value: unknown) => {
-        // The new constraints replace the old ones, ours included.
+      apply(promiseThen, apply(next, camera, p ? [p.native] : args), [(value: unknown) => {
+        // The new constraints replace the old ones, ours included. (Framing not named: it stays.)
         remember(track, p ? p.echo : undefined);
+        if (framer && p && p.echo.framing !== undefined) framingSet(framer, p.echo.framing);
         if (!face || !face.available()) return resolve(value);
         face.set(track as object, p?.echo.mode ?? "none", (ok) => {
           if (ok) return resolve(value);
@@ -325,7 +368,7 @@ export function installEffects(bridge: PageBridge): void {
   });
 
   wrapMethod(trackProto, "getConstraints", (native, track, args) => {
-    const result = apply(native, track, args);
+    const result = apply(native, cameraOf(track), args);
     const e = echoOf(track);
     if (!e || !isObject(result)) return result;
     const out = copy(result);
@@ -352,8 +395,9 @@ export function installEffects(bridge: PageBridge): void {
 
   wrapMethod(trackProto, "clone", (native, track, args) => {
     const copyTrack = apply(native, track, args);
-    const e = echoOf(track);
+    const e = echoOf(track), framer = framerOf(track);
     if (e) remember(copyTrack, e);
+    if (framer && apply(trackReadyState!, copyTrack, []) === "live") follow(framer, copyTrack as object);
     return copyTrack;
   });
 }

@@ -1,0 +1,107 @@
+/**
+ * faceFraming, page half (issue 7). A camera track can only show the camera's frames, so a
+ * getUserMedia that asks for faceFraming gets, in its stream, a MediaStreamTrackGenerator track
+ * instead of the camera's (its prototype set to MediaStreamTrack.prototype, so it looks like one)
+ * that answers as the camera (src/lib/stand-in.ts, effects.ts: settings, capabilities,
+ * constraints, label; stop() stops the camera once it and its clones are stopped; the camera's
+ * `ended` ends them). The effects worker reads the camera's frames (a MediaStreamTrackProcessor's
+ * stream) and writes them, cropped or as they are, to the generator (src/effects/face/). Nothing of
+ * this runs for a page that does not ask. See docs/EFFECTS.md.
+ */
+import type { PageBridge } from "../bridge/page-bridge";
+import {
+  addEventListener, appendOwn, apply, dispatchEvent, EventCtor, getOwnPropertyDescriptor, trackReadyState,
+  WeakMapCtor, weakMapGet, weakMapSet,
+} from "../lib/natives";
+import { standIn } from "../lib/stand-in";
+import { spawnWorker, workerPost, workerTerminate } from "./face";
+
+const Generator = typeof MediaStreamTrackGenerator === "undefined" ? undefined : MediaStreamTrackGenerator;
+const generatorWritable = Generator && getOwnPropertyDescriptor(Generator.prototype, "writable")?.get;
+const Processor = typeof MediaStreamTrackProcessor === "undefined" ? undefined : MediaStreamTrackProcessor;
+const processorReadable = Processor && getOwnPropertyDescriptor(Processor.prototype, "readable")?.get;
+const setPrototypeOf = Reflect.setPrototypeOf;
+const streamProto = typeof MediaStream === "undefined" ? undefined : MediaStream.prototype;
+const removeTrack = streamProto?.removeTrack, addTrack = streamProto?.addTrack;
+const trackProto = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
+const nativeStop = trackProto?.stop;
+
+export interface Framer {
+  camera: object;
+  worker: Worker;
+  on: boolean;
+  /** The page's tracks on it (the generator's track and its clones) not stopped yet. */
+  live: object[];
+}
+
+export const framingPossible = () => !!(Generator && generatorWritable && processorReadable && removeTrack && addTrack);
+
+/** Starts framing `camera` (a track of `stream`): `done(framer)` once frames flow through the
+ * worker and the generator's track has replaced the camera's in `stream`, `done()` on failure. */
+export function startFraming(bridge: PageBridge, stream: object, camera: object, on: boolean, done: (f?: Framer, track?: object) => void): void {
+  spawnWorker(bridge, (worker) => {
+    if (!worker) return done();
+    try {
+      if (apply(trackReadyState!, camera, []) !== "live") throw 0;
+      const track = new Generator!({ kind: "video" }) as object;
+      const writable = apply(generatorWritable!, track, []);
+      setPrototypeOf(track, trackProto!);
+      const readable = apply(processorReadable!, new Processor!({ track: camera as MediaStreamTrack, maxBufferSize: 2 }), []);
+      apply(workerPost!, worker, [{ readable, writable, framing: on }, [readable, writable]]);
+      apply(removeTrack!, stream, [camera]);
+      apply(addTrack!, stream, [track]);
+      const f: Framer = { camera, worker, on, live: [] };
+      follow(f, track);
+      // The camera went away: its stand-ins end as it did (readyState "ended" and an `ended` event).
+      apply(addEventListener, camera, ["ended", () => {
+        const live = f.live;
+        f.live = [];
+        for (let i = 0; i < live.length; i++) {
+          apply(nativeStop!, live[i], []);
+          apply(dispatchEvent, live[i], [new EventCtor("ended")]);
+        }
+        end(f);
+      }]);
+      done(f, track);
+    } catch {
+      apply(workerTerminate!, worker, []);
+      done();
+    }
+  }, () => undefined);
+}
+
+const framers = new WeakMapCtor<object, Framer>();
+
+export const framerOf = (track: unknown): Framer | undefined => apply(weakMapGet, framers, [track]) as Framer | undefined;
+
+/** `track` (the generator's track or a clone of it) shows `f`'s frames. */
+export function follow(f: Framer, track: object): void {
+  apply(weakMapSet, framers, [track, f]);
+  standIn(track, f.camera);
+  appendOwn(f.live, track);
+}
+
+export function framingSet(f: Framer, on: boolean): void {
+  if (f.on === on) return;
+  f.on = on;
+  apply(workerPost!, f.worker, [{ framing: on }]);
+}
+
+/** `track` was stopped: the camera stops with the last of its stand-ins. */
+export function framingStopped(track: unknown): void {
+  const f = framerOf(track);
+  if (!f) return;
+  const live: object[] = [];
+  for (let i = 0; i < f.live.length; i++) if (f.live[i] !== track) appendOwn(live, f.live[i]);
+  f.live = live;
+  if (!live.length) end(f);
+}
+
+function end(f: Framer): void {
+  try {
+    apply(nativeStop!, f.camera, []);
+    apply(workerTerminate!, f.worker, []);
+  } catch {
+    // already gone
+  }
+}
