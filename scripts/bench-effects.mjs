@@ -2,7 +2,7 @@
 // 1. The detection worker alone (dist/src/effects/face/face-worker.iife.js in a page's blob: worker,
 //    no extension): milliseconds per 640x480 frame, from the worker's own clock, and detections a second.
 // 2. With the extension: frames a second reaching the page from a 30 fps camera (the face video),
-//    with and without humanFaceDetectionMode, and the browser's CPU use meanwhile.
+//    with and without humanFaceDetectionMode, with faceFraming, and the browser's CPU use meanwhile.
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,7 +70,9 @@ async function browser(extension) {
 }
 
 // 2. Frames reaching the page, and CPU, with and without face detection.
-for (const [name, constraints] of [["no effect", {}], ["humanFaceDetectionMode: bounding-box", { humanFaceDetectionMode: "bounding-box" }]]) {
+const CASES = [["no effect", {}], ["humanFaceDetectionMode: bounding-box", { humanFaceDetectionMode: "bounding-box" }],
+  ["faceFraming: true", { faceFraming: true }]];
+for (const [name, constraints] of CASES) {
   const { context, page, profile } = await browser(true);
   const before = cpuSeconds(profile);
   const result = await page.evaluate(async ({ constraints, seconds }) => {

@@ -75,7 +75,7 @@ export function step(m: Motion, timestamp: number): Crop {
     let value = m.target[k] + (y0 + c * dt) * decay;
     m.speed[k] = (v0 - OMEGA * c * dt) * decay;
     // Settled: snap, so that an unzoomed frame can be passed on as it is.
-    if (Math.abs(value - m.target[k]) < 1e-3 && Math.abs(m.speed[k]) < 1e-3) {
+    if (Math.abs(value - m.target[k]) < 2e-3 && Math.abs(m.speed[k]) < 1e-2) {
       value = m.target[k];
       m.speed[k] = 0;
     }
