@@ -69,10 +69,11 @@ export interface WorkerData { ready?: boolean; timestamp?: number; segments?: un
 
 /**
  * Starts the effects worker (code and model from the service worker, run from a blob: URL) for
- * humanFaceDetectionMode and faceFraming. `ready(worker)` once the model is loaded, `ready()` when
- * it could not start; `message` gets its later messages.
+ * humanFaceDetectionMode and faceFraming. `ready(worker)` once the model is loaded (`model`
+ * false: a worker that needs none), `ready()` when it could not start; `message` gets its later
+ * messages.
  */
-export function spawnWorker(bridge: PageBridge, ready: (worker?: Worker) => void, message: (data: WorkerData) => void): void {
+export function spawnWorker(bridge: PageBridge, ready: (worker?: Worker) => void, message: (data: WorkerData) => void, model = true): void {
   let answered = false;
   const answer = (worker?: Worker) => {
     if (answered) return;
@@ -98,7 +99,7 @@ export function spawnWorker(bridge: PageBridge, ready: (worker?: Worker) => void
         if (!data.ready) apply(workerTerminate!, w, []);
         answer(data.ready ? w : undefined);
       }]);
-      apply(workerPost!, w, [{ model: value.model }]);
+      apply(workerPost!, w, [{ model: model ? value.model : null }]);
     } catch {
       if (worker) apply(workerTerminate!, worker, []);
       answer();

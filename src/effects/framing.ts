@@ -4,9 +4,10 @@
  * instead of the camera's (its prototype set to MediaStreamTrack.prototype, so it looks like one)
  * that answers as the camera (src/lib/stand-in.ts, effects.ts: settings, capabilities,
  * constraints, label; stop() stops the camera once it and its clones are stopped; the camera's
- * `ended` ends them). The effects worker reads the camera's frames (a MediaStreamTrackProcessor's
- * stream) and writes them, cropped or as they are, to the generator (src/effects/face/). Nothing of
- * this runs for a page that does not ask. See docs/EFFECTS.md.
+ * `ended` ends them). An effects worker reads the camera's frames (a MediaStreamTrackProcessor's
+ * stream) and writes them, cropped or as they are, to the generator; a second one finds the faces
+ * in the frames it sends (src/effects/face/). Nothing of this runs for a page that does not ask.
+ * See docs/EFFECTS.md.
  */
 import type { PageBridge } from "../bridge/page-bridge";
 import {
@@ -25,49 +26,65 @@ const streamProto = typeof MediaStream === "undefined" ? undefined : MediaStream
 const removeTrack = streamProto?.removeTrack, addTrack = streamProto?.addTrack;
 const trackProto = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
 const nativeStop = trackProto?.stop;
+const Channel = typeof MessageChannel === "undefined" ? undefined : MessageChannel;
+const channelPort1 = Channel && getOwnPropertyDescriptor(Channel.prototype, "port1")?.get;
+const channelPort2 = Channel && getOwnPropertyDescriptor(Channel.prototype, "port2")?.get;
 
 export interface Framer {
   camera: object;
+  /** The framer (crops) and the detector (finds the faces): ../effects/face/face-worker.iife.ts. */
   worker: Worker;
+  detector: Worker;
   on: boolean;
   /** The page's tracks on it (the generator's track and its clones) not stopped yet. */
   live: object[];
 }
 
-export const framingPossible = () => !!(Generator && generatorWritable && processorReadable && removeTrack && addTrack);
+export const framingPossible = () => !!(Generator && generatorWritable && processorReadable && removeTrack && addTrack && channelPort2);
 
 /** Starts framing `camera` (a track of `stream`): `done(framer)` once frames flow through the
  * worker and the generator's track has replaced the camera's in `stream`, `done()` on failure. */
 export function startFraming(bridge: PageBridge, stream: object, camera: object, on: boolean, done: (f?: Framer, track?: object) => void): void {
-  spawnWorker(bridge, (worker) => {
-    if (!worker) return done();
-    try {
-      if (apply(trackReadyState!, camera, []) !== "live") throw 0;
-      const track = new Generator!({ kind: "video" }) as object;
-      const writable = apply(generatorWritable!, track, []);
-      setPrototypeOf(track, trackProto!);
-      const readable = apply(processorReadable!, new Processor!({ track: camera as MediaStreamTrack, maxBufferSize: 2 }), []);
-      apply(workerPost!, worker, [{ readable, writable, framing: on }, [readable, writable]]);
-      apply(removeTrack!, stream, [camera]);
-      apply(addTrack!, stream, [track]);
-      const f: Framer = { camera, worker, on, live: [] };
-      follow(f, track);
-      // The camera went away: its stand-ins end as it did (readyState "ended" and an `ended` event).
-      apply(addEventListener, camera, ["ended", () => {
-        const live = f.live;
-        f.live = [];
-        for (let i = 0; i < live.length; i++) {
-          apply(nativeStop!, live[i], []);
-          apply(dispatchEvent, live[i], [new EventCtor("ended")]);
-        }
-        end(f);
-      }]);
-      done(f, track);
-    } catch {
-      apply(workerTerminate!, worker, []);
-      done();
-    }
-  }, () => undefined);
+  const noop = () => undefined;
+  spawnWorker(bridge, (detector) => {
+    if (!detector) return done();
+    spawnWorker(bridge, (worker) => {
+      if (!worker) {
+        apply(workerTerminate!, detector, []);
+        return done();
+      }
+      try {
+        if (apply(trackReadyState!, camera, []) !== "live") throw 0;
+        const track = new Generator!({ kind: "video" }) as object;
+        const writable = apply(generatorWritable!, track, []);
+        setPrototypeOf(track, trackProto!);
+        const readable = apply(processorReadable!, new Processor!({ track: camera as MediaStreamTrack, maxBufferSize: 2 }), []);
+        const channel = new Channel!();
+        const port1 = apply(channelPort1!, channel, []), port2 = apply(channelPort2!, channel, []);
+        apply(workerPost!, detector, [{ port: port1 }, [port1]]);
+        apply(workerPost!, worker, [{ readable, writable, port: port2, framing: on }, [readable, writable, port2]]);
+        apply(removeTrack!, stream, [camera]);
+        apply(addTrack!, stream, [track]);
+        const f: Framer = { camera, worker, detector, on, live: [] };
+        follow(f, track);
+        // The camera went away: its stand-ins end as it did (readyState "ended" and an `ended` event).
+        apply(addEventListener, camera, ["ended", () => {
+          const live = f.live;
+          f.live = [];
+          for (let i = 0; i < live.length; i++) {
+            apply(nativeStop!, live[i], []);
+            apply(dispatchEvent, live[i], [new EventCtor("ended")]);
+          }
+          end(f);
+        }]);
+        done(f, track);
+      } catch {
+        apply(workerTerminate!, worker, []);
+        apply(workerTerminate!, detector, []);
+        done();
+      }
+    }, noop, false);
+  }, noop);
 }
 
 const framers = new WeakMapCtor<object, Framer>();
@@ -101,6 +118,7 @@ function end(f: Framer): void {
   try {
     apply(nativeStop!, f.camera, []);
     apply(workerTerminate!, f.worker, []);
+    apply(workerTerminate!, f.detector, []);
   } catch {
     // already gone
   }
