@@ -120,8 +120,12 @@ export function installEffects(bridge: PageBridge): void {
   });
 
   wrapGetter(trackProto, "label", (native, track) => apply(native, cameraOf(track), []));
+  // (A generated track's own stats are null: the camera's count the frames it delivered.)
+  wrapGetter(trackProto, "stats", (native, track) => apply(native, cameraOf(track), []));
+  // A stopped track's detector and framing stop at once (its camera, with the last of its tracks).
   wrapMethod(trackProto, "stop", (native, track, args) => {
     const result = apply(native, track, args);
+    if (face && typeof track === "object" && track) face.set(track, FACE_MODES[0], () => undefined);
     framingStopped(track);
     return result;
   });

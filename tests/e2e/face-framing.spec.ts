@@ -196,6 +196,7 @@ test("the framed track looks like the camera's, plays in a <video>, and stop() e
       tracks: stream.getTracks().map((t) => t.kind),
       settings: [s.deviceId === p.deviceId, s.groupId === p.groupId, s.width, s.height, s.frameRate === p.frameRate],
       readyState: track.readyState, enabled: track.enabled, muted: track.muted,
+      stats: ((t) => t.stats === t.stats && (t.stats?.deliveredFrames ?? 0) > 0)(track as unknown as { stats: { deliveredFrames: number } | null }),
       video: [video.videoWidth, video.videoHeight, video.currentTime > 0],
       clone: [clone.label === plain.label, (clone.getSettings() as Record<string, unknown>).faceFraming, clone.getSettings().deviceId === p.deviceId],
     };
@@ -210,7 +211,7 @@ test("the framed track looks like the camera's, plays in a <video>, and stop() e
   expect(result).toEqual({
     proto: true, kind: "video", label: true, id: true, tracks: ["audio", "video"],
     settings: [true, true, WIDTH, HEIGHT, true],
-    readyState: "live", enabled: true, muted: false,
+    readyState: "live", enabled: true, muted: false, stats: true,
     video: [WIDTH, HEIGHT, true],
     clone: [true, true, true],
     cloneFrames: WIDTH,
@@ -274,4 +275,39 @@ test("nothing runs before a page asks; a CSP without blob: workers gets no frami
   // own answer for an unknown constraint: ignored.)
   expect(result).toEqual({ setting: "absent", supported: false, caps: false, exact: "ok" });
   await strict.close();
+});
+
+test("humanFaceDetectionMode on a framed track describes the framed frames", async ({ site }) => {
+  test.setTimeout(60_000);
+  const page = await openPage(site.origin);
+  await page.evaluate(async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({
+      video: { faceFraming: true, humanFaceDetectionMode: "bounding-box" } as MediaTrackConstraints,
+    });
+    window.framed = stream.getVideoTracks()[0];
+  });
+  // Once framed, the segments of the page's frames put the face near the centre.
+  await expect.poll(async () => page.evaluate(async () => {
+    const reader = new MediaStreamTrackProcessor({ track: window.framed }).readable.getReader();
+    for (let i = 0; i < 30; i++) {
+      const { value: frame } = await reader.read();
+      const segments = (frame!.metadata() as { segments?: { boundingBox: { x: number; y: number; width: number; height: number } }[] }).segments;
+      frame!.close();
+      if (!segments?.length) continue;
+      reader.cancel();
+      const box = segments[0].boundingBox;
+      return [Math.round((box.x + box.width / 2) * 20) / 20, Math.round((box.y + box.height / 2) * 20) / 20];
+    }
+    reader.cancel();
+    return null;
+  }), { timeout: 20_000, intervals: [500] }).toEqual([0.5, 0.5]);
+  const settings = await page.evaluate(() => {
+    const s = window.framed.getSettings() as Record<string, unknown>;
+    window.framed.stop();
+    return [s.faceFraming, s.humanFaceDetectionMode];
+  });
+  expect(settings).toEqual([true, "bounding-box"]);
+  // Stopped: the detector (after its next frame) and the framing workers go.
+  await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(0);
+  await page.close();
 });
