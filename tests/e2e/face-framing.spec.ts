@@ -311,3 +311,74 @@ test("humanFaceDetectionMode on a framed track describes the framed frames", asy
   await expect.poll(() => page.workers().length, { timeout: 10_000 }).toBe(0);
   await page.close();
 });
+
+test("a framed track transferred to a worker keeps framing there; its stop() there ends the capture", async ({ site }) => {
+  test.setTimeout(60_000);
+  const page = await openPage(site.origin);
+  const info = await page.evaluate(async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { faceFraming: true } as MediaTrackConstraints });
+    const [track] = stream.getVideoTracks();
+    const label = track.label;
+    const worker = new Worker("transfer/skin-worker.js");
+    (window as unknown as { skinWorker: Worker }).skinWorker = worker;
+    const reply = new Promise<MessageEvent>((r) => (worker.onmessage = r));
+    worker.postMessage({ track }, [track]);
+    const { data } = await reply;
+    return { ...data, label: data.label === label, here: track.readyState };
+  });
+  expect(info).toEqual({ label: true, faceFraming: true, width: WIDTH, here: "ended" });
+  const ask = (message: unknown) => page.evaluate((m) => new Promise<Record<string, unknown>>((resolve) => {
+    const worker = (window as unknown as { skinWorker: Worker }).skinWorker;
+    worker.onmessage = ({ data }) => resolve(data);
+    worker.postMessage(m);
+  }), message);
+  await expect.poll(async () => (await ask({ measure: true })).x as number, { timeout: 15_000, intervals: [500] }).toBeGreaterThan(0.44);
+  expect(await ask({ stop: true })).toEqual({ stopped: "ended" });
+  const worker = await extensionWorker(context);
+  await expect.poll(() => worker.evaluate(async () =>
+    Object.keys((await chrome.storage.session.get("liveCaptures")).liveCaptures ?? {}).length)).toBe(0);
+  // Only the page's own worker is left: the framing workers went with the camera.
+  await expect.poll(() => page.workers().length).toBe(1);
+  await page.close();
+});
+
+test("a page that replaced the built-ins framing uses still gets framing, and cannot reach the hidden camera track", async ({ site }) => {
+  test.setTimeout(60_000);
+  const page = await openPage(site.origin);
+  const result = await page.evaluate(async () => {
+    const seen: string[] = [];
+    const trap = (holder: Record<string, unknown>, name: string) => {
+      const original = holder[name] as (...a: unknown[]) => unknown;
+      holder[name] = function (this: unknown, ...args: unknown[]) {
+        seen.push(name);
+        return original.apply(this, args);
+      };
+    };
+    const protos = [MediaStream.prototype, Worker.prototype, MessagePort.prototype, EventTarget.prototype,
+      MediaStreamTrack.prototype] as unknown as Record<string, unknown>[];
+    for (const [i, names] of [["addTrack", "removeTrack", "getVideoTracks"], ["postMessage", "terminate"], ["postMessage"],
+      ["addEventListener", "dispatchEvent"], ["stop", "clone"]].entries()) for (const n of names) trap(protos[i], n);
+    trap(Reflect as unknown as Record<string, unknown>, "setPrototypeOf");
+    trap(Object as unknown as Record<string, unknown>, "setPrototypeOf");
+    trap(URL as unknown as Record<string, unknown>, "createObjectURL");
+    const g = window as unknown as Record<string, unknown>;
+    for (const name of ["MediaStreamTrackGenerator", "MediaStreamTrackProcessor", "MessageChannel", "Worker", "Blob"]) {
+      const Original = g[name] as new (...a: unknown[]) => object;
+      g[name] = function (...args: unknown[]) {
+        seen.push(name);
+        return new Original(...args);
+      };
+    }
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { faceFraming: true } as MediaTrackConstraints });
+    const ours = seen.slice();
+    const [track] = stream.getVideoTracks();
+    window.framed = track;
+    track.clone().stop();
+    // (The traps work: the page's own calls go through them.)
+    return { seen: ours, after: seen, on: (track.getSettings() as Record<string, unknown>).faceFraming, tracks: stream.getTracks().length };
+  });
+  expect(result).toEqual({ seen: [], after: ["getVideoTracks", "clone", "stop"], on: true, tracks: 1 });
+  await expect.poll(async () => (await page.evaluate(() => window.skinOf(window.framed))).x, { timeout: 15_000 }).toBeGreaterThan(0.44);
+  await page.evaluate(() => window.framed.stop());
+  await page.close();
+});
