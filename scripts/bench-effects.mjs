@@ -103,7 +103,9 @@ for (const [name, constraints] of CASES) {
   const { context, page, profile } = await browser(true);
   const before = cpuSeconds(profile);
   const result = await page.evaluate(async ({ constraints, seconds }) => {
+    const asked = performance.now();
     const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, ...constraints } });
+    const gum = performance.now() - asked;
     const reader = new MediaStreamTrackProcessor({ track: stream.getVideoTracks()[0] }).readable.getReader();
     let frames = 0, withFaces = 0;
     const until = performance.now() + seconds * 1000;
@@ -114,10 +116,11 @@ for (const [name, constraints] of CASES) {
       frame.close();
     }
     stream.getTracks().forEach((t) => t.stop());
-    return { fps: frames / seconds, withFaces };
+    return { fps: frames / seconds, withFaces, gum };
   }, { constraints, seconds: SECONDS });
   const cpu = (cpuSeconds(profile) - before) / SECONDS;
-  console.log(`${name}: ${result.fps.toFixed(1)} fps reach the page, ${result.withFaces} frames with faces; browser CPU ${(cpu * 100).toFixed(0)}% of one core`);
+  console.log(`${name}: getUserMedia ${result.gum.toFixed(0)} ms; ${result.fps.toFixed(1)} fps reach the page, ${result.withFaces} frames with faces; ` +
+    `browser CPU ${(cpu * 100).toFixed(0)}% of one core`);
   await context.close();
 }
 server.close();

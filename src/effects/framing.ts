@@ -46,45 +46,54 @@ export const framingPossible = () => !!(Generator && generatorWritable && proces
  * worker and the generator's track has replaced the camera's in `stream`, `done()` on failure. */
 export function startFraming(bridge: PageBridge, stream: object, camera: object, on: boolean, done: (f?: Framer, track?: object) => void): void {
   const noop = () => undefined;
-  spawnWorker(bridge, (detector) => {
-    if (!detector) return done();
-    spawnWorker(bridge, (worker) => {
-      if (!worker) {
-        apply(workerTerminate!, detector, []);
-        return done();
-      }
-      try {
-        if (apply(trackReadyState!, camera, []) !== "live") throw 0;
-        const track = new Generator!({ kind: "video" }) as object;
-        const writable = apply(generatorWritable!, track, []);
-        setPrototypeOf(track, trackProto!);
-        const readable = apply(processorReadable!, new Processor!({ track: camera as MediaStreamTrack, maxBufferSize: 2 }), []);
-        const channel = new Channel!();
-        const port1 = apply(channelPort1!, channel, []), port2 = apply(channelPort2!, channel, []);
-        apply(workerPost!, detector, [{ port: port1 }, [port1]]);
-        apply(workerPost!, worker, [{ readable, writable, port: port2, framing: on }, [readable, writable, port2]]);
-        apply(removeTrack!, stream, [camera]);
-        apply(addTrack!, stream, [track]);
-        const f: Framer = { camera, worker, detector, on, live: [] };
-        follow(f, track);
-        // The camera went away: its stand-ins end as it did (readyState "ended" and an `ended` event).
-        apply(addEventListener, camera, ["ended", () => {
-          const live = f.live;
-          f.live = [];
-          for (let i = 0; i < live.length; i++) {
-            apply(nativeStop!, live[i], []);
-            apply(dispatchEvent, live[i], [new EventCtor("ended")]);
-          }
-          end(f);
-        }]);
-        done(f, track);
-      } catch {
-        apply(workerTerminate!, worker, []);
-        apply(workerTerminate!, detector, []);
-        done();
-      }
-    }, noop, false);
+  // Both start at once; framing begins when both run.
+  let detector: Worker | undefined, worker: Worker | undefined, waiting = 2;
+  const begin = () => {
+    if (--waiting) return;
+    if (!worker || !detector) {
+      if (worker) apply(workerTerminate!, worker, []);
+      if (detector) apply(workerTerminate!, detector, []);
+      return done();
+    }
+    try {
+      if (apply(trackReadyState!, camera, []) !== "live") throw 0;
+      const track = new Generator!({ kind: "video" }) as object;
+      const writable = apply(generatorWritable!, track, []);
+      setPrototypeOf(track, trackProto!);
+      const readable = apply(processorReadable!, new Processor!({ track: camera as MediaStreamTrack, maxBufferSize: 2 }), []);
+      const channel = new Channel!();
+      const port1 = apply(channelPort1!, channel, []), port2 = apply(channelPort2!, channel, []);
+      apply(workerPost!, detector, [{ port: port1 }, [port1]]);
+      apply(workerPost!, worker, [{ readable, writable, port: port2, framing: on }, [readable, writable, port2]]);
+      apply(removeTrack!, stream, [camera]);
+      apply(addTrack!, stream, [track]);
+      const f: Framer = { camera, worker, detector, on, live: [] };
+      follow(f, track);
+      // The camera went away: its stand-ins end as it did (readyState "ended" and an `ended` event).
+      apply(addEventListener, camera, ["ended", () => {
+        const live = f.live;
+        f.live = [];
+        for (let i = 0; i < live.length; i++) {
+          apply(nativeStop!, live[i], []);
+          apply(dispatchEvent, live[i], [new EventCtor("ended")]);
+        }
+        end(f);
+      }]);
+      done(f, track);
+    } catch {
+      apply(workerTerminate!, worker, []);
+      apply(workerTerminate!, detector, []);
+      done();
+    }
+  };
+  spawnWorker(bridge, (w) => {
+    detector = w;
+    begin();
   }, noop);
+  spawnWorker(bridge, (w) => {
+    worker = w;
+    begin();
+  }, noop, false);
 }
 
 const framers = new WeakMapCtor<object, Framer>();
