@@ -43,7 +43,6 @@ interface Echo {
   faceRequired?: boolean;
   /** faceFraming as asked (true/false), when the constraints named it so that it can be met. */
   framing?: boolean;
-  framingRequired?: boolean;
 }
 
 interface Plan { native: Loose; echo: Echo }
@@ -120,6 +119,7 @@ export function installEffects(bridge: PageBridge): void {
   });
 
   wrapGetter(trackProto, "label", (native, track) => apply(native, cameraOf(track), []));
+  wrapGetter(trackProto, "muted", (native, track) => apply(native, cameraOf(track), []));
   // (A generated track's own stats are null: the camera's count the frames it delivered.)
   wrapGetter(trackProto, "stats", (native, track) => apply(native, cameraOf(track), []));
   // A stopped track's detector and framing stop at once (its camera, with the last of its tracks).
@@ -175,7 +175,6 @@ export function installEffects(bridge: PageBridge): void {
         // getUserMedia: an ideal true makes the track one that can frame (./framing.ts).
         if (ask.want && ask.required && !frames) return name;
         if (gum ? ask.want : frames) e.framing = ask.want;
-        e.framingRequired = ask.required;
         continue;
       }
       if (name !== POWER) {

@@ -69,6 +69,12 @@ export function startFraming(bridge: PageBridge, stream: object, camera: object,
       apply(addTrack!, stream, [track]);
       const f: Framer = { camera, worker, detector, on, live: [] };
       follow(f, track);
+      // The camera's mute and unmute reach its stand-ins (whose `muted` is the camera's: effects.ts).
+      const pass = (type: string) => () => {
+        for (let i = 0; i < f.live.length; i++) apply(dispatchEvent, f.live[i], [new EventCtor(type)]);
+      };
+      apply(addEventListener, camera, ["mute", pass("mute")]);
+      apply(addEventListener, camera, ["unmute", pass("unmute")]);
       // The camera went away: its stand-ins end as it did (readyState "ended" and an `ended` event).
       apply(addEventListener, camera, ["ended", () => {
         const live = f.live;

@@ -131,7 +131,7 @@ export function installLiveTracks(bridge: PageBridge): void {
     const tracks = capture.tracks;
     for (let i = 0; i < tracks.length; i++) {
       if (!isLive(tracks[i])) continue;
-      muted &&= apply(trackMuted!, tracks[i], []) as boolean;
+      muted &&= apply(trackMuted!, cameraOf(tracks[i]), []) as boolean;
       paused &&= !apply(trackEnabled!, tracks[i], []);
     }
     if (muted === capture.muted && paused === capture.paused) return;
