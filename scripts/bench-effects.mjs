@@ -1,8 +1,9 @@
 // Camera effects (issue 7), measured: `node scripts/bench-effects.mjs` after `vite build`.
 // 1. The detection worker alone (dist/src/effects/face/face-worker.iife.js in a page's blob: worker,
-//    no extension): milliseconds per 640x480 frame, from the worker's own clock, and detections a second.
+//    no extension): milliseconds per 640x480 frame, from the worker's own clock, and detections a second;
+//    then the faceFraming pair of workers: the framer's milliseconds per frame and its output fps.
 // 2. With the extension: frames a second reaching the page from a 30 fps camera (the face video),
-//    with and without humanFaceDetectionMode, and the browser's CPU use meanwhile.
+//    with and without humanFaceDetectionMode, with faceFraming, and the browser's CPU use meanwhile.
 import { readdirSync, readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -66,15 +67,45 @@ async function browser(extension) {
   }, { code, model, seconds: SECONDS });
   console.log(`detection worker: model load ${times.load.toFixed(0)} ms; per 640x480 frame median ${median(times.ms).toFixed(1)} ms, ` +
     `min ${Math.min(...times.ms).toFixed(1)}, max ${Math.max(...times.ms).toFixed(1)}; ${(times.ms.length / SECONDS).toFixed(1)} detections a second`);
+  // The faceFraming pair (framer + detector, as src/effects/framing.ts starts them): the framer's
+  // own milliseconds per frame (it reports every 30 frames) and the frames its generator delivers.
+  const framing = await page.evaluate(async ({ code, model, seconds }) => {
+    const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+    const start = (m) => new Promise((r) => { const w = new Worker(url); w.onmessage = () => r(w); w.postMessage({ model: m }); });
+    const detector = await start(model), framer = await start(null);
+    const ms = [];
+    framer.onmessage = (e) => e.data.ms !== undefined && ms.push(e.data.ms);
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+    const generator = new MediaStreamTrackGenerator({ kind: "video" });
+    const channel = new MessageChannel();
+    detector.postMessage({ port: channel.port1 }, [channel.port1]);
+    const readable = new MediaStreamTrackProcessor({ track: stream.getVideoTracks()[0], maxBufferSize: 2 }).readable;
+    const writable = generator.writable;
+    framer.postMessage({ readable, writable, port: channel.port2, framing: true }, [readable, writable, channel.port2]);
+    const reader = new MediaStreamTrackProcessor({ track: generator }).readable.getReader();
+    await new Promise((r) => setTimeout(r, 2000)); // zoomed in by then
+    ms.length = 0;
+    let frames = 0;
+    const until = performance.now() + seconds * 1000;
+    while (performance.now() < until) { (await reader.read()).value.close(); frames++; }
+    stream.getTracks().forEach((t) => t.stop());
+    return { fps: frames / seconds, ms };
+  }, { code, model, seconds: SECONDS });
+  console.log(`framing workers: framer ${median(framing.ms).toFixed(2)} ms per frame (median of 30-frame means, max ` +
+    `${Math.max(...framing.ms).toFixed(2)}); ${framing.fps.toFixed(1)} fps out of the generator`);
   await context.close();
 }
 
 // 2. Frames reaching the page, and CPU, with and without face detection.
-for (const [name, constraints] of [["no effect", {}], ["humanFaceDetectionMode: bounding-box", { humanFaceDetectionMode: "bounding-box" }]]) {
+const CASES = [["no effect", {}], ["humanFaceDetectionMode: bounding-box", { humanFaceDetectionMode: "bounding-box" }],
+  ["faceFraming: true", { faceFraming: true }]];
+for (const [name, constraints] of CASES) {
   const { context, page, profile } = await browser(true);
   const before = cpuSeconds(profile);
   const result = await page.evaluate(async ({ constraints, seconds }) => {
+    const asked = performance.now();
     const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, ...constraints } });
+    const gum = performance.now() - asked;
     const reader = new MediaStreamTrackProcessor({ track: stream.getVideoTracks()[0] }).readable.getReader();
     let frames = 0, withFaces = 0;
     const until = performance.now() + seconds * 1000;
@@ -85,10 +116,11 @@ for (const [name, constraints] of [["no effect", {}], ["humanFaceDetectionMode: 
       frame.close();
     }
     stream.getTracks().forEach((t) => t.stop());
-    return { fps: frames / seconds, withFaces };
+    return { fps: frames / seconds, withFaces, gum };
   }, { constraints, seconds: SECONDS });
   const cpu = (cpuSeconds(profile) - before) / SECONDS;
-  console.log(`${name}: ${result.fps.toFixed(1)} fps reach the page, ${result.withFaces} frames with faces; browser CPU ${(cpu * 100).toFixed(0)}% of one core`);
+  console.log(`${name}: getUserMedia ${result.gum.toFixed(0)} ms; ${result.fps.toFixed(1)} fps reach the page, ${result.withFaces} frames with faces; ` +
+    `browser CPU ${(cpu * 100).toFixed(0)}% of one core`);
   await context.close();
 }
 server.close();

@@ -11,7 +11,10 @@ export const WIDTH = 640, HEIGHT = 480;
 /** Faces in the video: centre and height in pixels (drawFace's arguments). */
 export const FACES = [{ cx: 190, cy: 230, h: 170 }, { cx: 470, cy: 200, h: 190 }];
 
-export async function makeFaceVideo(frames = 6) {
+/** One face off-centre (up and left), for the faceFraming tests. */
+export const OFF_CENTRE = [{ cx: 200, cy: 170, h: 130 }];
+
+export async function makeFaceVideo(frames = 6, faces = FACES) {
   const browser = await chromium.launch({ executablePath: await findChrome(), headless: true, args: chromeArgs({}) });
   try {
     const page = await browser.newPage();
@@ -21,7 +24,7 @@ export async function makeFaceVideo(frames = 6) {
       const ctx = document.querySelector("canvas").getContext("2d");
       window.drawScene(ctx, w, h, faces);
       return Array.from(ctx.getImageData(0, 0, w, h).data);
-    }, { faces: FACES, w: WIDTH, h: HEIGHT });
+    }, { faces, w: WIDTH, h: HEIGHT });
     const file = join(mkdtempSync(join(tmpdir(), "cc-faces-")), "faces.y4m");
     const fd = openSync(file, "w");
     writeSync(fd, `YUV4MPEG2 W${WIDTH} H${HEIGHT} F30:1 Ip A1:1 C420jpeg\n`);

@@ -4,20 +4,23 @@
  */
 import { intercept } from "../core/media-methods";
 import {
-  apply, isArray, overconstrainedErrorCtor, PromiseCtor, promiseReject, promiseThen, setOwn, trackKind,
+  apply, isArray, overconstrainedErrorCtor, PromiseCtor, promiseReject, promiseThen, setOwn, trackKind, trackReadyState,
   TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
-import { wrapMethod } from "../lib/wrap";
+import { cameraOf } from "../lib/stand-in";
+import { wrapGetter, wrapMethod } from "../lib/wrap";
 import type { PageBridge } from "../bridge/page-bridge";
 import { type Ask, copy, echo, includes, isObject, listOf, type Loose, readAsk, readModes, withSorted } from "./constraints";
-import { FACE_MODES, faceDetection, type FaceDetection } from "./face";
+import { FACE_MODES, faceDetection, type FaceDetection, workersMayRun } from "./face";
+import { follow, framerOf, framingPossible, framingSet, framingStopped, startFraming } from "./framing";
 import { afterChange } from "../track/configuration-change";
 import { liveTracks } from "../tracking/live-tracks";
 
 const POWER = "powerEfficient";
 const FACE = "humanFaceDetectionMode";
+const FRAMING = "faceFraming";
 /** In code-unit order. Those the browser supports natively are dropped at install. */
-const NAMES = ["eyeGazeCorrection", "gestureReactions", FACE, POWER];
+const NAMES = ["eyeGazeCorrection", FRAMING, "gestureReactions", FACE, POWER];
 const SIZE = ["width", "height", "aspectRatio"];
 /** The most frames a second a configuration may run at and still count as power efficient. */
 const EFFICIENT_FPS = 30;
@@ -43,6 +46,8 @@ interface Echo {
   faceRequired?: boolean;
   /** powerEfficient was added because the user forces it on this site ("Save camera power"). */
   forced?: boolean;
+  /** faceFraming as asked (true/false), when the constraints named it so that it can be met. */
+  framing?: boolean;
 }
 
 interface Plan { native: Loose; echo: Echo }
@@ -79,8 +84,9 @@ export function installEffects(bridge: PageBridge): void {
     face = includes(known, FACE) ? faceDetection(bridge) : undefined;
     return known;
   };
-  /** Our constraints this page can use now (face detection only where a worker may run). */
-  const usable = (name: string) => name !== FACE || face!.available();
+  /** Our constraints this page can use now (face detection and framing only where a worker may run). */
+  const usable = (name: string) => name === FACE ? face!.available() :
+    name !== FRAMING || (workersMayRun() && framingPossible() && bridge.connected);
   const echoes = new WeakMapCtor<object, Echo>();
   const echoOf = (track: unknown) => apply(weakMapGet, echoes, [track]) as Echo | undefined;
   const remember = (track: unknown, e: Echo | undefined) => apply(weakMapSet, echoes, [track, e]);
@@ -97,19 +103,36 @@ export function installEffects(bridge: PageBridge): void {
     return ours().length ? withSorted(supported, flags(() => true)) : supported;
   });
 
+  // A faceFraming track (./framing.ts) answers as its camera.
   intercept("getCapabilities", (next, track, args) => {
-    const caps = apply(next, track, args);
-    if (!isCamera(track, caps) || !ours().length) return caps;
-    const save = canSave(caps);
-    return withSorted(caps, flags((name) => (name === FACE ? FACE_MODES : name === POWER && save ? [false, true] : [false])));
+    const camera = cameraOf(track);
+    const caps = apply(next, camera, args);
+    if (!isCamera(camera, caps) || !ours().length) return caps;
+    const save = canSave(caps), framer = framerOf(track);
+    return withSorted(caps, flags((name) => (name === FACE ? FACE_MODES :
+      (name === POWER && save) || (name === FRAMING && framer) ? [false, true] : [false])));
   });
 
   intercept("getSettings", (next, track, args) => {
-    const settings = apply(next, track, args);
-    if (!isCamera(track, settings) || !ours().length) return settings;
+    const camera = cameraOf(track);
+    const settings = apply(next, camera, args);
+    if (!isCamera(camera, settings) || !ours().length) return settings;
     const saving = settings.resizeMode === "none" && typeof settings.frameRate === "number" &&
       settings.frameRate <= EFFICIENT_FPS;
-    return withSorted(settings, flags((name) => (name === FACE ? echoOf(track)?.mode ?? "none" : name === POWER && saving)));
+    return withSorted(settings, flags((name) => (name === FACE ? echoOf(track)?.mode ?? "none" :
+      name === POWER ? saving : name === FRAMING ? framerOf(track)?.on ?? false : false)));
+  });
+
+  wrapGetter(trackProto, "label", (native, track) => apply(native, cameraOf(track), []));
+  wrapGetter(trackProto, "muted", (native, track) => apply(native, cameraOf(track), []));
+  // (A generated track's own stats are null: the camera's count the frames it delivered.)
+  wrapGetter(trackProto, "stats", (native, track) => apply(native, cameraOf(track), []));
+  // A stopped track's detector and framing stop at once (its camera, with the last of its tracks).
+  wrapMethod(trackProto, "stop", (native, track, args) => {
+    const result = apply(native, track, args);
+    if (face && typeof track === "object" && track) face.set(track, FACE_MODES[0], () => undefined);
+    framingStopped(track);
+    return result;
   });
 
   const pick = (modes: unknown[]): string | undefined => {
@@ -121,7 +144,7 @@ export function installEffects(bridge: PageBridge): void {
    * The constraints for the browser, or a string: the constraint that cannot be met, or null when
    * the set names none of ours. `save`: whether a power-efficient configuration exists.
    */
-  function plan(c: Loose, gum: boolean, save: boolean): Plan | string | null {
+  function plan(c: Loose, gum: boolean, save: boolean, frames: boolean): Plan | string | null {
     const names = ours();
     const out = copy(c);
     const e: Echo = { basic: {}, sets: [], added: [], addedBasic: [], appended: 0, hadAdvanced: false };
@@ -153,6 +176,12 @@ export function installEffects(bridge: PageBridge): void {
       // getUserMedia takes no mandatory effect constraint (not among the "allowed required
       // constraints for device selection"; Chromium says so for its own with a TypeError).
       if (ask.required && gum) return name;
+      if (name === FRAMING) {
+        // getUserMedia: an ideal true makes the track one that can frame (./framing.ts).
+        if (ask.want && ask.required && !frames) return name;
+        if (gum ? ask.want : frames) e.framing = ask.want;
+        continue;
+      }
       if (name !== POWER) {
         if (ask.want && ask.required) return name;
         continue;
@@ -209,6 +238,11 @@ export function installEffects(bridge: PageBridge): void {
           }
           const ask = readAsk(v, true);
           if (!ask) continue;
+          if (name === FRAMING && (frames || gum)) {
+            // (Taken as met, as humanFaceDetectionMode.)
+            if (ask.want || !gum) e.framing = ask.want;
+            continue;
+          }
           if (name !== POWER) {
             if (ask.want) unmet = true;
             continue;
@@ -244,7 +278,7 @@ export function installEffects(bridge: PageBridge): void {
 
   /** Reading the page's constraints may run its getters, which may throw: then the browser reads
    * them again and reports that. */
-  function tryPlan(c: unknown, gum: boolean, save: boolean, force: boolean): Plan | string | null {
+  function tryPlan(c: unknown, gum: boolean, save: boolean, frames: boolean, force: boolean): Plan | string | null {
     try {
       // (Inside the try: a page's getter may throw; the native call then reports it.)
       if (force && c === true) c = {};
@@ -254,7 +288,7 @@ export function installEffects(bridge: PageBridge): void {
         c = copy(c);
         setOwn(c as Loose, POWER, true);
       }
-      const p = plan(c as Loose, gum, save);
+      const p = plan(c as Loose, gum, save, frames);
       if (forced && p && typeof p !== "string") {
         delete p.echo.basic[POWER];
         p.echo.forced = true;
@@ -273,7 +307,7 @@ export function installEffects(bridge: PageBridge): void {
     } catch {
       return undefined;
     }
-    const p = tryPlan(video, true, true, forcing());
+    const p = tryPlan(video, true, true, false, forcing());
     if (p === null) return undefined;
     if (typeof p === "string") {
       return apply(promiseReject, PromiseCtor, [new TypeErrorCtor(
@@ -296,10 +330,20 @@ export function installEffects(bridge: PageBridge): void {
           // Only the echo of getConstraints() is lost.
         }
         // With face detection asked for, the stream comes once the detector runs (or could not).
-        if (!p.echo.mode || p.echo.mode === "none" || !tracks.length) return resolve(stream);
-        face!.set(tracks[0] as object, p.echo.mode, (ok) => {
-          if (!ok) p.echo.mode = "none";
-          resolve(stream);
+        const detect = (track: unknown) => {
+          if (!p.echo.mode || p.echo.mode === "none" || !track) return resolve(stream);
+          face!.set(track as object, p.echo.mode, (ok) => {
+            if (!ok) p.echo.mode = "none";
+            resolve(stream);
+          });
+        };
+        // With framing asked for, once frames go through the worker; the stream then holds the
+        // generator's track instead of the camera's.
+        if (!p.echo.framing || !tracks.length) return detect(tracks[0]);
+        startFraming(bridge, stream as object, tracks[0] as object, true, (framer, track) => {
+          if (!framer) p.echo.framing = false;
+          else remember(track, p.echo);
+          detect(track ?? tracks[0]);
         });
       }, reject]);
     });
@@ -307,20 +351,22 @@ export function installEffects(bridge: PageBridge): void {
 
   intercept("applyConstraints", (next, track, args) => {
     let caps: unknown;
+    const camera = cameraOf(track), framer = framerOf(track);
     try {
-      caps = apply(nativeCapabilities!, track, []);
+      caps = apply(nativeCapabilities!, camera, []);
     } catch {
       return undefined; // not a track: the browser says so
     }
-    const p = isCamera(track, caps) ? tryPlan(args[0], false, canSave(caps), forcing()) : null;
-    if (p === null && !echoOf(track)) return undefined;
+    const p = isCamera(camera, caps) ? tryPlan(args[0], false, canSave(caps), !!framer, forcing()) : null;
+    if (p === null && !echoOf(track) && !framer) return undefined;
     if (typeof p === "string") {
       return apply(promiseReject, PromiseCtor, [new (overconstrainedErrorCtor()!)(p, "Cannot satisfy constraints")]);
     }
     return new PromiseCtor((resolve, reject) => {
-      apply(promiseThen, apply(next, track, p ? [p.native] : args), [(value: unknown) => {
-        // The new constraints replace the old ones, ours included.
+      apply(promiseThen, apply(next, camera, p ? [p.native] : args), [(value: unknown) => {
+        // The new constraints replace the old ones, ours included. (Framing not named: it stays.)
         remember(track, p ? p.echo : undefined);
+        if (framer && p && p.echo.framing !== undefined) framingSet(framer, p.echo.framing);
         if (!face || !face.available()) return resolve(value);
         face.set(track as object, p?.echo.mode ?? "none", (ok) => {
           if (ok) return resolve(value);
@@ -345,10 +391,10 @@ export function installEffects(bridge: PageBridge): void {
     });
   });
 
-  wrapMethod(trackProto, "getConstraints", (native, track, args) => pageConstraints(apply(native, track, args), track));
+  wrapMethod(trackProto, "getConstraints", (native, track, args) => pageConstraints(apply(native, cameraOf(track), args), track));
 
-  /** What getConstraints() shows the page: the browser's constraints of `track` (`result`)
-   * without what we added, with the page's own members of ours put back. */
+  /** What getConstraints() shows the page: the browser's constraints of the camera behind `track`
+   * (`result`) without what we added, with the page's own members of ours put back. */
   function pageConstraints(result: unknown, track: unknown): unknown {
     const e = echoOf(track);
     if (!e || !isObject(result)) return result;
@@ -376,7 +422,7 @@ export function installEffects(bridge: PageBridge): void {
 
   /** The user switched "Save camera power" for this site: each live camera track of this frame
    * gets its constraints again with or without the forced member, and hears configurationchange
-   * where its settings change. (The constraints re-applied are the browser's own for the track,
+   * where its settings change. (The constraints re-applied are the browser's own for the camera,
    * so nothing the other layers kept from the browser, such as blocked PTZ, reaches it.) */
   bridge.onConfigChanged(() => {
     const force = forcing();
@@ -384,19 +430,24 @@ export function installEffects(bridge: PageBridge): void {
     for (let i = 0; i < tracks.length; i++) {
       const track = tracks[i];
       if (!!echoOf(track)?.forced === force) continue;
+      const camera = cameraOf(track);
       let caps: unknown, current: unknown;
       try {
-        caps = apply(nativeCapabilities!, track, []);
-        if (!isCamera(track, caps)) continue;
-        current = pageConstraints(apply(nativeConstraints!, track, []), track);
+        caps = apply(nativeCapabilities!, camera, []);
+        if (!isCamera(camera, caps)) continue;
+        current = pageConstraints(apply(nativeConstraints!, camera, []), track);
       } catch {
         continue;
       }
-      const p = tryPlan(current, false, canSave(caps), force);
+      const p = tryPlan(current, false, canSave(caps), !!framerOf(track), force);
       if (typeof p === "string") continue;
       const change = new PromiseCtor((resolve) => {
-        apply(promiseThen, apply(nativeApply!, track, [p ? p.native : current]), [() => {
-          if (p && echoOf(track)) p.echo.mode = echoOf(track)!.mode;
+        apply(promiseThen, apply(nativeApply!, camera, [p ? p.native : current]), [() => {
+          const before = echoOf(track);
+          if (p && before) {
+            p.echo.mode = before.mode;
+            p.echo.framing = before.framing;
+          }
           remember(track, p ? p.echo : undefined);
           resolve(undefined);
         }, () => resolve(undefined)]);
@@ -407,8 +458,9 @@ export function installEffects(bridge: PageBridge): void {
 
   wrapMethod(trackProto, "clone", (native, track, args) => {
     const copyTrack = apply(native, track, args);
-    const e = echoOf(track);
+    const e = echoOf(track), framer = framerOf(track);
     if (e) remember(copyTrack, e);
+    if (framer && apply(trackReadyState!, copyTrack, []) === "live") follow(framer, copyTrack as object);
     return copyTrack;
   });
 }

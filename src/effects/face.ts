@@ -24,8 +24,8 @@ const Processor = typeof MediaStreamTrackProcessor === "undefined" ? undefined :
 const processorReadable = getter(Processor?.prototype, "readable");
 const frameProto = typeof VideoFrame === "undefined" ? undefined : VideoFrame.prototype;
 const frameTimestamp = getter(frameProto, "timestamp");
-const workerPost = WorkerCtor?.prototype.postMessage;
-const workerTerminate = WorkerCtor?.prototype.terminate;
+export const workerPost = WorkerCtor?.prototype.postMessage;
+export const workerTerminate = WorkerCtor?.prototype.terminate;
 const messageData = getter(MessageEvent.prototype, "data");
 const copyValue = structuredClone;
 const trackProto = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
@@ -61,10 +61,55 @@ export function trackContinues(from: object, to: object): void {
   }
 }
 
+/** False once a worker of ours failed to start in this page (its CSP forbids blob: workers). */
+let workersAllowed = true;
+export const workersMayRun = () => workersAllowed;
+
+export interface WorkerData { ready?: boolean; timestamp?: number; segments?: unknown; error?: string }
+
+/**
+ * Starts the effects worker (code and model from the service worker, run from a blob: URL) for
+ * humanFaceDetectionMode and faceFraming. `ready(worker)` once the model is loaded (`model`
+ * false: a worker that needs none), `ready()` when it could not start; `message` gets its later
+ * messages.
+ */
+export function spawnWorker(bridge: PageBridge, ready: (worker?: Worker) => void, message: (data: WorkerData) => void, model = true): void {
+  let answered = false;
+  const answer = (worker?: Worker) => {
+    if (answered) return;
+    answered = true;
+    ready(worker);
+  };
+  bridge.call("effects.face", {}, (error, value) => {
+    if (error || !value) return answer();
+    let worker: Worker | undefined;
+    try {
+      const url = createUrl(new BlobCtor([value.code], { type: "text/javascript" }));
+      const w = worker = new WorkerCtor!(url);
+      revokeUrl(url);
+      apply(addEventListener, w, ["error", () => {
+        if (answered) return message({ error: "worker" });
+        workersAllowed = false;
+        apply(workerTerminate!, w, []);
+        answer();
+      }]);
+      apply(addEventListener, w, ["message", (event: MessageEvent) => {
+        const data = apply(messageData!, event, []) as WorkerData;
+        if (answered) return message(data);
+        if (!data.ready) apply(workerTerminate!, w, []);
+        answer(data.ready ? w : undefined);
+      }]);
+      apply(workerPost!, w, [{ model: model ? value.model : null }]);
+    } catch {
+      if (worker) apply(workerTerminate!, worker, []);
+      answer();
+    }
+  });
+}
+
 export function faceDetection(bridge: PageBridge): FaceDetection {
   const detectors: Detector[] = [];
   setOwn(everyList, everyList.length, detectors);
-  let allowed = true;
 
   const halt = (d: Detector) => {
     d.stopped = true;
@@ -97,32 +142,17 @@ export function faceDetection(bridge: PageBridge): FaceDetection {
       if (!answered) done(ok);
       answered = true;
     };
-    bridge.call("effects.face", {}, (error, value) => {
-      if (error || !value || d.stopped) return answer(false);
-      try {
-        const url = createUrl(new BlobCtor([value.code], { type: "text/javascript" }));
-        d.worker = new WorkerCtor!(url);
-        revokeUrl(url);
-        apply(addEventListener, d.worker, ["error", () => {
-          allowed = false;
-          answer(false);
-        }]);
-        apply(addEventListener, d.worker, ["message", (event: MessageEvent) => {
-          const data = apply(messageData!, event, []) as { ready?: boolean; timestamp?: number; segments?: unknown; error?: string };
-          if (d.stopped) return;
-          if (data.ready) {
-            feed(d);
-            return answer(true);
-          }
-          if (!answered || data.error) return answer(false);
-          // The page stopped its track (stop() fires no event): the clone goes too.
-          if (apply(trackReadyState!, d.source, []) === "ended") return halt(d);
-          if (typeof data.timestamp === "number" && data.segments) d.last = { timestamp: data.timestamp, segments: data.segments };
-        }]);
-        apply(workerPost!, d.worker, [{ model: value.model }]);
-      } catch {
-        answer(false);
-      }
+    spawnWorker(bridge, (worker) => {
+      d.worker = worker;
+      if (!worker || d.stopped) return answer(false);
+      feed(d);
+      answer(true);
+    }, (data) => {
+      if (d.stopped || !answered) return;
+      if (data.error) return answer(false);
+      // The page stopped its track (stop() fires no event): the clone goes too.
+      if (apply(trackReadyState!, d.source, []) === "ended") return halt(d);
+      if (typeof data.timestamp === "number" && data.segments) d.last = { timestamp: data.timestamp, segments: data.segments };
     });
   }
 
@@ -143,7 +173,7 @@ export function faceDetection(bridge: PageBridge): FaceDetection {
   }
 
   return {
-    available: () => allowed && !!(WorkerCtor && Processor && processorReadable && frameProto && trackClone) && bridge.connected,
+    available: () => workersAllowed && !!(WorkerCtor && Processor && processorReadable && frameProto && trackClone) && bridge.connected,
     set(track, mode, done) {
       const landmarks = mode === FACE_MODES[2];
       for (let i = 0; i < detectors.length; i++) {

@@ -4,3 +4,7 @@ declare class MediaStreamTrackProcessor {
   constructor(init: { track: MediaStreamTrack; maxBufferSize?: number });
   readonly readable: ReadableStream<VideoFrame>;
 }
+declare class MediaStreamTrackGenerator extends MediaStreamTrack {
+  constructor(init: { kind: "video" | "audio" });
+  readonly writable: WritableStream<VideoFrame>;
+}

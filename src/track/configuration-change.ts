@@ -17,6 +17,7 @@ import {
   setTimeoutFn, trackGetSettings, TypeErrorCtor, trackKind, trackReadyState, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
 import { defineAttribute } from "../lib/wrap";
+import { cameraOf } from "../lib/stand-in";
 import { liveTracks } from "../tracking/live-tracks";
 
 type Snapshot = { track: object; state: string };
@@ -45,7 +46,8 @@ export function installConfigurationChange(): void {
     }
   };
   const ended = (track: object) => apply(trackReadyState!, track, []) === "ended";
-  const deviceOf = (track: object) => (apply(trackGetSettings!, track, []) as { deviceId?: string }).deviceId;
+  // (A faceFraming track is on its camera's device: src/lib/stand-in.ts.)
+  const deviceOf = (track: object) => (apply(trackGetSettings!, cameraOf(track), []) as { deviceId?: string }).deviceId;
 
   function fire(snapshot: Snapshot): void {
     const track = snapshot.track;

@@ -23,6 +23,7 @@ import {
   mapDelete, mapForEach, mapGet, mapSet, randomId, streamGetTracks, trackEnabled, trackGetSettings, trackKind, trackLabel,
   trackMuted, trackReadyState, WeakMapCtor, weakMapGet, weakMapHas, weakMapSet
 } from "../lib/natives";
+import { cameraOf } from "../lib/stand-in";
 import { wrapMethod, wrapSetter } from "../lib/wrap";
 
 interface Capture {
@@ -130,7 +131,7 @@ export function installLiveTracks(bridge: PageBridge): void {
     const tracks = capture.tracks;
     for (let i = 0; i < tracks.length; i++) {
       if (!isLive(tracks[i])) continue;
-      muted &&= apply(trackMuted!, tracks[i], []) as boolean;
+      muted &&= apply(trackMuted!, cameraOf(tracks[i]), []) as boolean;
       paused &&= !apply(trackEnabled!, tracks[i], []);
     }
     if (muted === capture.muted && paused === capture.paused) return;
@@ -172,12 +173,13 @@ export function installLiveTracks(bridge: PageBridge): void {
       const track = tracks[i] as object;
       if (!isLive(track) || apply(weakMapHas, captureOf, [track])) continue;
       // Own properties only: a page's Object.prototype.pan must not count. (Audio settings have none.)
-      const settings = apply(trackGetSettings!, track, []) as object;
+      // (A faceFraming track's device is its camera's: src/lib/stand-in.ts.)
+      const settings = apply(trackGetSettings!, cameraOf(track), []) as object;
       const id = randomId();
       const report: TrackReport = {
         id,
         kind: apply(trackKind!, track, []) as TrackReport["kind"],
-        label: apply(trackLabel!, track, []) as string,
+        label: apply(trackLabel!, cameraOf(track), []) as string,
         ago: dateNow(),
         ptz: hasOwn(settings, "pan") || hasOwn(settings, "tilt") || hasOwn(settings, "zoom"),
       };

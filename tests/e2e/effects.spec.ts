@@ -6,7 +6,7 @@
 import type { Page } from "@playwright/test";
 import { expect, launch, test } from "./fixtures";
 
-const OURS = ["eyeGazeCorrection", "gestureReactions", "humanFaceDetectionMode", "powerEfficient"];
+const OURS = ["eyeGazeCorrection", "faceFraming", "gestureReactions", "humanFaceDetectionMode", "powerEfficient"];
 
 async function open(page: Page, origin: string) {
   await page.goto(`${origin}/probe.html`);
@@ -37,12 +37,13 @@ test.describe("effect constraints", () => {
       return out;
     }, OURS);
     expect(result).toEqual({
-      supported: { eyeGazeCorrection: true, gestureReactions: true, humanFaceDetectionMode: true, powerEfficient: true },
+      supported: { eyeGazeCorrection: true, faceFraming: true, gestureReactions: true, humanFaceDetectionMode: true, powerEfficient: true },
       sortedSupported: true,
-      caps: { eyeGazeCorrection: [false], gestureReactions: [false], powerEfficient: [false, true],
+      // faceFraming: only a track opened with it can frame (tests/e2e/face-framing.spec.ts).
+      caps: { eyeGazeCorrection: [false], faceFraming: [false], gestureReactions: [false], powerEfficient: [false, true],
         humanFaceDetectionMode: ["none", "bounding-box", "bounding-box-with-landmark-center-point"] },
       // Chromium's default configuration (640x480 at 20 fps, a native mode) is already efficient.
-      settings: { eyeGazeCorrection: false, gestureReactions: false, humanFaceDetectionMode: "none", powerEfficient: true },
+      settings: { eyeGazeCorrection: false, faceFraming: false, gestureReactions: false, humanFaceDetectionMode: "none", powerEfficient: true },
       sortedSettings: true,
       audio: [],
       canvas: [],
@@ -211,8 +212,14 @@ test("a constraint the browser supports natively stays native", async ({ site })
           exact = (e as Error).name;
         }
         track.stop();
+        // faceFraming is native with the flag: a plain camera track, the browser's own answers.
+        const framed = (await navigator.mediaDevices.getUserMedia({ video: { faceFraming: true } as MediaTrackConstraints })).getVideoTracks()[0];
+        const frame = [supported.faceFraming, Object.getPrototypeOf(framed) === MediaStreamTrack.prototype,
+          (framed.getCapabilities() as Record<string, unknown>).faceFraming, (framed.getSettings() as Record<string, unknown>).faceFraming,
+          framed.getConstraints(), framed.label];
+        framed.stop();
         return { eye: [supported.eyeGazeCorrection, caps.eyeGazeCorrection, settings.eyeGazeCorrection, track.getConstraints()],
-          exact, gesture: supported.gestureReactions, power: supported.powerEfficient };
+          exact, gesture: supported.gestureReactions, power: supported.powerEfficient, frame };
       });
     };
     const native = await probe(await without.context.newPage());
@@ -220,6 +227,8 @@ test("a constraint the browser supports natively stays native", async ({ site })
     expect(native.eye[1]).toEqual([false, true]);
     expect(ours.eye).toEqual(native.eye);
     expect(ours.exact).toEqual(native.exact);
+    expect(native.frame[2]).toEqual([false, true]);
+    expect(ours.frame).toEqual(native.frame);
     // Still ours: the browser has no gestureReactions or powerEfficient even with the flag.
     expect(native.gesture).toBeUndefined();
     expect([ours.gesture, ours.power]).toEqual([true, true]);
