@@ -108,9 +108,15 @@ function activate(a: Float32Array, kind: number) {
   else if (kind !== 0) throw new Error("unsupported fused activation " + kind);
 }
 
-/** Loads a model: the returned function takes the input tensor (NHWC float32) and returns the
- * outputs. The returned arrays are the interpreter's own and are overwritten by the next run. */
-export function interpreter(bytes: Uint8Array): (input: Float32Array) => Float32Array[] {
+/** A loaded model: takes the input tensor (NHWC float32) and returns the outputs. The returned
+ * arrays are the interpreter's own and are overwritten by the next run. */
+export interface Network {
+  (input: Float32Array): Float32Array[];
+  inputShape: number[];
+  outputShapes: number[][];
+}
+
+export function interpreter(bytes: Uint8Array): Network {
   const m = readModel(bytes);
   const consts = new Map<number, Float32Array | Int32Array>();
   m.tensors.forEach((t, i) => {
@@ -302,7 +308,8 @@ export function interpreter(bytes: Uint8Array): (input: Float32Array) => Float32
     activate(out, o.u8(5));
   }
 
-  return (input) => {
+  const run = (input: Float32Array) => {
+    if (input.length !== count(shape(m.input))) throw new RangeError("input of " + input.length + " values for " + shape(m.input));
     const values = new Map<number, Float32Array | Int32Array>(consts);
     values.set(m.input, input);
     const f = (i: number) => values.get(i) as Float32Array;
@@ -397,4 +404,5 @@ export function interpreter(bytes: Uint8Array): (input: Float32Array) => Float32
     }
     return m.outputs.map(f);
   };
+  return Object.assign(run, { inputShape: shape(m.input), outputShapes: m.outputs.map(shape) });
 }
