@@ -108,6 +108,117 @@ function activate(a: Float32Array, kind: number) {
   else if (kind !== 0) throw new Error("unsupported fused activation " + kind);
 }
 
+/** 1x1 convolution with stride 1 over n pixels: out[p, o] = bias[o] + sum over c of x[p, c] w[o, c]
+ * (weights O x C). Two pixels and four output channels at a time share their loads. */
+export function pointwise(x: Float32Array, n: number, C: number, w: Float32Array, O: number, bias: Float32Array, out: Float32Array) {
+  let p = 0;
+  for (; p + 1 < n; p += 2) {
+    const xa = p * C, xb = xa + C, oa = p * O, ob = oa + O;
+    let oc = 0;
+    for (; oc + 3 < O; oc += 4) {
+      let a0 = bias[oc], a1 = bias[oc + 1], a2 = bias[oc + 2], a3 = bias[oc + 3];
+      let b0 = a0, b1 = a1, b2 = a2, b3 = a3;
+      const w0 = oc * C, w1 = w0 + C, w2 = w1 + C, w3 = w2 + C;
+      for (let c = 0; c < C; c++) {
+        const u = x[xa + c], v = x[xb + c], k0 = w[w0 + c], k1 = w[w1 + c], k2 = w[w2 + c], k3 = w[w3 + c];
+        a0 += u * k0; a1 += u * k1; a2 += u * k2; a3 += u * k3;
+        b0 += v * k0; b1 += v * k1; b2 += v * k2; b3 += v * k3;
+      }
+      out[oa + oc] = a0; out[oa + oc + 1] = a1; out[oa + oc + 2] = a2; out[oa + oc + 3] = a3;
+      out[ob + oc] = b0; out[ob + oc + 1] = b1; out[ob + oc + 2] = b2; out[ob + oc + 3] = b3;
+    }
+    for (; oc < O; oc++) {
+      let a = bias[oc], b = a;
+      for (let c = 0, wo = oc * C; c < C; c++) { a += x[xa + c] * w[wo + c]; b += x[xb + c] * w[wo + c]; }
+      out[oa + oc] = a; out[ob + oc] = b;
+    }
+  }
+  for (; p < n; p++) {
+    const xo = p * C, oo = p * O;
+    for (let oc = 0; oc < O; oc++) {
+      let a = bias[oc];
+      for (let c = 0, wo = oc * C; c < C; c++) a += x[xo + c] * w[wo + c];
+      out[oo + oc] = a;
+    }
+  }
+}
+
+let patches = new Float32Array(0);
+
+/** A KH x KW convolution (weights O x KH x KW x C, zero padding pt above and pl left): each output
+ * row's input patches are gathered (zeros outside the input), then multiplied as a 1x1 convolution. */
+export function convolve(x: Float32Array, H: number, W: number, C: number, w: Float32Array, O: number, KH: number, KW: number,
+  sh: number, sw: number, pt: number, pl: number, bias: Float32Array, out: Float32Array, OH: number, OW: number) {
+  const K = KH * KW * C;
+  if (patches.length < OW * K) patches = new Float32Array(OW * K);
+  const row = patches.subarray(0, OW * K);
+  for (let oy = 0; oy < OH; oy++) {
+    row.fill(0);
+    for (let ox = 0; ox < OW; ox++) {
+      const po = ox * K;
+      for (let ky = 0; ky < KH; ky++) {
+        const iy = oy * sh + ky - pt;
+        if (iy < 0 || iy >= H) continue;
+        for (let kx = 0; kx < KW; kx++) {
+          const ix = ox * sw + kx - pl;
+          if (ix < 0 || ix >= W) continue;
+          const xo = (iy * W + ix) * C, to = po + (ky * KW + kx) * C;
+          for (let c = 0; c < C; c++) row[to + c] = x[xo + c];
+        }
+      }
+    }
+    pointwise(row, OW, K, w, O, bias, out.subarray(oy * OW * O, (oy + 1) * OW * O));
+  }
+}
+
+/** Depthwise KH x KW convolution, depth multiplier 1 (weights 1 x KH x KW x C). */
+export function depthwiseConvolve(x: Float32Array, H: number, W: number, C: number, w: Float32Array, KH: number, KW: number,
+  sh: number, sw: number, pt: number, pl: number, bias: Float32Array, out: Float32Array, OH: number, OW: number) {
+  const taps = new Int32Array(KH * KW), weights = new Int32Array(KH * KW);
+  for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
+    // The taps inside the input, in kernel order.
+    let n = 0;
+    for (let ky = 0; ky < KH; ky++) {
+      const iy = oy * sh + ky - pt;
+      if (iy < 0 || iy >= H) continue;
+      for (let kx = 0; kx < KW; kx++) {
+        const ix = ox * sw + kx - pl;
+        if (ix < 0 || ix >= W) continue;
+        taps[n] = (iy * W + ix) * C;
+        weights[n++] = (ky * KW + kx) * C;
+      }
+    }
+    const oo = (oy * OW + ox) * C;
+    if (n === 9) {
+      const t0 = taps[0], t1 = taps[1], t2 = taps[2], t3 = taps[3], t4 = taps[4], t5 = taps[5], t6 = taps[6], t7 = taps[7], t8 = taps[8];
+      const v0 = weights[0], v1 = weights[1], v2 = weights[2], v3 = weights[3], v4 = weights[4], v5 = weights[5], v6 = weights[6], v7 = weights[7], v8 = weights[8];
+      for (let c = 0; c < C; c++) {
+        out[oo + c] = bias[c] + x[t0 + c] * w[v0 + c] + x[t1 + c] * w[v1 + c] + x[t2 + c] * w[v2 + c] + x[t3 + c] * w[v3 + c] +
+          x[t4 + c] * w[v4 + c] + x[t5 + c] * w[v5 + c] + x[t6 + c] * w[v6 + c] + x[t7 + c] * w[v7 + c] + x[t8 + c] * w[v8 + c];
+      }
+    } else {
+      for (let c = 0; c < C; c++) {
+        let a = bias[c];
+        for (let t = 0; t < n; t++) a += x[taps[t] + c] * w[weights[t] + c];
+        out[oo + c] = a;
+      }
+    }
+  }
+}
+
+function relu(x: Float32Array, out: Float32Array) {
+  for (let i = 0; i < out.length; i++) { const v = x[i]; out[i] = v < 0 ? 0 : v; }
+}
+
+function logistic(x: Float32Array, out: Float32Array) {
+  for (let i = 0; i < out.length; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
+}
+
+/** x * relu6(x + 3) / 6 (TFLite's HARD_SWISH). */
+function hardSwish(x: Float32Array, out: Float32Array) {
+  for (let i = 0; i < out.length; i++) { const v = x[i]; out[i] = v * Math.min(6, Math.max(0, v + 3)) / 6; }
+}
+
 /** A loaded model: takes the input tensor (NHWC float32) and returns the outputs. The returned
  * arrays are the interpreter's own and are overwritten by the next run. */
 export interface Network {
@@ -134,61 +245,27 @@ export function interpreter(bytes: Uint8Array): Network {
     else throw new Error("unsupported operator " + (o.custom ?? o.code));
   }
   const shape = (i: number) => m.tensors[i].shape;
-  const transposed = new Map<Float32Array, Float32Array>();
   // Every computed tensor has its buffer, allocated once (RESHAPE shares its input's).
+  // An activation whose input nothing else reads works in place.
   const buffers = new Map<number, Float32Array>();
-  for (const o of steps) if (o.code !== OP.RESHAPE) buffers.set(o.outputs[0], new Float32Array(count(shape(o.outputs[0]))));
+  const readers = new Map<number, number>();
+  for (const o of steps) for (const i of o.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
+  for (const o of steps) {
+    const [x] = o.inputs, y = o.outputs[0];
+    if (o.code === OP.RESHAPE) continue;
+    const inPlace = (o.code === OP.RELU || o.code === OP.LOGISTIC || o.code === OP.HARD_SWISH) &&
+      buffers.has(x) && readers.get(x) === 1 && !m.outputs.includes(x);
+    buffers.set(y, inPlace ? buffers.get(x)! : new Float32Array(count(shape(y))));
+  }
 
   function conv(x: Float32Array, xs: number[], w: Float32Array, ws: number[], bias: Float32Array, o: Table, out: Float32Array, ys: number[]) {
     const [, H, W, C] = xs, [O, KH, KW] = ws, [, OH, OW] = ys;
     const sw = o.u32(1, 1), sh = o.u32(2, 1), same = o.u8(0) === 0;
     if (o.u32(4, 1) !== 1 || o.u32(5, 1) !== 1) throw new Error("dilated CONV_2D");
-    if (KH === 1 && KW === 1 && sw === 1 && sh === 1) {
-      for (let p = 0, n = H * W; p < n; p++) {
-        const xo = p * C, oo = p * O;
-        let oc = 0;
-        // Four output channels at a time share each input load.
-        for (; oc + 3 < O; oc += 4) {
-          let a0 = bias[oc], a1 = bias[oc + 1], a2 = bias[oc + 2], a3 = bias[oc + 3];
-          const w0 = oc * C, w1 = w0 + C, w2 = w1 + C, w3 = w2 + C;
-          for (let c = 0; c < C; c++) {
-            const v = x[xo + c];
-            a0 += v * w[w0 + c]; a1 += v * w[w1 + c]; a2 += v * w[w2 + c]; a3 += v * w[w3 + c];
-          }
-          out[oo + oc] = a0; out[oo + oc + 1] = a1; out[oo + oc + 2] = a2; out[oo + oc + 3] = a3;
-        }
-        for (; oc < O; oc++) {
-          let a = bias[oc];
-          for (let c = 0, wo = oc * C; c < C; c++) a += x[xo + c] * w[wo + c];
-          out[oo + oc] = a;
-        }
-      }
-    } else {
-      let wt = transposed.get(w);
-      if (!wt) {
-        const k = KH * KW * C;
-        wt = new Float32Array(w.length);
-        for (let oc = 0; oc < O; oc++) for (let j = 0; j < k; j++) wt[j * O + oc] = w[oc * k + j];
-        transposed.set(w, wt);
-      }
+    if (KH === 1 && KW === 1 && sw === 1 && sh === 1) pointwise(x, H * W, C, w, O, bias, out);
+    else {
       const pt = padBefore(H, KH, sh, OH, same), pl = padBefore(W, KW, sw, OW, same);
-      for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
-        const oo = (oy * OW + ox) * O;
-        for (let oc = 0; oc < O; oc++) out[oo + oc] = bias[oc];
-        for (let ky = 0; ky < KH; ky++) {
-          const iy = oy * sh + ky - pt;
-          if (iy < 0 || iy >= H) continue;
-          for (let kx = 0; kx < KW; kx++) {
-            const ix = ox * sw + kx - pl;
-            if (ix < 0 || ix >= W) continue;
-            const xo = (iy * W + ix) * C, wo = (ky * KW + kx) * C * O;
-            for (let c = 0; c < C; c++) {
-              const v = x[xo + c], row = wo + c * O;
-              for (let oc = 0; oc < O; oc++) out[oo + oc] += v * wt[row + oc];
-            }
-          }
-        }
-      }
+      convolve(x, H, W, C, w, O, KH, KW, sh, sw, pt, pl, bias, out, OH, OW);
     }
     activate(out, o.u8(3));
   }
@@ -198,20 +275,7 @@ export function interpreter(bytes: Uint8Array): Network {
     const sw = o.u32(1, 1), sh = o.u32(2, 1), same = o.u8(0) === 0;
     if (ws[3] !== C || o.u32(5, 1) !== 1 || o.u32(6, 1) !== 1) throw new Error("DEPTHWISE_CONV_2D with a depth multiplier or dilation");
     const pt = padBefore(H, KH, sh, OH, same), pl = padBefore(W, KW, sw, OW, same);
-    for (let oy = 0; oy < OH; oy++) for (let ox = 0; ox < OW; ox++) {
-      const oo = (oy * OW + ox) * C;
-      for (let c = 0; c < C; c++) out[oo + c] = bias[c];
-      for (let ky = 0; ky < KH; ky++) {
-        const iy = oy * sh + ky - pt;
-        if (iy < 0 || iy >= H) continue;
-        for (let kx = 0; kx < KW; kx++) {
-          const ix = ox * sw + kx - pl;
-          if (ix < 0 || ix >= W) continue;
-          const xo = (iy * W + ix) * C, wo = (ky * KW + kx) * C;
-          for (let c = 0; c < C; c++) out[oo + c] += x[xo + c] * w[wo + c];
-        }
-      }
-    }
+    depthwiseConvolve(x, H, W, C, w, KH, KW, sh, sw, pt, pl, bias, out, OH, OW);
     activate(out, o.u8(4));
   }
 
@@ -335,21 +399,15 @@ export function interpreter(bytes: Uint8Array): Network {
           binary(f(a), shape(a), f(b), shape(b), o.code === OP.MUL, r);
           activate(r, o.opt ? o.opt.u8(0) : 0);
           break;
-        case OP.RELU: {
-          const x = f(a);
-          for (let i = 0; i < r.length; i++) r[i] = x[i] < 0 ? 0 : x[i];
+        case OP.RELU:
+          relu(f(a), r);
           break;
-        }
-        case OP.LOGISTIC: {
-          const x = f(a);
-          for (let i = 0; i < r.length; i++) r[i] = 1 / (1 + Math.exp(-x[i]));
+        case OP.LOGISTIC:
+          logistic(f(a), r);
           break;
-        }
-        case OP.HARD_SWISH: {
-          const x = f(a);
-          for (let i = 0; i < r.length; i++) { const v = x[i]; r[i] = v * Math.min(6, Math.max(0, v + 3)) / 6; }
+        case OP.HARD_SWISH:
+          hardSwish(f(a), r);
           break;
-        }
         case OP.RESIZE_BILINEAR:
           resizeBilinear(f(a), shape(a), o.opt, r, ys);
           break;
