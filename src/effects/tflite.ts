@@ -206,17 +206,75 @@ export function depthwiseConvolve(x: Float32Array, H: number, W: number, C: numb
   }
 }
 
-function relu(x: Float32Array, out: Float32Array) {
+export function relu(x: Float32Array, out: Float32Array) {
   for (let i = 0; i < out.length; i++) { const v = x[i]; out[i] = v < 0 ? 0 : v; }
 }
 
-function logistic(x: Float32Array, out: Float32Array) {
+export function logistic(x: Float32Array, out: Float32Array) {
   for (let i = 0; i < out.length; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
 }
 
 /** x * relu6(x + 3) / 6 (TFLite's HARD_SWISH). */
-function hardSwish(x: Float32Array, out: Float32Array) {
+export function hardSwish(x: Float32Array, out: Float32Array) {
   for (let i = 0; i < out.length; i++) { const v = x[i]; out[i] = v * Math.min(6, Math.max(0, v + 3)) / 6; }
+}
+
+/** MediaPipe's Convolution2DTransposeBias: weights OHWI; custom options are a
+ * TfLiteTransposeConvParams (int32 padding 1 = SAME, stride width, stride height). */
+export function transposeConv(x: Float32Array, xs: number[], w: Float32Array, ws: number[], bias: Float32Array, options: Uint8Array, out: Float32Array, ys: number[]) {
+  const [, H, W, C] = xs, [O, KH, KW] = ws, [, OH, OW] = ys;
+  const p = new DataView(options.buffer, options.byteOffset, options.byteLength);
+  const same = p.getInt32(0, true) === 1, sw = p.getInt32(4, true), sh = p.getInt32(8, true);
+  const pt = same ? Math.floor(Math.max(0, KH - (H - 1) % sh - 1) / 2) : 0;
+  const pl = same ? Math.floor(Math.max(0, KW - (W - 1) % sw - 1) / 2) : 0;
+  for (let i = 0; i < OH * OW; i++) for (let oc = 0; oc < O; oc++) out[i * O + oc] = bias[oc];
+  for (let iy = 0; iy < H; iy++) for (let ix = 0; ix < W; ix++) {
+    const xo = (iy * W + ix) * C;
+    for (let ky = 0; ky < KH; ky++) {
+      const oy = iy * sh - pt + ky;
+      if (oy < 0 || oy >= OH) continue;
+      for (let kx = 0; kx < KW; kx++) {
+        const ox = ix * sw - pl + kx;
+        if (ox < 0 || ox >= OW) continue;
+        const oo = (oy * OW + ox) * O;
+        for (let oc = 0; oc < O; oc++) {
+          let a = 0;
+          for (let c = 0, wo = ((oc * KH + ky) * KW + kx) * C; c < C; c++) a += x[xo + c] * w[wo + c];
+          out[oo + oc] += a;
+        }
+      }
+    }
+  }
+}
+
+/** RESIZE_BILINEAR (options: align_corners, half_pixel_centers). */
+export function resizeBilinear(x: Float32Array, xs: number[], o: Table | null, out: Float32Array, ys: number[]) {
+  const [, H, W, C] = xs, [, OH, OW] = ys;
+  const align = o?.u8(2) === 1, halfPixel = o?.u8(3) === 1;
+  // TFLite's reference: source coordinate, lower bound clamped at 0, upper at size - 1.
+  const axis = (out: number, size: number) => {
+    const scale = align && out > 1 ? (size - 1) / (out - 1) : size / out;
+    const lo = new Int32Array(out), hi = new Int32Array(out), f = new Float32Array(out);
+    for (let i = 0; i < out; i++) {
+      const v = halfPixel ? (i + 0.5) * scale - 0.5 : i * scale;
+      lo[i] = Math.max(Math.floor(v), 0);
+      hi[i] = Math.min(Math.ceil(v), size - 1);
+      f[i] = v - lo[i];
+    }
+    return { lo, hi, f };
+  };
+  const yA = axis(OH, H), xA = axis(OW, W);
+  for (let oy = 0; oy < OH; oy++) {
+    const y0 = yA.lo[oy] * W, y1 = yA.hi[oy] * W, fy = yA.f[oy];
+    for (let ox = 0; ox < OW; ox++) {
+      const fx = xA.f[ox];
+      const a = (y0 + xA.lo[ox]) * C, b = (y0 + xA.hi[ox]) * C, c = (y1 + xA.lo[ox]) * C, d = (y1 + xA.hi[ox]) * C;
+      const oo = (oy * OW + ox) * C;
+      for (let ch = 0; ch < C; ch++) {
+        out[oo + ch] = x[a + ch] * (1 - fy) * (1 - fx) + x[c + ch] * fy * (1 - fx) + x[b + ch] * (1 - fy) * fx + x[d + ch] * fy * fx;
+      }
+    }
+  }
 }
 
 /** A loaded model: takes the input tensor (NHWC float32) and returns the outputs. The returned
@@ -279,34 +337,6 @@ export function interpreter(bytes: Uint8Array): Network {
     activate(out, o.u8(4));
   }
 
-  /** MediaPipe's Convolution2DTransposeBias: weights OHWI; custom options are a
-   * TfLiteTransposeConvParams (int32 padding 1 = SAME, stride width, stride height). */
-  function transposeConv(x: Float32Array, xs: number[], w: Float32Array, ws: number[], bias: Float32Array, options: Uint8Array, out: Float32Array, ys: number[]) {
-    const [, H, W, C] = xs, [O, KH, KW] = ws, [, OH, OW] = ys;
-    const p = new DataView(options.buffer, options.byteOffset, options.byteLength);
-    const same = p.getInt32(0, true) === 1, sw = p.getInt32(4, true), sh = p.getInt32(8, true);
-    const pt = same ? Math.floor(Math.max(0, KH - (H - 1) % sh - 1) / 2) : 0;
-    const pl = same ? Math.floor(Math.max(0, KW - (W - 1) % sw - 1) / 2) : 0;
-    for (let i = 0; i < OH * OW; i++) for (let oc = 0; oc < O; oc++) out[i * O + oc] = bias[oc];
-    for (let iy = 0; iy < H; iy++) for (let ix = 0; ix < W; ix++) {
-      const xo = (iy * W + ix) * C;
-      for (let ky = 0; ky < KH; ky++) {
-        const oy = iy * sh - pt + ky;
-        if (oy < 0 || oy >= OH) continue;
-        for (let kx = 0; kx < KW; kx++) {
-          const ox = ix * sw - pl + kx;
-          if (ox < 0 || ox >= OW) continue;
-          const oo = (oy * OW + ox) * O;
-          for (let oc = 0; oc < O; oc++) {
-            let a = 0;
-            for (let c = 0, wo = ((oc * KH + ky) * KW + kx) * C; c < C; c++) a += x[xo + c] * w[wo + c];
-            out[oo + oc] += a;
-          }
-        }
-      }
-    }
-  }
-
   /** ADD and MUL with NHWC broadcasting (same shape, or one side [1, 1, 1, C] or a scalar). */
   function binary(p: Float32Array, ps: number[], q: Float32Array, qs: number[], mul: boolean, out: Float32Array) {
     if (p.length === q.length) {
@@ -320,35 +350,6 @@ export function interpreter(bytes: Uint8Array): Network {
     const n = q.length;
     if (mul) for (let i = 0; i < out.length; i++) out[i] = p[i] * q[i % n];
     else for (let i = 0; i < out.length; i++) out[i] = p[i] + q[i % n];
-  }
-
-  function resizeBilinear(x: Float32Array, xs: number[], o: Table | null, out: Float32Array, ys: number[]) {
-    const [, H, W, C] = xs, [, OH, OW] = ys;
-    const align = o?.u8(2) === 1, halfPixel = o?.u8(3) === 1;
-    // TFLite's reference: source coordinate, lower bound clamped at 0, upper at size - 1.
-    const axis = (out: number, size: number) => {
-      const scale = align && out > 1 ? (size - 1) / (out - 1) : size / out;
-      const lo = new Int32Array(out), hi = new Int32Array(out), f = new Float32Array(out);
-      for (let i = 0; i < out; i++) {
-        const v = halfPixel ? (i + 0.5) * scale - 0.5 : i * scale;
-        lo[i] = Math.max(Math.floor(v), 0);
-        hi[i] = Math.min(Math.ceil(v), size - 1);
-        f[i] = v - lo[i];
-      }
-      return { lo, hi, f };
-    };
-    const yA = axis(OH, H), xA = axis(OW, W);
-    for (let oy = 0; oy < OH; oy++) {
-      const y0 = yA.lo[oy] * W, y1 = yA.hi[oy] * W, fy = yA.f[oy];
-      for (let ox = 0; ox < OW; ox++) {
-        const fx = xA.f[ox];
-        const a = (y0 + xA.lo[ox]) * C, b = (y0 + xA.hi[ox]) * C, c = (y1 + xA.lo[ox]) * C, d = (y1 + xA.hi[ox]) * C;
-        const oo = (oy * OW + ox) * C;
-        for (let ch = 0; ch < C; ch++) {
-          out[oo + ch] = x[a + ch] * (1 - fy) * (1 - fx) + x[c + ch] * fy * (1 - fx) + x[b + ch] * (1 - fy) * fx + x[d + ch] * fy * fx;
-        }
-      }
-    }
   }
 
   /** AVERAGE_POOL_2D; with SAME padding the average is over the cells inside the input. */
