@@ -26,6 +26,8 @@ export function Options({ connector }: { connector: Connector }) {
   const [state, setState] = useState<UiState | null>(null);
   const [remembered, setRemembered] = useState<RememberedDevices>({});
   const [query, setQuery] = useState("");
+  /** The site whose settings are open for editing in the table. */
+  const [editing, setEditing] = useState<string | null>(null);
   // A change that could not be stored (e.g. the browser's storage for the extension is full).
   const [saveError, setSaveError] = useState<string | null>(null);
   const load = async () => {
@@ -75,18 +77,33 @@ export function Options({ connector }: { connector: Connector }) {
           <table>
             <thead><tr><th>{t("colSite")}</th><th>{t("colSettings")}</th><th>{t("permissionsTitle")}</th><th>{t("colActions")}</th></tr></thead>
             <tbody>
-              {sites.map((origin, index) => (
+              {sites.map((origin, index) => [
                 <tr key={origin}>
                   <td>{origin}</td>
                   <td class="muted">{state.settings.sites[origin] ? describe(state.settings.sites[origin]) : null}</td>
                   <td><SitePermissionsPanel connector={connector} origin={origin} idPrefix={`row${index}`} nameSite
                     onChanged={() => void load()} /></td>
-                  <td>{state.settings.sites[origin] ? (
-                    <button type="button" aria-label={`${t("remove")} ${origin}`}
-                      onClick={() => save(() => connector.resetSite(origin))}>{t("remove")}</button>
-                  ) : null}</td>
-                </tr>
-              ))}
+                  <td class="actions">
+                    <button type="button" aria-label={`${t("edit")} ${origin}`} aria-expanded={editing === origin}
+                      aria-controls={`edit-${index}`} onClick={() => setEditing(editing === origin ? null : origin)}>{t("edit")}</button>
+                    {state.settings.sites[origin] ? (
+                      <button type="button" aria-label={`${t("remove")} ${origin}`}
+                        onClick={() => save(() => connector.resetSite(origin))}>{t("remove")}</button>
+                    ) : null}
+                  </td>
+                </tr>,
+                editing === origin ? (
+                  <tr key={`${origin} edit`} id={`edit-${index}`}>
+                    <td colSpan={4}>
+                      {/* What the site gets now: its own settings over the defaults. */}
+                      <div role="group" aria-label={t("editSiteLabel", origin)}>
+                        <SiteControls idPrefix={`site${index}`} value={{ ...state.settings.defaults, ...state.settings.sites[origin] }}
+                          onChange={(patch) => save(() => connector.setSiteSettings(origin, patch))} />
+                      </div>
+                    </td>
+                  </tr>
+                ) : null,
+              ])}
             </tbody>
           </table>
         ) : <p class="muted">{t("optionsNoSites")}</p>}

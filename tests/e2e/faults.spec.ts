@@ -135,9 +135,12 @@ test("picker flow: the worker stopped before the ask, with a request waiting, du
       await stopWorker();
       await expect.poll(async () => shown.length > 0 || (await outcome(page, `flight${i}`)).state !== "pending").toBe(true);
       // (A worker stopped after queuing the request but before answering it: the page already has
-      // its AbortError when the picker shows; the user closes it, which frees the queue.)
+      // its AbortError when the picker shows; the user closes it, which frees the queue. A worker
+      // stopped between queuing it and opening its window opens it when it next starts, which the
+      // next event does: here the UI asking for its state, as the popup would.)
       await expect.poll(async () => {
         for (const p of shown) await p.close().catch(() => undefined);
+        await env.state.evaluate(() => chrome.runtime.sendMessage({ type: "ui.getState" }).catch(() => undefined));
         return queuesEmpty();
       }).toBe(true);
       env.context.off("page", collect);

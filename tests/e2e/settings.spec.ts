@@ -56,6 +56,29 @@ test.describe("site settings", () => {
     expect((await firstScriptSemantics(page, `${site.otherOrigin}/first-script.html`)).semantics).toBe("browser-chooses");
   });
 
+  test("the options page edits a site's own settings in its row, and the site gets them", async ({ fresh: { context, extensionId }, site }) => {
+    const options = await openExtensionPage(context, extensionId, "options/index.html");
+    await installWritesDone(options);
+    await options.evaluate((origin) => chrome.runtime.sendMessage({ type: "ui.setSiteSettings", origin, patch: { ptz: "allow" } }), site.origin);
+    await options.reload();
+    const edit = options.getByRole("button", { name: `Edit ${site.origin}` });
+    await expect(edit).toHaveAttribute("aria-expanded", "false");
+    await edit.click();
+    await expect(edit).toHaveAttribute("aria-expanded", "true");
+    const group = options.getByRole("group", { name: `Settings for ${site.origin}` });
+    // It shows what the site gets: its own PTZ choice, the defaults for the rest.
+    await expect(group.getByRole("combobox", { name: "Pan, tilt and zoom" })).toHaveValue("allow");
+    await group.getByRole("switch", { name: "Let me choose devices" }).check();
+    await expect.poll(() => options.evaluate(() => chrome.storage.local.get("settings").then((s) => (s.settings as { sites: unknown }).sites)))
+      .toEqual({ [site.origin]: { ptz: "allow", semantics: "user-chooses" } });
+    await expect(options.getByRole("cell", { name: /Let me choose devices: On/ })).toBeVisible();
+    const page = await context.newPage();
+    expect((await firstScriptSemantics(page, `${site.origin}/first-script.html`)).semantics).toBe("user-chooses");
+    expect((await firstScriptSemantics(page, `${site.otherOrigin}/first-script.html`)).semantics).toBe("browser-chooses");
+    await edit.click();
+    await expect(group).toHaveCount(0);
+  });
+
   test("the popup says so plainly on pages where the extension cannot run", async ({ fresh: { context, extensionId } }) => {
     const page = await context.newPage();
     await page.goto("chrome://version");
