@@ -20,8 +20,7 @@ import {
   apply, construct, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, MapCtor, mapDelete, mapGet, mapSet,
   ProxyCtor,
 } from "../lib/natives";
-import { wrapGetter, wrapMethod } from "../lib/wrap";
-import { looksNative } from "../lib/wrap";
+import { looksNative, wrapGetter, wrapMethod } from "../lib/wrap";
 import { mediaRealm } from "./realm";
 
 /** The envelope key of realm.ts (an own property of a message that carries tracks). */

@@ -5,7 +5,7 @@
  * colours (tests/pages/face-scene.js), not by the extension's detector.
  */
 import type { BrowserContext, Page } from "@playwright/test";
-import { expect, extensionWorker, launch, test } from "./fixtures";
+import { expect, extensionWorker, launch, liveCaptureCount, test } from "./fixtures";
 import { HEIGHT, makeFaceVideo, OFF_CENTRE, WIDTH } from "../../scripts/face-video.mjs";
 
 interface Skin { x: number; y: number; area: number; width: number; height: number }
@@ -219,8 +219,7 @@ test("the framed track looks like the camera's, plays in a <video>, and stop() e
   });
   // The registry (the service worker's) has no capture left; no worker runs.
   const worker = await extensionWorker(context);
-  await expect.poll(() => worker.evaluate(async () =>
-    Object.keys((await chrome.storage.session.get("liveCaptures")).liveCaptures ?? {}).length)).toBe(0);
+  await expect.poll(() => liveCaptureCount(worker)).toBe(0);
   await expect.poll(() => page.workers().length).toBe(0);
   await page.close();
 });
@@ -335,8 +334,7 @@ test("a framed track transferred to a worker keeps framing there; its stop() the
   await expect.poll(async () => (await ask({ measure: true })).x as number, { timeout: 15_000, intervals: [500] }).toBeGreaterThan(0.44);
   expect(await ask({ stop: true })).toEqual({ stopped: "ended" });
   const worker = await extensionWorker(context);
-  await expect.poll(() => worker.evaluate(async () =>
-    Object.keys((await chrome.storage.session.get("liveCaptures")).liveCaptures ?? {}).length)).toBe(0);
+  await expect.poll(() => liveCaptureCount(worker)).toBe(0);
   // Only the page's own worker is left: the framing workers went with the camera.
   await expect.poll(() => page.workers().length).toBe(1);
   await page.close();

@@ -180,3 +180,11 @@ export async function tabIdOf(context: BrowserContext, url: string): Promise<num
   const worker = await extensionWorker(context);
   return worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)!.id!, url);
 }
+
+/** How many captures the service worker's in-use registry lists, read from an extension context
+ * (the worker or an extension page). */
+export function liveCaptureCount(on: Page | Worker): Promise<number> {
+  const count = async () => Object.keys((await chrome.storage.session.get("liveCaptures")).liveCaptures ?? {}).length;
+  // (Page and Worker evaluate alike; TypeScript cannot call the union of their overloads.)
+  return (on as Page).evaluate(count);
+}

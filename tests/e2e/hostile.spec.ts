@@ -18,7 +18,7 @@ import type { Server } from "node:http";
 import { resolve } from "node:path";
 import { startServer } from "../../scripts/serve.mjs";
 import { monitorServiceWorker, type ServiceWorkerMonitor } from "../support/sw-monitor.mjs";
-import { expect, extensionWorker, launch, test } from "./fixtures";
+import { expect, extensionWorker, launch, liveCaptureCount, test } from "./fixtures";
 import { attack, expectStateUnchanged, readUserState, stateReader } from "./tally";
 
 const isPicker = (p: Page) => p.url().includes("/extension/picker/index.html");
@@ -60,8 +60,7 @@ let env: Env;
 /** Every page the extension opened or an attack left open is closed, and the registry drained. */
 async function tidy() {
   for (const p of env.context.pages()) if (p !== env.state && !p.isClosed()) await p.close().catch(() => undefined);
-  await expect.poll(() => env.state.evaluate(async () =>
-    Object.keys((await chrome.storage.session.get("liveCaptures")).liveCaptures ?? {}).length), { timeout: 10_000 }).toBe(0);
+  await expect.poll(() => liveCaptureCount(env.state), { timeout: 10_000 }).toBe(0);
 }
 
 test.describe.configure({ mode: "serial" });

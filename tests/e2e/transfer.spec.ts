@@ -5,7 +5,7 @@
  * transparency when no track is transferred. Pages: tests/pages/transfer.html and transfer/.
  */
 import type { BrowserContext } from "@playwright/test";
-import { expect, extensionWorker, launch, openExtensionPage, test } from "./fixtures";
+import { expect, extensionWorker, launch, liveCaptureCount, openExtensionPage, test } from "./fixtures";
 import { makeFaceVideo } from "../../scripts/face-video.mjs";
 
 declare global {
@@ -486,8 +486,7 @@ test.describe("transferred tracks and the in-use list", () => {
     const page = await context.newPage();
     await page.goto(`${site.origin}/transfer.html`);
     const extPage = await openExtensionPage(context, extensionId, "popup/index.html");
-    const live = () => extPage.evaluate(async () =>
-      Object.values((await chrome.storage.session.get("liveCaptures")).liveCaptures ?? {}).length);
+    const live = () => liveCaptureCount(extPage);
     await page.evaluate(async () => {
       const { tx } = window;
       (window as any).worker = new Worker("transfer/worker.js");
