@@ -161,9 +161,20 @@ test.describe("powerEfficient", () => {
     const result = await page.evaluate(async () => {
       const stream = await navigator.mediaDevices.getUserMedia({ video: true });
       const [track] = stream.getVideoTracks();
+      // Chromium reports a track's width and height from the frames it has delivered: after a
+      // change of mode the first frames of the new mode must arrive before they can be compared.
+      const video = document.createElement("video");
+      video.muted = true;
+      video.srcObject = stream;
+      await video.play();
+      const frames = (n: number) => new Promise<void>((resolve) => {
+        const next = () => (--n <= 0 ? resolve() : video.requestVideoFrameCallback(next));
+        video.requestVideoFrameCallback(next);
+      });
       const attempt = async (c: unknown) => {
         try {
           await track.applyConstraints(c as MediaTrackConstraints);
+          await frames(3);
           const s = track.getSettings() as Record<string, unknown>;
           return { ok: [s.width, s.height, s.resizeMode, s.powerEfficient], constraints: track.getConstraints() };
         } catch (e) {
