@@ -8,6 +8,7 @@
  * nothing: the picker page, the window and tab listeners all find the prompt again by its id.
  * One picker per tab at a time; further requests from that tab wait their turn.
  */
+import { tabIndex } from "./tab-index";
 import browser from "webextension-polyfill";
 import { serialQueue } from "./serial";
 import {
@@ -75,10 +76,11 @@ function isPrompt(key: string, v: unknown): v is Prompt {
 }
 
 /** The queue; requests that cannot be read are backed up and reported (checked-storage.ts). */
-const load = (): Promise<Prompts> =>
-  readChecked("session", PROMPTS_KEY, (raw) => parseEntries(raw, isPrompt, "waiting device picker requests"));
+const index = tabIndex<Prompts>((prompts) => Object.values(prompts).map((p) => p.tabId));
+const load = (): Promise<Prompts> => index.load(() =>
+  readChecked("session", PROMPTS_KEY, (raw) => parseEntries(raw, isPrompt, "waiting device picker requests")));
 
-const save = (prompts: Prompts) => browser.storage.session.set({ [PROMPTS_KEY]: prompts });
+const save = (prompts: Prompts) => index.save(prompts, (value) => browser.storage.session.set({ [PROMPTS_KEY]: value }));
 
 function byAge(prompts: Prompts, tabId: number): Prompt[] {
   return Object.values(prompts).filter((p) => p.tabId === tabId).sort((a, b) => a.createdAt - b.createdAt);
@@ -297,8 +299,9 @@ async function carryOut(promptId: string): Promise<void> {
 
 /** Ends prompts matching `match` with NotAllowedError, closing their windows (those the user
  * answered are carried out instead). */
-async function dismissWhere(match: (p: Prompt) => boolean): Promise<void> {
+async function dismissWhere(match: (p: Prompt) => boolean, onlyTab?: number): Promise<void> {
   const { gone, marked, answered } = await serialized(async () => {
+    if (onlyTab !== undefined && !index.mayHave(onlyTab)) return { gone: [] as Prompt[], marked: [] as Prompt[], answered: [] as Prompt[] };
     const prompts = await load();
     const answered = Object.values(prompts).filter((p) => match(p) && p.answer);
     const gone = Object.values(prompts).filter((p) => match(p) && !p.answer);
@@ -378,6 +381,6 @@ export function startPromptListeners(): void {
   });
   // The asking document went away (navigation or reload of it or of its tab).
   chrome.webNavigation.onCommitted.addListener((details) => {
-    void dismissWhere((p) => p.tabId === details.tabId && (details.frameId === 0 || p.frameId === details.frameId));
+    void dismissWhere((p) => p.tabId === details.tabId && (details.frameId === 0 || p.frameId === details.frameId), details.tabId);
   });
 }

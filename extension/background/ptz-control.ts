@@ -7,6 +7,7 @@
  * - the popup's sliders, which move the camera through the page's own track.
  * State is in chrome.storage.session: it outlives the worker, not the browser session.
  */
+import { tabIndex } from "./tab-index";
 import browser from "webextension-polyfill";
 import type { PtzAxis, PtzSessionInfo } from "../../src/bridge/protocol";
 import { checkMove, checkSessionInfo, PTZ_COMMANDS, stepValue, type PtzControlView } from "../lib/ptz";
@@ -62,8 +63,9 @@ export function parseControlState(raw: unknown): Parsed<ControlState> {
   return { value, problem: dropped ? `${dropped} pan/tilt/zoom sessions could not be read.` : null };
 }
 
-const load = (): Promise<ControlState> => readChecked("session", KEY, parseControlState);
-const save = (state: ControlState) => browser.storage.session.set({ [KEY]: state });
+const index = tabIndex<ControlState>((state) => state.sessions.map((s) => s.tabId));
+const load = (): Promise<ControlState> => index.load(() => readChecked("session", KEY, parseControlState));
+const save = (state: ControlState) => index.save(state, (value) => browser.storage.session.set({ [KEY]: value }));
 
 /** Gives `site` control and tells every frame whose state changes. */
 async function giveControl(state: ControlState, site: string | null): Promise<void> {
@@ -123,8 +125,9 @@ export function cameraMoved(_params: unknown, sender: ContentSender): Promise<nu
   });
 }
 
-function ended(match: (s: Session) => boolean): void {
+function ended(match: (s: Session) => boolean, onlyTab?: number): void {
   void serialized(async () => {
+    if (onlyTab !== undefined && !index.mayHave(onlyTab)) return;
     const state = await load();
     const before = state.sessions.length;
     state.sessions = state.sessions.filter((s) => !match(s));
@@ -203,5 +206,5 @@ export function startPtzControlListeners(): void {
     if (change.status === "unloaded") ended((s) => s.tabId === tabId); // crashed or discarded
   });
   chrome.webNavigation.onCommitted.addListener((d) =>
-    ended((s) => s.tabId === d.tabId && (d.frameId === 0 || s.frameId === d.frameId)));
+    ended((s) => s.tabId === d.tabId && (d.frameId === 0 || s.frameId === d.frameId), d.tabId));
 }

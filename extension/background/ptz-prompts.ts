@@ -8,6 +8,7 @@
  * worker restart between the prompt and the answer loses nothing. One prompt per site: requests
  * of the same site made while it is open wait for the same answer (never two prompts for one).
  */
+import { tabIndex } from "./tab-index";
 import browser from "webextension-polyfill";
 import type { PtzPolicy } from "../../src/bridge/protocol";
 import type { RpcResultMessage } from "../lib/messages";
@@ -54,8 +55,10 @@ function isPtzPrompt(key: string, v: unknown): v is PtzPrompt {
 }
 
 /** The prompts; those that cannot be read are backed up and reported (checked-storage.ts). */
-const load = (): Promise<PtzPrompts> => readChecked("session", KEY, (raw) => parseEntries(raw, isPtzPrompt, "waiting PTZ prompts"));
-const save = (prompts: PtzPrompts) => browser.storage.session.set({ [KEY]: prompts });
+const index = tabIndex<PtzPrompts>((prompts) => Object.values(prompts).flatMap((p) => p.waiters.map((w) => w.tabId)));
+const load = (): Promise<PtzPrompts> =>
+  index.load(() => readChecked("session", KEY, (raw) => parseEntries(raw, isPtzPrompt, "waiting PTZ prompts")));
+const save = (prompts: PtzPrompts) => index.save(prompts, (value) => browser.storage.session.set({ [KEY]: value }));
 
 async function deliver(waiter: Waiter, ptz: PtzPolicy): Promise<void> {
   const message: RpcResultMessage = { type: "rpc.result", deferredId: waiter.deferredId, ok: true, value: { ptz } };
@@ -172,18 +175,23 @@ async function carryOut(promptId: string): Promise<void> {
 }
 
 /** Removes the waiters `gone` selects; prompts left without any close. */
-function dropWaiters(gone: (w: Waiter) => boolean): Promise<void> {
+function dropWaiters(gone: (w: Waiter) => boolean, onlyTab?: number): Promise<void> {
   return serialized(async () => {
-    const prompts = await load();
     const empty: PtzPrompt[] = [];
+    if (onlyTab !== undefined && !index.mayHave(onlyTab)) return empty;
+    const prompts = await load();
+    let changed = false;
     for (const p of Object.values(prompts)) {
-      p.waiters = p.waiters.filter((w) => !gone(w));
+      const left = p.waiters.filter((w) => !gone(w));
+      if (left.length === p.waiters.length) continue;
+      changed = true;
+      p.waiters = left;
       if (!p.waiters.length && !p.answer) { // (an answer is still carried out: it is remembered)
         empty.push(p);
         delete prompts[p.id];
       }
     }
-    await save(prompts);
+    if (changed) await save(prompts);
     return empty;
   }).then((empty) => void Promise.all(empty.map((p) => closeWindow(p.windowId))));
 }
@@ -217,5 +225,5 @@ export function startPtzPromptListeners(): void {
     if (change.status === "unloaded") void dropWaiters((w) => w.tabId === tabId);
   });
   chrome.webNavigation.onCommitted.addListener((d) =>
-    void dropWaiters((w) => w.tabId === d.tabId && (d.frameId === 0 || w.frameId === d.frameId)));
+    void dropWaiters((w) => w.tabId === d.tabId && (d.frameId === 0 || w.frameId === d.frameId), d.tabId));
 }

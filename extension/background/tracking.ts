@@ -133,6 +133,9 @@ interface Job {
   registry?: (live: Registry, ended: HistoryEntry[]) => unknown;
   /** Changes the history (clear, retention); forces a history write. */
   history?: (history: StoredHistory) => StoredHistory;
+  /** The registry change touches only captures of this tab (a frame's navigation): a round of
+   * such jobs for tabs the registry has nothing of reads and writes nothing. */
+  onlyTab?: number;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -142,7 +145,10 @@ let running = false;
 let lastHistoryWrite = 0;
 let historyTimer: ReturnType<typeof setTimeout> | undefined;
 
-function enqueue<T>(job: Pick<Job, "registry" | "history">): Promise<T> {
+/** The tabs of the registry as this worker last stored it (null: not known yet, or a write failed). */
+let liveTabs: Set<number> | null = null;
+
+function enqueue<T>(job: Pick<Job, "registry" | "history" | "onlyTab">): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     jobs.push({ ...job, resolve: resolve as (value: unknown) => void, reject });
     if (!running) void runJobs();
@@ -156,10 +162,18 @@ async function runJobs(): Promise<void> {
   while (jobs.length) {
     const round = jobs;
     jobs = [];
+    const known = liveTabs;
+    if (known && round.every((j) => j.onlyTab !== undefined && !known.has(j.onlyTab))) {
+      for (const job of round) job.resolve(0);
+      continue;
+    }
     const results = new Map<Job, { ok: boolean; value: unknown }>();
     try {
+      // (The first round of a worker writes whatever it finds: see loadPending.)
+      const mustWrite = !pendingChecked || !liveTabs;
       const [live, pending] = await Promise.all([loadLive(), loadPending(), loadRecentlyEnded()]);
       const before = Object.keys(live).length;
+      const stored = JSON.stringify(live);
       const ended: HistoryEntry[] = [];
       for (const job of round) {
         if (!job.registry) continue;
@@ -199,10 +213,16 @@ async function runJobs(): Promise<void> {
         }
       }
       const left = written ? [] : pending.slice(-MAX_HISTORY_ENTRIES);
-      await browser.storage.session.set({ [LIVE_KEY]: live, ...ends, [PENDING_KEY]: left });
+      // A round that changed nothing (most navigations) writes nothing.
+      if (mustWrite || written || ended.length || ENDED_KEY in ends || left.length !== pending.length || JSON.stringify(live) !== stored) {
+        liveTabs = null;
+        await browser.storage.session.set({ [LIVE_KEY]: live, ...ends, [PENDING_KEY]: left });
+      }
+      liveTabs = new Set(Object.values(live).map((c) => c.tabId));
       if (ended.length || Object.keys(live).length !== before) await updateBadge(live);
       if (left.length) writeHistoryLater();
     } catch (error) {
+      liveTabs = null;
       for (const job of round) if (!results.has(job) || results.get(job)!.ok) results.set(job, { ok: false, value: error });
     }
     for (const job of round) {
@@ -495,7 +515,8 @@ export function startTracking(): void {
     const documentId = (details as { documentId?: string }).documentId ?? null;
     // A new top-level document: Chrome has dropped the tab's own toolbar icon and title.
     if (details.frameId === 0) void serialized(() => toolbarTabNavigated(details.tabId));
-    void endWhere((c) => c.tabId === details.tabId && c.frameId === details.frameId && c.documentId !== documentId)
+    void enqueue<number>({ onlyTab: details.tabId,
+      registry: (live, ended) => endIn(live, ended, (c) => c.tabId === details.tabId && c.frameId === details.frameId && c.documentId !== documentId) })
       // A document's own iframes went with it.
       .then(() => details.frameId === 0 ? verify(details.tabId) : undefined);
   });

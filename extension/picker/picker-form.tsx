@@ -3,7 +3,7 @@
  * what allowing means for the browser permission, "Remember for this site", Allow and Cancel.
  */
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { CAPTURE_KINDS, type CaptureKind, type PickerChoice, type PromptView } from "../lib/picker";
 import type { MessageKey } from "../../ui/i18n";
 import { t } from "../../ui/i18n";
@@ -123,7 +123,9 @@ export function PickerForm(props: {
   // Registered once; it calls the handlers of the latest render.
   const handlers = useRef({ allow, cancel });
   handlers.current = { allow, cancel };
-  useEffect(() => {
+  // Before the first paint: a key pressed as soon as the picker shows counts (useEffect would
+  // listen only after the paint).
+  useLayoutEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.isComposing) return;
       if (event.key === "Escape") {

@@ -1,0 +1,59 @@
+/**
+ * Which tabs a stored collection has entries for, as this worker last read or wrote it. Every
+ * navigation of every frame (webNavigation.onCommitted: a hundred for a page with a hundred
+ * iframes) asks the picker queue, the PTZ prompts, the PTZ sessions and the live captures whether
+ * they hold anything of that tab; nearly always nothing. With the index, such an event costs no
+ * storage round trip. Until this worker has read the collection once, every tab may have entries.
+ *
+ * A collection whose reads and writes all go through `load` and `save` below keeps the index
+ * exact; a check made inside the same serial queue as those writes sees every earlier write.
+ */
+export interface TabIndex<T> {
+  /** Reads through the index: the tabs of what was read are noted. */
+  load(read: () => Promise<T>): Promise<T>;
+  /** Writes through the index: the tabs are noted before the write starts; after a failed write
+   * the index no longer knows (the stored value may be either). */
+  save(value: T, write: (value: T) => Promise<void>): Promise<void>;
+  /** False only when this worker knows that no entry of the collection belongs to `tabId`. */
+  mayHave(tabId: number): boolean;
+}
+
+export function tabIndex<T>(tabsOf: (value: T) => Iterable<number>): TabIndex<T> {
+  let tabs: Set<number> | null = null;
+  // A read that began before a write, or while one was under way, may end after it with the older
+  // value: only reads that no write overlapped are noted.
+  let writes = 0;
+  let writing = 0;
+  return {
+    async load(read) {
+      const before = writes;
+      let value: T;
+      try {
+        value = await read();
+      } catch (error) {
+        tabs = null;
+        throw error;
+      }
+      if (before === writes && !writing) tabs = new Set(tabsOf(value));
+      return value;
+    },
+    async save(value, write) {
+      writes++;
+      writing++;
+      const next = new Set(tabsOf(value));
+      if (tabs) for (const t of tabs) next.add(t);
+      tabs = next;
+      try {
+        await write(value);
+      } catch (error) {
+        tabs = null;
+        throw error;
+      } finally {
+        writing--;
+      }
+      // (Writes end in the order they began: the last to end wrote the newest value.)
+      if (!writing && tabs) tabs = new Set(tabsOf(value));
+    },
+    mayHave: (tabId) => tabs === null || tabs.has(tabId),
+  };
+}
