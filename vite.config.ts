@@ -25,8 +25,29 @@ function noWebAccessibleResources(): Plugin {
   };
 }
 
+/**
+ * Chrome names a content script by its URL, chrome-extension://<our id>/..., and V8 prints that
+ * name in every stack trace that passes through it: each wrapped call of a page (an error's
+ * `stack`, a getter the native call runs) would tell the page, and the error reports it sends
+ * home, which extension this is. A `sourceURL` comment renames the script in those strings to
+ * what an eval'd script shows. (V8's CallSite API, `Error.prepareStackTrace` with
+ * `getFileName()`, still gives the real URL: docs/ARCHITECTURE.md, *Detectability*.)
+ */
+function anonymousMainWorld(): Plugin {
+  return {
+    name: "capture-control:anonymous-main-world",
+    apply: "build",
+    enforce: "post",
+    closeBundle() {
+      const file = resolve("dist", "src", "main-world.iife.js");
+      const code = readFileSync(file, "utf8");
+      if (!code.includes("//# sourceURL=")) writeFileSync(file, code.replace(/\n*$/, "\n//# sourceURL=<anonymous>\n"));
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [preact(), crx({ manifest: manifest as never }), noWebAccessibleResources()],
+  plugins: [preact(), crx({ manifest: manifest as never }), noWebAccessibleResources(), anonymousMainWorld()],
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -466,21 +466,41 @@ test("a page without a feature engaged cannot tell the extension is there", asyn
   });
 });
 
-test("stack traces of wrapped calls do not name the extension (known limit)", async () => {
-  test.fail(true, "a frame of the main-world script, chrome-extension://ID/src/main-world.iife.js, is on the stack of " +
-    "every wrapped call: a page can read it from an error's stack or from a getter the native call runs");
-  await attack("detect the extension from stack traces", async () => {
+/** Stacks seen by a page's getter that getUserMedia runs, and by the error a wrapped call throws
+ * (`format`: read `stack` as V8 prints it, or through the CallSite API's file names). */
+const wrappedStacks = (page: Page, format: "string" | "callsite") => page.evaluate(async (how) => {
+  const E = Error as unknown as { prepareStackTrace?: (e: Error, sites: { getFileName(): string | null }[]) => string };
+  if (how === "callsite") E.prepareStackTrace = (_e, sites) => sites.map((s) => s.getFileName() ?? "").join("\n");
+  let fromGetter = "";
+  await navigator.mediaDevices.getUserMedia({ get video() { fromGetter = String(new Error().stack); return true; } } as any)
+    .then((s) => s.getTracks().forEach((t) => t.stop()));
+  const fromError = await navigator.mediaDevices.getUserMedia(5 as any).catch((e) => String(e.stack));
+  const fromIllegal = (() => { try { MediaStreamTrack.prototype.getSettings.call({}); return ""; } catch (e) { return String((e as Error).stack); } })();
+  return [fromGetter, fromError, fromIllegal];
+}, format);
+
+test("stack traces of wrapped calls do not name the extension", async () => {
+  await attack("read the extension's id from an error's stack", async () => {
     const page = await env.context.newPage();
     await page.goto(`${env.B}/index.html`);
-    const stacks = await page.evaluate(async () => {
-      let fromGetter = "";
-      await navigator.mediaDevices.getUserMedia({ get video() { fromGetter = String(new Error().stack); return true; } } as any)
-        .then((s) => s.getTracks().forEach((t) => t.stop()));
-      const fromError = await navigator.mediaDevices.getUserMedia(5 as any).catch((e) => String(e.stack));
-      return [fromGetter, fromError];
-    });
+    const stacks = await wrappedStacks(page, "string");
+    // (Each is a real stack: the getter ran, and both calls threw.)
+    for (const stack of stacks) expect(stack).toMatch(/\n\s+at /);
     for (const stack of stacks) expect(stack).not.toContain("chrome-extension://");
-  }, "main-world frames appear in stack traces");
+    await page.close();
+  });
+});
+
+test("the CallSite API does not name the extension (known limit)", async () => {
+  test.fail(true, "V8's CallSite getFileName() gives the content script's real URL, chrome-extension://ID/src/main-world.iife.js, " +
+    "for the main world's frames on the stack of a wrapped call; a sourceURL renames them only in printed stacks");
+  await attack("read the extension's id through Error.prepareStackTrace", async () => {
+    const page = await env.context.newPage();
+    await page.goto(`${env.B}/index.html`);
+    const stacks = await wrappedStacks(page, "callsite");
+    await page.close();
+    for (const stack of stacks) expect(stack).not.toContain("chrome-extension://");
+  }, "main-world frames name the extension through the CallSite API");
 });
 
 test("fresh realms, borrowed methods and workers cannot escape a site's hidden device names", async ({ nativeContext, site }) => {
