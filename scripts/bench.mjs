@@ -8,6 +8,8 @@ import { join, resolve } from "node:path";
 import { chromeArgs, findChrome } from "./chrome-path.mjs";
 import { closeWelcomePage } from "./welcome-page.mjs";
 import { startServer } from "./serve.mjs";
+import { makeFaceVideo } from "./face-video.mjs";
+import { readdirSync } from "node:fs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 // BENCH_ONLY=iframes (a substring of a measure's name) runs just that measure, for quick checks.
@@ -44,7 +46,7 @@ async function open(extensionDir, extra = []) {
   // The install's welcome tab would stay open next to the measured page.
   if (extensionDir === DIST) await closeWelcomePage(context);
   const page = await context.newPage();
-  return { context, page, close: async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return { context, page, dir, close: async () => { await context.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 const server = await startServer({ "/": resolve("tests/pages") });
@@ -138,6 +140,86 @@ async function workerRoundTrip(page, ms) {
   }, ms);
 }
 
+/** CPU seconds used so far by the processes of the browser whose profile directory is `dir`. */
+function cpuSeconds(dir) {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dir)) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch { /* gone */ }
+  }
+  return ticks / 100;
+}
+
+/**
+ * Camera effects (issue 7) at 640x480 from a 30 fps camera showing faces (scripts/face-video.mjs):
+ * the page opens the camera twice, plainly and with the effect's constraints (one source: the
+ * frames share timestamps), and reads both tracks with MediaStreamTrackProcessor. Frames that reach
+ * the page on the effect's track, per camera frame; the added latency, from the two arrivals of one
+ * timestamp; the browser's CPU over the same seconds. `null` when this page is not offered the
+ * effect (getCapabilities says so).
+ */
+async function effectRun(browser, constraints, ms) {
+  await browser.page.goto(`${origin}/index.html`);
+  const measure = browser.page.evaluate(async ({ constraints, ms }) => {
+    const sleep = (t) => new Promise((r) => setTimeout(r, t));
+    const size = { width: 640, height: 480 };
+    const plain = (await navigator.mediaDevices.getUserMedia({ video: size })).getVideoTracks()[0];
+    const supported = navigator.mediaDevices.getSupportedConstraints();
+    if (Object.keys(constraints).some((name) => !supported[name])) { plain.stop(); return null; }
+    const asked = (await navigator.mediaDevices.getUserMedia({ video: { ...size, ...constraints } })).getVideoTracks()[0];
+    // (A track that can frame or blur says so itself; the plain camera's does not.)
+    const settings = asked.getSettings();
+    if (Object.entries(constraints).some(([name, value]) => settings[name] !== value)) { plain.stop(); asked.stop(); return null; }
+    const arrivals = (track) => {
+      const seen = new Map();
+      const reader = new MediaStreamTrackProcessor({ track, maxBufferSize: 30 }).readable.getReader();
+      (async () => {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          seen.set(Math.round(value.timestamp / 1000), performance.now());
+          value.close();
+        }
+      })();
+      return { seen, stop: () => reader.cancel() };
+    };
+    await sleep(2000); // models loaded, framing zoomed in
+    const camera = arrivals(plain), out = arrivals(asked);
+    await sleep(ms);
+    camera.stop();
+    out.stop();
+    plain.stop();
+    asked.stop();
+    const stamps = [...camera.seen.keys()].slice(5, -5);
+    const near = (t) => [t, t - 1, t + 1].find((k) => out.seen.has(k));
+    const delays = stamps.filter((t) => near(t) !== undefined).map((t) => out.seen.get(near(t)) - camera.seen.get(t)).sort((a, b) => a - b);
+    const seconds = (stamps.at(-1) - stamps[0]) / 1e3;
+    return {
+      fps: stamps.length / seconds, delivered: delays.length / stamps.length,
+      delayMedian: delays[delays.length >> 1] ?? NaN, delayP95: delays[Math.floor(delays.length * 0.95)] ?? NaN,
+    };
+  }, { constraints, ms });
+  // CPU over the measured seconds (after the 2 s warm-up inside the page).
+  await new Promise((r) => setTimeout(r, 2000));
+  const before = cpuSeconds(browser.dir);
+  const started = Date.now();
+  const result = await measure;
+  if (!result) return null;
+  return { ...result, cpu: (cpuSeconds(browser.dir) - before) / ((Date.now() - started) / 1000) };
+}
+
+const EFFECTS = [
+  ["no effect", {}],
+  ["humanFaceDetectionMode: bounding-box", { humanFaceDetectionMode: "bounding-box" }],
+  ["faceFraming: true", { faceFraming: true }],
+  ["backgroundBlur: true", { backgroundBlur: true }],
+  ["faceFraming + backgroundBlur", { faceFraming: true, backgroundBlur: true }],
+];
+const effectSamples = Object.fromEntries(EFFECTS.map(([name]) => [name, []]));
+
 const floorDir = floorExtension();
 const native = await open(undefined);
 const floor = await open(floorDir);
@@ -187,6 +269,18 @@ try {
       await thirty.close();
     }
   }
+  if (selected("effects")) {
+    const video = await makeFaceVideo(30);
+    const faces = await open(DIST, [`--use-file-for-fake-video-capture=${video}`]);
+    try {
+      const rounds = Number(process.env.BENCH_EFFECT_ROUNDS ?? 3);
+      for (let round = 0; round < rounds; round++) {
+        for (const [name, constraints] of EFFECTS) effectSamples[name].push(await effectRun(faces, constraints, 4000));
+      }
+    } finally {
+      await faces.close();
+    }
+  }
 } finally {
   await native.close();
   await floor.close();
@@ -224,3 +318,25 @@ if (workerSamples.length) {
 }
 console.log(`| main-world script, minified (KiB) | – | 0 | ${kib(mainWorld.length)} (gzip ${kib(gzipSync(mainWorld).length)}) | target < 20 | |`);
 console.log(`| isolated-world bridge, minified (KiB) | – | – | ${kib(bridge.length)} (gzip ${kib(gzipSync(bridge).length)}) | | |`);
+if (selected("effects")) {
+  const frames = (ms) => (ms / (1000 / 30)).toFixed(2);
+  const base = effectSamples["no effect"].filter(Boolean);
+  const baseCpu = base.length ? median(base.map((r) => r.cpu)) : NaN;
+  console.log("\nCamera effects, 640x480 from a 30 fps camera showing faces, medians of " +
+    `${effectSamples["no effect"].length} rounds of 4 s (the page reads the plain camera and the effect's track):\n`);
+  console.log("| effect | fps reaching the page | camera frames delivered | added latency, frames (median / p95) | browser CPU, % of one core | CPU vs no effect |");
+  console.log("|---|---:|---:|---:|---:|---:|");
+  for (const [name] of EFFECTS) {
+    const runs = effectSamples[name].filter(Boolean);
+    if (!runs.length) {
+      console.log(`| ${name} | not offered on this page | | | | |`);
+      continue;
+    }
+    const fps = median(runs.map((r) => r.fps * r.delivered));
+    const cpu = median(runs.map((r) => r.cpu));
+    console.log(`| ${name} | ${fps.toFixed(1)} | ${(100 * median(runs.map((r) => r.delivered))).toFixed(1)}% | ` +
+      `${frames(median(runs.map((r) => r.delayMedian)))} / ${frames(median(runs.map((r) => r.delayP95)))} | ` +
+      `${(100 * cpu).toFixed(0)}% | ${name === "no effect" ? "" : `+${(100 * (cpu - baseCpu)).toFixed(0)} points`} |`);
+  }
+  console.log("\nTargets (issue 7): with framing and blur on, at least 25 fps, at most 2 frames of added latency.");
+}
