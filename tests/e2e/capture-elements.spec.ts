@@ -1,0 +1,164 @@
+/**
+ * Captures made with Chromium's capture elements (<usermedia>, <camera>, <microphone>, M151+),
+ * activated by Playwright's trusted clicks under --use-fake-ui-for-media-stream: they are listed in
+ * "In use now" and the history like getUserMedia's, Stop ends them, hidden labels apply, and a
+ * site blocked in chrome.contentSettings gets no capture. Page: tests/pages/capture-elements.html.
+ */
+import type { BrowserContext, Locator, Page } from "@playwright/test";
+import { expect, extensionWorker, launch, liveCaptureCount, openExtensionPage, test } from "./fixtures";
+
+const CAMERA = "fake_device_0";
+const MIC = "Fake Default Audio Input";
+type Id = "both" | "cam" | "mic" | "shadow";
+
+const openPopup = (context: BrowserContext, id: string) => openExtensionPage(context, id, "popup/index.html");
+const row = (popup: Page, origin: string, kind: "Camera" | "Microphone", label: string) =>
+  popup.getByRole("listitem", { name: `${origin} ${kind} ${label}`, exact: true });
+const rows = (popup: Page) => popup.locator(".in-use-row");
+
+const outcome = (page: Page, id: Id) => page.evaluate((i) => (window as any).outcomes[i] as string, id);
+
+/**
+ * Clicks the element until it captures. Chromium disables a capture element for a moment after it
+ * is laid out or its intersection with the viewport changes ("being recently attached to layout
+ * tree"), and then a click fires `error`; a later click captures.
+ */
+async function activate(page: Page, id: Id, target: Locator): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    await page.evaluate((i) => { (window as any).outcomes[i] = "pending"; }, id);
+    await target.click();
+    await expect.poll(() => outcome(page, id)).not.toBe("pending");
+    const got = await outcome(page, id);
+    if (got === "ok") return;
+    if (got !== "error") throw new Error(`the <${id}> element did not capture: ${got}`);
+    await page.waitForTimeout(300);
+  }
+  throw new Error(`the <${id}> element never captured`);
+}
+
+const states = (page: Page, id: Id) =>
+  page.evaluate((i) => (window as any).tracksOf(i).map((t: MediaStreamTrack) => `${t.kind}:${t.readyState}`), id);
+
+async function history(extPage: Page): Promise<{ origin: string; kind: string; label: string }[]> {
+  return extPage.evaluate(async () =>
+    ((await chrome.storage.local.get("captureHistory")).captureHistory as { entries?: never[] } | undefined)?.entries ?? []);
+}
+
+test("<usermedia>: both tracks are listed with the badge, Stop ends one with an ended event, history records them", async ({ fresh, site }) => {
+  const { context, extensionId } = fresh;
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/capture-elements.html`);
+  await activate(page, "both", page.locator("#both"));
+  expect(await states(page, "both")).toEqual(["audio:live", "video:live"]);
+  await page.evaluate(() => {
+    (window as any).ended = [];
+    for (const t of (window as any).tracksOf("both")) t.addEventListener("ended", () => (window as any).ended.push(t.kind));
+  });
+
+  const popup = await openPopup(context, extensionId);
+  await expect(row(popup, site.origin, "Camera", CAMERA)).toBeVisible();
+  await expect(row(popup, site.origin, "Microphone", MIC)).toBeVisible();
+  await expect(rows(popup)).toHaveCount(2);
+  await expect.poll(() => popup.evaluate(() => chrome.action.getBadgeText({}))).toBe("2");
+
+  await row(popup, site.origin, "Camera", CAMERA).getByRole("button", { name: "Stop" }).click();
+  await expect.poll(() => states(page, "both")).toEqual(["audio:live", "video:ended"]);
+  expect(await page.evaluate(() => (window as any).ended)).toEqual(["video"]);
+  await expect(row(popup, site.origin, "Camera", CAMERA)).toHaveCount(0);
+  await expect(row(popup, site.origin, "Microphone", MIC)).toBeVisible();
+
+  // The page's own stop() ends the other entry, as for getUserMedia's tracks.
+  await page.evaluate(() => (window as any).tracksOf("both")[0].stop());
+  await expect(rows(popup)).toHaveCount(0);
+  await expect.poll(() => popup.evaluate(() => chrome.action.getBadgeText({}))).toBe("");
+  const entries = await history(popup);
+  expect(entries.map((e) => [e.origin, e.kind, e.label]).sort()).toEqual([
+    [site.origin, "audio", MIC], [site.origin, "video", CAMERA],
+  ]);
+});
+
+test("<camera> whose track the page never reads is listed once; reading it later adds nothing; a new click after Stop is a new capture", async ({ fresh, site }) => {
+  const { context, extensionId } = fresh;
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/capture-elements.html`);
+  await activate(page, "cam", page.locator("#cam"));
+  const popup = await openPopup(context, extensionId);
+  await expect(row(popup, site.origin, "Camera", CAMERA)).toBeVisible();
+  // The page reads the track now, several times: still one capture.
+  expect(await page.evaluate(() => { (window as any).tracksOf("cam"); return (window as any).tracksOf("cam").length; })).toBe(1);
+  await expect.poll(() => liveCaptureCount(popup)).toBe(1);
+  await page.waitForTimeout(400); // past the page's report batching
+  expect(await liveCaptureCount(popup)).toBe(1);
+
+  await row(popup, site.origin, "Camera", CAMERA).getByRole("button", { name: "Stop" }).click();
+  await expect.poll(() => states(page, "cam")).toEqual(["video:ended"]);
+  await expect(rows(popup)).toHaveCount(0);
+
+  // The element captures again on the next click: a new track, a new entry.
+  await activate(page, "cam", page.locator("#cam"));
+  expect(await states(page, "cam")).toEqual(["video:live"]);
+  await expect(row(popup, site.origin, "Camera", CAMERA)).toBeVisible();
+  expect(await liveCaptureCount(popup)).toBe(1);
+});
+
+test("a <microphone> in a closed shadow root, read by the page's own listener, is listed and Stop ends it", async ({ fresh, site }) => {
+  const { context, extensionId } = fresh;
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/capture-elements.html`);
+  await activate(page, "shadow", page.locator("#host"));
+  expect(await page.evaluate(() => (window as any).shadowTrack?.readyState)).toBe("live");
+  const popup = await openPopup(context, extensionId);
+  await expect(row(popup, site.origin, "Microphone", MIC)).toBeVisible();
+  await row(popup, site.origin, "Microphone", MIC).getByRole("button", { name: "Stop" }).click();
+  await expect.poll(() => page.evaluate(() => (window as any).shadowTrack.readyState)).toBe("ended");
+  await expect(rows(popup)).toHaveCount(0);
+});
+
+test("hidden device labels apply to the elements' tracks; the popup still names the device", async ({ fresh, site }) => {
+  const { context, extensionId } = fresh;
+  const options = await openExtensionPage(context, extensionId, "options/index.html");
+  await options.evaluate((origin) => chrome.runtime.sendMessage({ type: "ui.setSiteSettings", origin, patch: { hideLabels: true } }), site.origin);
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/capture-elements.html`);
+  await activate(page, "both", page.locator("#both"));
+  expect(await page.evaluate(() => (window as any).tracksOf("both").map((t: MediaStreamTrack) => t.label))).toEqual(["", ""]);
+  await activate(page, "mic", page.locator("#mic"));
+  expect(await page.evaluate(() => (window as any).tracksOf("mic")[0].label)).toBe("");
+  const popup = await openPopup(context, extensionId);
+  await expect(row(popup, site.origin, "Camera", CAMERA)).toBeVisible();
+  // (One row per device and site: two microphone captures, three in all.)
+  await expect.poll(() => liveCaptureCount(popup)).toBe(3);
+});
+
+// Without --use-fake-ui-for-media-stream: the fake UI grants everything and ignores "block" (for
+// the elements as for getUserMedia). Headless Chromium then denies what the site is not allowed.
+test("the per-site permission from chrome.contentSettings holds for the elements: a blocked camera gets no capture, an allowed microphone does", async ({ site }) => {
+  const { context, close } = await launch({ extension: true, fakeUi: false });
+  try {
+    const extensionId = new URL((await extensionWorker(context)).url()).host;
+    const options = await openExtensionPage(context, extensionId, "options/index.html");
+    await options.evaluate(async (origin) => {
+      await chrome.runtime.sendMessage({ type: "ui.setPermission", origin, kind: "video", setting: "block" });
+      await chrome.runtime.sendMessage({ type: "ui.setPermission", origin, kind: "audio", setting: "allow" });
+    }, site.origin);
+    await expect.poll(() => options.evaluate(async (origin) => [
+      (await chrome.contentSettings.camera.get({ primaryUrl: `${origin}/` })).setting,
+      (await chrome.contentSettings.microphone.get({ primaryUrl: `${origin}/` })).setting,
+    ], site.origin)).toEqual(["block", "allow"]);
+    const page = await context.newPage();
+    await page.goto(`${site.origin}/capture-elements.html`);
+    await activate(page, "mic", page.locator("#mic"));
+    expect(await states(page, "mic")).toEqual(["audio:live"]);
+    // The cool-down is over (the microphone captured): this click counts, and the browser refuses
+    // as its prompt would have been dismissed (events promptdismiss, then cancel).
+    await page.locator("#cam").click();
+    await expect.poll(() => outcome(page, "cam")).toBe("cancel: NotAllowedError: Permission dismissed");
+    expect(await states(page, "cam")).toEqual([]);
+    const popup = await openPopup(context, extensionId);
+    await expect(row(popup, site.origin, "Microphone", MIC)).toBeVisible();
+    await page.waitForTimeout(400); // past the page's report batching
+    expect(await liveCaptureCount(popup)).toBe(1);
+  } finally {
+    await close();
+  }
+});
