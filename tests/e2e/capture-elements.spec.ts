@@ -6,6 +6,7 @@
  */
 import type { BrowserContext, Locator, Page } from "@playwright/test";
 import { expect, extensionWorker, launch, liveCaptureCount, openExtensionPage, test } from "./fixtures";
+import { setSitePtz } from "./ptz-helpers";
 
 const CAMERA = "fake_device_0";
 const MIC = "Fake Default Audio Input";
@@ -161,4 +162,79 @@ test("the per-site permission from chrome.contentSettings holds for the elements
   } finally {
     await close();
   }
+});
+
+test("the PTZ gate applies to a <camera>'s track: hidden while the site is at Ask, shown once it is allowed", async ({ site }) => {
+  // Natively (measured), with the browser's PTZ grant a <camera> track lists pan/tilt/zoom even
+  // though the element was never asked for PTZ.
+  const { context, close } = await launch({ extension: true, extra: ["--use-fake-device-for-media-stream=device-count=3,hardware-support=pan-tilt-zoom"] });
+  try {
+    const extensionId = new URL((await extensionWorker(context)).url()).host;
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Browser.setPermission", { permission: { name: "camera", panTiltZoom: true }, setting: "granted", origin: site.origin });
+    await page.goto(`${site.origin}/capture-elements.html`);
+    await activate(page, "cam", page.locator("#cam"));
+    const ptz = () => page.evaluate(() => {
+      const track = (window as any).tracksOf("cam")[0] as MediaStreamTrack;
+      return ["pan" in track.getCapabilities(), "pan" in track.getSettings()];
+    });
+    expect(await ptz()).toEqual([false, false]);
+    const blocked = await page.evaluate(() => (window as any).tracksOf("cam")[0].applyConstraints({ advanced: [{ pan: 200 }] })
+      .then(() => "resolved", (e: Error) => `${e.name}: ${e.message}`));
+    expect(blocked).toBe("OverconstrainedError: Unsupported constraint");
+    await setSitePtz(context, extensionId, site.origin, "allow");
+    await expect.poll(ptz).toEqual([true, true]);
+  } finally {
+    await close();
+  }
+});
+
+test("a hostile page cannot hide its element captures: replaced globals, Array iterator and getters after start, forged events", async ({ fresh, site }) => {
+  const { context, extensionId } = fresh;
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/capture-elements.html`);
+  const tampered = await page.evaluate(() => {
+    const w = window as any;
+    // Before the first click: the interfaces' globals and the built-ins the extension might use.
+    w.HTMLCameraElement = function HTMLCameraElement() {};
+    w.HTMLUserMediaElement = { prototype: {} };
+    w.MediaStream = function MediaStream() { throw new Error("page's MediaStream"); };
+    // (Aimed at what the extension might do, since Playwright's own evaluate runs in this world too:
+    // `new MediaStream([track])` iterates an array of a track, though Chromium 156 converts an array
+    // without the page's iterator (measured); a list of getters built by index.)
+    const values = Array.prototype[Symbol.iterator];
+    const isTrackOrFunction = (v: unknown) => v instanceof MediaStreamTrack || typeof v === "function";
+    Array.prototype[Symbol.iterator] = function (this: unknown[]) {
+      if (isTrackOrFunction(Object.getOwnPropertyDescriptor(this, 0)?.value)) throw new Error("page's iterator");
+      return values.call(this);
+    } as typeof values;
+    Object.defineProperty(Array.prototype, "0", {
+      set(this: unknown[], v: unknown) {
+        if (isTrackOrFunction(v)) throw new Error("page's index setter");
+        Object.defineProperty(this, 0, { value: v, writable: true, enumerable: true, configurable: true });
+      },
+      configurable: true,
+    });
+    Object.defineProperty(Event.prototype, "type", { get() { return "nothing"; }, configurable: true });
+    Object.defineProperty(Event.prototype, "target", { get() { return null; }, configurable: true });
+    // Forged events on real elements, before anything captured: nothing to list, nothing thrown.
+    document.getElementById("cam")!.dispatchEvent(new Event("track"));
+    document.getElementById("both")!.dispatchEvent(new Event("stream"));
+    return true;
+  });
+  expect(tampered).toBe(true);
+  await activate(page, "cam", page.locator("#cam"));
+  await activate(page, "both", page.locator("#both"));
+  const popup = await openPopup(context, extensionId);
+  await expect(row(popup, site.origin, "Camera", CAMERA)).toBeVisible();
+  await expect(row(popup, site.origin, "Microphone", MIC)).toBeVisible();
+  await expect.poll(() => liveCaptureCount(popup)).toBe(3);
+  // The page never read the <camera>'s track (its listener only notes the event); Stop still ends it.
+  await popup.getByRole("listitem", { name: `${site.origin} Camera ${CAMERA}`, exact: true }).getByRole("button", { name: "Stop" }).click();
+  await expect(rows(popup)).toHaveCount(1);
+  expect(await page.evaluate(() => {
+    const cam = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(document.getElementById("cam")), "track")!.get!;
+    return cam.call(document.getElementById("cam")).readyState;
+  })).toBe("ended");
 });
