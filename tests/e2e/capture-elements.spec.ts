@@ -4,38 +4,18 @@
  * "In use now" and the history like getUserMedia's, Stop ends them, hidden labels apply, and a
  * site blocked in chrome.contentSettings gets no capture. Page: tests/pages/capture-elements.html.
  */
-import type { BrowserContext, Locator, Page } from "@playwright/test";
+import type { BrowserContext, Page } from "@playwright/test";
 import { expect, extensionWorker, launch, liveCaptureCount, openExtensionPage, test } from "./fixtures";
+import { activate, outcome, type Id } from "./element-helpers";
 import { setSitePtz } from "./ptz-helpers";
 
 const CAMERA = "fake_device_0";
 const MIC = "Fake Default Audio Input";
-type Id = "both" | "cam" | "mic" | "shadow";
 
 const openPopup = (context: BrowserContext, id: string) => openExtensionPage(context, id, "popup/index.html");
 const row = (popup: Page, origin: string, kind: "Camera" | "Microphone", label: string) =>
   popup.getByRole("listitem", { name: `${origin} ${kind} ${label}`, exact: true });
 const rows = (popup: Page) => popup.locator(".in-use-row");
-
-const outcome = (page: Page, id: Id) => page.evaluate((i) => (window as any).outcomes[i] as string, id);
-
-/**
- * Clicks the element until it captures. Chromium disables a capture element for a moment after it
- * is laid out or its intersection with the viewport changes ("being recently attached to layout
- * tree"), and then a click fires `error`; a later click captures.
- */
-async function activate(page: Page, id: Id, target: Locator): Promise<void> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    await page.evaluate((i) => { (window as any).outcomes[i] = "pending"; }, id);
-    await target.click();
-    await expect.poll(() => outcome(page, id)).not.toBe("pending");
-    const got = await outcome(page, id);
-    if (got === "ok") return;
-    if (got !== "error") throw new Error(`the <${id}> element did not capture: ${got}`);
-    await page.waitForTimeout(300);
-  }
-  throw new Error(`the <${id}> element never captured`);
-}
 
 const states = (page: Page, id: Id) =>
   page.evaluate((i) => (window as any).tracksOf(i).map((t: MediaStreamTrack) => `${t.kind}:${t.readyState}`), id);
