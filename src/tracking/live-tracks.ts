@@ -12,8 +12,8 @@
  * `mute`/`unmute` events and the wrapped `enabled` setter, read with the native getters; whether it
  * uses pan/tilt/zoom is read once, at its start, from the native getSettings.
  *
- * Nothing is sent until getUserMedia has resolved with tracks. Not seen yet: streams of the
- * `<usermedia>`/`<camera>`/`<microphone>` elements (Chromium 151+).
+ * Nothing is sent until getUserMedia has resolved with tracks. The `<usermedia>`/`<camera>`/
+ * `<microphone>` elements' tracks (Chromium 151+) arrive through the same hook: capture-elements.ts.
  */
 import type { PageBridge } from "../bridge/page-bridge";
 import type { TrackEnd, TrackReport, TrackState } from "../bridge/protocol";
