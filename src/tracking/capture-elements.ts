@@ -100,6 +100,15 @@ export function installCaptureElements(): void {
     if (installed) return;
     installed = true;
     apply(removeEventListener, window, ["click", install, true]);
+    try {
+      wrapAll();
+    } catch {
+      // (A listener's exception would reach the page's onerror.) Whatever was wrapped stays.
+    }
+    if (getters.stream.length) apply(addEventListener, window, ["stream", (e: Event) => fromEvent(e, true), true]);
+    if (getters.track.length) apply(addEventListener, window, ["track", (e: Event) => fromEvent(e, false), true]);
+  };
+  const wrapAll = () => {
     for (let i = 0; i < present.length; i++) {
       // (Indexed, not destructured: that would run the page's Array iterator.)
       const tag = present[i][1], name = present[i][2];
@@ -123,8 +132,6 @@ export function installCaptureElements(): void {
       });
       if (native) appendOwn(isStream ? getters.stream : getters.track, native);
     }
-    if (getters.stream.length) apply(addEventListener, window, ["stream", (e: Event) => fromEvent(e, true), true]);
-    if (getters.track.length) apply(addEventListener, window, ["track", (e: Event) => fromEvent(e, false), true]);
   };
   apply(addEventListener, window, ["click", install, true]);
 }
