@@ -191,8 +191,17 @@ test("the PTZ gate applies to a <camera>'s track: hidden while the site is at As
     const blocked = await page.evaluate(() => (window as any).tracksOf("cam")[0].applyConstraints({ advanced: [{ pan: 200 }] })
       .then(() => "resolved", (e: Error) => `${e.name}: ${e.message}`));
     expect(blocked).toBe("OverconstrainedError: Unsupported constraint");
+    // The popup does not say "Pan/tilt/zoom in use" for PTZ the page cannot see.
+    const ext = await openExtensionPage(context, extensionId, "options/index.html");
+    const flags = () => ext.evaluate(async () =>
+      Object.values((await chrome.storage.session.get("liveCaptures")).liveCaptures ?? {}).map((c: any) => !!c.ptz));
+    await expect.poll(flags).toEqual([false]);
     await setSitePtz(context, extensionId, site.origin, "allow");
     await expect.poll(ptz).toEqual([true, true]);
+    // A capture started while the site is allowed does use it.
+    await page.evaluate(() => (window as any).tracksOf("cam")[0].stop());
+    await activate(page, "cam", page.locator("#cam"));
+    await expect.poll(flags).toEqual([true]);
   } finally {
     await close();
   }
