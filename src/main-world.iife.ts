@@ -11,6 +11,7 @@ import { installDefaultSemantics } from "./semantics/default-semantics";
 import { installHideLabels } from "./semantics/hide-labels";
 import { installUserChooses } from "./semantics/user-chooses";
 import { installLiveTracks } from "./tracking/live-tracks";
+import { installCaptureElements } from "./tracking/capture-elements";
 import { installConfigurationChange } from "./track/configuration-change";
 import { installCaptureTime } from "./track/capture-time";
 import { installStatsFillIn } from "./track/stats-fill-in";
@@ -28,6 +29,8 @@ installConfigurationChange();
 installUserChooses(bridge);
 installHideLabels(bridge);
 installLiveTracks(bridge);
+// The <usermedia>/<camera>/<microphone> elements' tracks go to the same hooks (lazily).
+installCaptureElements();
 installStatsFillIn();
 installCaptureTime();
 // Last: its wrappers sit outside the others (it clones and stops tracks through them).

@@ -99,6 +99,12 @@ export const overconstrainedErrorCtor = (): (new (constraint: string, message?: 
 // For in-use tracking (src/tracking/): read through the native getters, which hide-labels wraps.
 const streamProto = typeof MediaStream === "undefined" ? undefined : MediaStream.prototype;
 export const streamGetTracks: Function | undefined = streamProto?.getTracks;
+// For the capture elements (src/tracking/capture-elements.ts): a `<camera>`'s track goes to the
+// tracking hooks in a stream of its own, made without reading the page's Array iterator.
+export const MediaStreamCtor: Function | undefined = typeof MediaStream === "undefined" ? undefined : MediaStream;
+export const streamAddTrack: Function | undefined = streamProto?.addTrack;
+export const eventTarget = getOwnPropertyDescriptor(Event.prototype, "target")!.get!;
+export const ownDocument: Document | undefined = typeof document === "undefined" ? undefined : document;
 export const trackKind = getter(trackProto, "kind");
 export const trackLabel = getter(trackProto, "label");
 export const trackReadyState = getter(trackProto, "readyState");

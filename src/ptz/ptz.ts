@@ -26,6 +26,7 @@ import {
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 import { choosesDevices } from "../semantics/user-chooses";
 import { ptzQuestions, type PtzQuestion } from "./question";
+import { setPtzShown } from "./shown";
 import {
   documentVisibility, now, ownDocument, permissionQuery, permissions, permissionState, streamVideoTracks, trackApply,
   trackCapabilities, trackConstraints, trackSettings, trackState,
@@ -95,6 +96,7 @@ export function installPtz(bridge: PageBridge): void {
   const policy = (): PtzPolicy => known ?? bridge.siteConfig().ptz ?? "ask";
   const isPaused = (track: unknown) => apply(weakMapGet, paused, [track]) === true;
   const exposed = (track: unknown) => policy() === "allow" && !isPaused(track);
+  setPtzShown(exposed);
   const hasPtz = (dict: unknown) => isObject(dict) && (hasOwn(dict, "pan") || hasOwn(dict, "tilt") || hasOwn(dict, "zoom"));
   const isLive = (track: object) => apply(trackState!, track, []) === "live";
   const isHidden = () => !!ownDocument && !!documentVisibility && apply(documentVisibility, ownDocument, []) === "hidden";

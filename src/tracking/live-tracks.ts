@@ -10,10 +10,11 @@
  *
  * A capture's state (muted, paused by `enabled = false`) is reported when it changes, through the
  * `mute`/`unmute` events and the wrapped `enabled` setter, read with the native getters; whether it
- * uses pan/tilt/zoom is read once, at its start, from the native getSettings.
+ * uses pan/tilt/zoom is read once, at its start, from the native getSettings, and only counts
+ * while the PTZ gate lets the page see it (ptz/shown.ts).
  *
- * Nothing is sent until getUserMedia has resolved with tracks. Not seen yet: streams of the
- * `<usermedia>`/`<camera>`/`<microphone>` elements (Chromium 151+).
+ * Nothing is sent until getUserMedia has resolved with tracks. The `<usermedia>`/`<camera>`/
+ * `<microphone>` elements' tracks (Chromium 151+) arrive through the same hook: capture-elements.ts.
  */
 import type { PageBridge } from "../bridge/page-bridge";
 import type { TrackEnd, TrackReport, TrackState } from "../bridge/protocol";
@@ -24,6 +25,7 @@ import {
   trackMuted, trackReadyState, WeakMapCtor, weakMapGet, weakMapHas, weakMapSet
 } from "../lib/natives";
 import { cameraOf } from "../lib/stand-in";
+import { ptzShown } from "../ptz/shown";
 import { wrapMethod, wrapSetter } from "../lib/wrap";
 
 interface Capture {
@@ -181,7 +183,7 @@ export function installLiveTracks(bridge: PageBridge): void {
         kind: apply(trackKind!, track, []) as TrackReport["kind"],
         label: apply(trackLabel!, cameraOf(track), []) as string,
         ago: dateNow(),
-        ptz: hasOwn(settings, "pan") || hasOwn(settings, "tilt") || hasOwn(settings, "zoom"),
+        ptz: (hasOwn(settings, "pan") || hasOwn(settings, "tilt") || hasOwn(settings, "zoom")) && ptzShown(track),
       };
       const capture: Capture = { id, report, tracks: [], live: 0, muted: false, paused: false };
       appendOwn(startedOut, { id, kind: report.kind, label: report.label, ago: report.ago, ptz: report.ptz });

@@ -5,6 +5,7 @@
  */
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { activate } from "./element-helpers";
 import { setSitePtz } from "./ptz-helpers";
 
 const GET_USER_MEDIA_CASES = [
@@ -146,5 +147,57 @@ test.describe("transparency when no feature is engaged", () => {
       'humanFaceDetectionMode="none"', 'humanFaceDetectionMode=["none","bounding-box","bounding-box-with-landmark-center-point"]',
       "humanFaceDetectionMode=true", "powerEfficient=[false,true]", "powerEfficient=false", "powerEfficient=true",
     ]);
+  });
+
+  test("the capture elements look and behave as native, before and after the first click wraps their getters", async ({ page, nativePage, site }) => {
+    const shapes = () => {
+      const out: Record<string, unknown> = {};
+      const fn = (f: Function) => [f.name, f.length, Function.prototype.toString.call(f), "prototype" in f];
+      for (const name of ["HTMLUserMediaElement", "HTMLCameraElement", "HTMLMicrophoneElement"]) {
+        const proto = (window as any)[name].prototype;
+        for (const key of Reflect.ownKeys(proto)) {
+          const d = Object.getOwnPropertyDescriptor(proto, key)!;
+          out[`${name}.${String(key)}`] = [Object.keys(d).sort().join(), d.enumerable, d.configurable,
+            ...[d.get, d.set, d.value].filter((f) => typeof f === "function").map(fn)];
+        }
+        const getter = Object.getOwnPropertyDescriptor(proto, name === "HTMLUserMediaElement" ? "stream" : "track")!.get!;
+        try {
+          getter.call(document.body);
+          out[`${name} foreign`] = "no error";
+        } catch (e) {
+          out[`${name} foreign`] = `${(e as Error).name}: ${(e as Error).message}`;
+        }
+      }
+      const both = document.getElementById("both") as any, cam = document.getElementById("cam") as any;
+      // (Not `error`: it keeps a refused click's error after a later click captured, and the
+      // "recently attached" refusals depend on timing.)
+      out.values = [String(both.stream), String(cam.track), Object.prototype.toString.call(both)];
+      return out;
+    };
+    const captured = () => {
+      const both = document.getElementById("both") as any, cam = document.getElementById("cam") as any;
+      const get = (o: object, k: string) => Object.getOwnPropertyDescriptor(Object.getPrototypeOf(o), k)!.get!;
+      return [
+        both.stream === both.stream, get(both, "stream").call(both) === both.stream,
+        Object.getPrototypeOf(both.stream) === MediaStream.prototype, cam.track === cam.track,
+        cam.track instanceof MediaStreamTrack, both.stream.getTracks().map((t: MediaStreamTrack) => [t.kind, t.label, t.readyState]),
+        // (Settings: the extension's own additions, e.g. powerEfficient, are the table above's subject.)
+        [cam.track.kind, cam.track.label, cam.track.readyState, cam.track.getSettings().width],
+      ];
+    };
+    await page.goto(`${site.origin}/capture-elements.html`);
+    await nativePage.goto(`${site.origin}/capture-elements.html`);
+    const before = await nativePage.evaluate(shapes);
+    expect(await page.evaluate(shapes)).toEqual(before);
+    expect(before["HTMLCameraElement.track"]).toEqual(["configurable,enumerable,get,set", true, true,
+      ["get track", 0, "function get track() { [native code] }", false]]);
+    for (const p of [page, nativePage]) {
+      await activate(p, "both", p.locator("#both"));
+      await activate(p, "cam", p.locator("#cam"));
+    }
+    const after = await nativePage.evaluate(shapes);
+    expect(after).toEqual({ ...before, values: after.values });
+    expect(await page.evaluate(shapes)).toEqual(after);
+    expect(await page.evaluate(captured)).toEqual(await nativePage.evaluate(captured));
   });
 });
