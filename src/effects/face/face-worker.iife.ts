@@ -179,24 +179,32 @@ function segment(frame: VideoFrame): Float32Array {
   return s.segmentPerson(segmentContext!.getImageData(0, 0, s.width, s.height).data, s.width, s.height);
 }
 
-/** The compositor's canvases: the output (blurred frame, then the person over it), the person
- * layer (the mask's alpha, scaled up and feathered, then the sharp frame inside it) and the mask. */
+/** The compositor's canvases: the output (the sharp frame, cut out by the mask, over the blurred
+ * background), the background (the frame at a quarter of its size, blurred there: a sixteenth of
+ * the work of a blur at full size, and as soft once scaled up), the latest mask as alpha and the
+ * same feathered (blurred a little at its own size, once per mask; scaling it up softens it more). */
 interface Blurrer {
   out: OffscreenCanvas;
   outContext: OffscreenCanvasRenderingContext2D;
-  person: OffscreenCanvas;
-  personContext: OffscreenCanvasRenderingContext2D;
+  small: OffscreenCanvas;
+  smallContext: OffscreenCanvasRenderingContext2D;
   mask?: OffscreenCanvas;
   maskContext?: OffscreenCanvasRenderingContext2D;
+  feathered?: OffscreenCanvas;
+  featheredContext?: OffscreenCanvasRenderingContext2D;
   pixels?: ImageData;
   smoothed: Float32Array | null;
   /** performance.now() of the last mask taken in. */
   at: number;
 }
 
+/** The background's scale, and its blur radius there (px): 2.5 px at a quarter of 640x480 is about
+ * a 10 px blur of the full frame. */
+const SMALL = 4, SMALL_BLUR_PER_WIDTH = 2.5 / 160;
+
 const blurrer = (): Blurrer => {
-  const out = new OffscreenCanvas(1, 1), person = new OffscreenCanvas(1, 1);
-  return { out, outContext: out.getContext("2d", { alpha: false })!, person, personContext: person.getContext("2d")!, smoothed: null, at: 0 };
+  const out = new OffscreenCanvas(2, 2), small = new OffscreenCanvas(1, 1);
+  return { out, outContext: out.getContext("2d")!, small, smallContext: small.getContext("2d", { alpha: false })!, smoothed: null, at: 0 };
 };
 
 /** A mask (`width` x `height` person probabilities) from the segmenter: smoothed into the last. */
@@ -207,37 +215,44 @@ function takeMask(b: Blurrer, mask: Float32Array, width: number, height: number)
   if (!b.mask || b.mask.width !== width || b.mask.height !== height) {
     b.mask = new OffscreenCanvas(width, height);
     b.maskContext = b.mask.getContext("2d")!;
+    b.feathered = new OffscreenCanvas(width, height);
+    b.featheredContext = b.feathered.getContext("2d")!;
+    b.featheredContext.globalCompositeOperation = "copy";
+    b.featheredContext.filter = "blur(1px)";
     b.pixels = b.maskContext.createImageData(width, height);
   }
   maskToAlpha(b.smoothed, b.pixels!.data);
   b.maskContext!.putImageData(b.pixels!, 0, 0);
+  b.featheredContext!.drawImage(b.mask, 0, 0);
 }
 
-/** `frame` with its background blurred: the whole frame blurred (before the first mask, all of
- * it: nothing of the background shows sharp), the person drawn sharp over it through the mask. */
+/** `frame` with its background blurred: the person drawn sharp through the mask over the blurred
+ * frame (before the first mask, the whole frame blurred: nothing of the background shows sharp). */
 function blurred(b: Blurrer, frame: VideoFrame): VideoFrame {
   const width = frame.displayWidth, height = frame.displayHeight;
+  const sw = Math.max(1, Math.round(width / SMALL)), sh = Math.max(1, Math.round(height / SMALL));
   if (b.out.width !== width || b.out.height !== height) {
-    b.out.width = b.person.width = width;
-    b.out.height = b.person.height = height;
+    b.out.width = width;
+    b.out.height = height;
+    b.small.width = sw;
+    b.small.height = sh;
   }
-  const o = b.outContext, p = b.personContext;
-  // The sharp frame under the blurred one fills the edges the blur leaves translucent.
-  o.filter = "none";
+  const o = b.outContext, s = b.smallContext;
+  // The frame once (one conversion of its pixels), then everything from that canvas.
+  o.globalCompositeOperation = "copy";
   o.drawImage(frame, 0, 0, width, height);
-  o.filter = `blur(${Math.max(2, Math.round(width / 64))}px)`;
-  o.drawImage(frame, 0, 0, width, height);
-  o.filter = "none";
-  if (b.mask) {
-    p.globalCompositeOperation = "copy";
-    p.filter = `blur(${Math.max(1, Math.round(width / 200))}px)`;
-    p.drawImage(b.mask, 0, 0, width, height);
-    p.filter = "none";
-    p.globalCompositeOperation = "source-in";
-    p.drawImage(frame, 0, 0, width, height);
-    o.drawImage(b.person, 0, 0);
+  // The sharp picture under the blurred one fills the edges the blur leaves translucent.
+  s.filter = "none";
+  s.drawImage(b.out, 0, 0, sw, sh);
+  s.filter = `blur(${Math.max(1, sw * SMALL_BLUR_PER_WIDTH)}px)`;
+  s.drawImage(b.out, 0, 0, sw, sh);
+  if (b.feathered) {
+    o.globalCompositeOperation = "destination-in";
+    o.drawImage(b.feathered, 0, 0, width, height);
+    o.globalCompositeOperation = "destination-over";
   }
-  return new VideoFrame(b.out, { timestamp: frame.timestamp, duration: frame.duration ?? undefined });
+  o.drawImage(b.small, 0, 0, width, height);
+  return new VideoFrame(b.out, { timestamp: frame.timestamp, duration: frame.duration ?? undefined, alpha: "discard" });
 }
 
 /**
@@ -249,7 +264,7 @@ function blurred(b: Blurrer, frame: VideoFrame): VideoFrame {
 async function frame(reader: ReadableStreamDefaultReader<VideoFrame>, writer: WritableStreamDefaultWriter<VideoFrame>, port?: MessagePort, masks?: MessagePort) {
   const m = motion();
   let sent: number | undefined, busy = false, frames = 0, work = 0, sentAt = 0, resume = 0;
-  let masking = false, maskSentAt = 0, maskResume = 0;
+  let masking = false, maskSentAt = 0, maskResume = 0, maskCount = 0;
   const b = masks ? blurrer() : undefined;
   if (port) port.onmessage = ({ data }: MessageEvent<{ timestamp: number; faces: Box[] }>) => {
     busy = false;
@@ -262,7 +277,10 @@ async function frame(reader: ReadableStreamDefaultReader<VideoFrame>, writer: Wr
     masking = false;
     const now = performance.now();
     maskResume = nextMaskAt(now, now - maskSentAt);
-    if (data.mask && blur) takeMask(b!, data.mask, data.width, data.height);
+    if (data.mask && blur) {
+      takeMask(b!, data.mask, data.width, data.height);
+      maskCount++;
+    }
   };
   for (;;) {
     const { value: frame, done } = await reader.read();
@@ -291,17 +309,18 @@ async function frame(reader: ReadableStreamDefaultReader<VideoFrame>, writer: Wr
       } else if (b && b.smoothed) {
         // Off: the next time on starts from a fresh mask (and a fully blurred frame until then).
         b.smoothed = null;
-        b.mask = undefined;
+        b.mask = b.feathered = undefined;
       }
       const crop = step(m, timestamp);
       if (!isFull(crop)) out = cropped(soft, crop);
       // The write clones the frame into the page's realm; ours is closed at once.
       writer.write(out).catch(() => undefined);
-      // (For scripts/bench-effects.mjs: the pipeline's own time per frame, once a second.)
+      // (For scripts/bench-effects.mjs: the pipeline's own time per frame and the masks taken in,
+      // every 30 frames.)
       work += performance.now() - began;
       if (++frames === 30) {
-        self.postMessage({ frames, ms: work / frames });
-        frames = work = 0;
+        self.postMessage({ frames, ms: work / frames, masks: maskCount });
+        frames = work = maskCount = 0;
       }
     } catch (e) {
       self.postMessage({ error: String(e) });
