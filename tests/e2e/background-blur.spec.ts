@@ -325,3 +325,48 @@ test("faceFraming and backgroundBlur together: one pipeline frames the face and 
     await own.close();
   }
 });
+
+test("a page that replaced the built-ins the pipeline uses still gets blur and framing, and none of its replacements runs", async ({ site }) => {
+  test.setTimeout(60_000);
+  const page = await openPage(site.origin);
+  const plain = await plainLook(page);
+  const result = await page.evaluate(async () => {
+    const calls: string[] = [];
+    const spy = (holder: Record<string, unknown>, name: string) => {
+      const real = holder[name] as (...a: unknown[]) => unknown;
+      holder[name] = function (this: unknown, ...args: unknown[]) {
+        calls[calls.length] = name; // (not push: that is replaced too)
+        return real.apply(this, args);
+      };
+    };
+    const targets: [object, string[]][] = [
+      [MediaStream.prototype, ["addTrack", "removeTrack", "getVideoTracks"]], [Worker.prototype, ["postMessage", "terminate"]],
+      [MessagePort.prototype, ["postMessage"]], [EventTarget.prototype, ["addEventListener", "dispatchEvent"]],
+      [MediaStreamTrack.prototype, ["stop", "clone"]], [Reflect, ["setPrototypeOf"]], [Object, ["setPrototypeOf"]],
+      [URL, ["createObjectURL", "revokeObjectURL"]], [Array.prototype, ["push"]],
+    ];
+    for (const [holder, names] of targets) for (const name of names) spy(holder as Record<string, unknown>, name);
+    const g = window as unknown as Record<string, unknown>;
+    for (const name of ["MediaStreamTrackGenerator", "MediaStreamTrackProcessor", "MessageChannel", "Worker", "Blob"]) {
+      const Real = g[name] as new (...a: unknown[]) => object;
+      g[name] = function (...args: unknown[]) {
+        calls[calls.length] = name;
+        return new Real(...args);
+      };
+    }
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { faceFraming: true, backgroundBlur: true } as MediaTrackConstraints });
+    const during = Array.from(calls);
+    window.blurred = stream.getVideoTracks()[0];
+    const s = window.blurred.getSettings() as Record<string, unknown>;
+    return { during, settings: [s.faceFraming, s.backgroundBlur], tracks: stream.getTracks().length };
+  });
+  expect(result).toEqual({ during: [], settings: [true, true], tracks: 1 });
+  // (The page's helpers run in its own realm after this: they may use the replaced built-ins.)
+  await expect.poll(async () => {
+    const look = await lookAt(page);
+    return Object.keys(BACKGROUND).every((k) => look.edges[k] < plain.edges[k] * 0.25);
+  }, { timeout: 15_000, intervals: [300] }).toBe(true);
+  await page.evaluate(() => window.blurred.stop());
+  await expect.poll(() => page.workers().length).toBe(0);
+  await page.close();
+});
