@@ -140,19 +140,39 @@ for (const [name, constraints] of CASES) {
     const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, ...constraints } });
     const gum = performance.now() - asked;
     const reader = new MediaStreamTrackProcessor({ track: stream.getVideoTracks()[0] }).readable.getReader();
+    // Latency added: the same camera's own frames, read alongside (a second, plain track shares the
+    // source and its timestamps); per timestamp, when it reached the page on each track.
+    const plain = (await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } })).getVideoTracks()[0];
+    const plainReader = new MediaStreamTrackProcessor({ track: plain }).readable.getReader();
+    const plainAt = new Map(), pageAt = new Map();
+    let reading = true;
+    const readPlain = (async () => {
+      while (reading) {
+        const { value: frame } = await plainReader.read();
+        if (!frame) break;
+        plainAt.set(frame.timestamp, performance.now());
+        frame.close();
+      }
+    })();
     let frames = 0, withFaces = 0;
     const until = performance.now() + seconds * 1000;
     while (performance.now() < until) {
       const { value: frame } = await reader.read();
       frames++;
+      pageAt.set(frame.timestamp, performance.now());
       if (frame.metadata().segments?.length) withFaces++;
       frame.close();
     }
+    reading = false;
+    plain.stop();
+    await readPlain;
     stream.getTracks().forEach((t) => t.stop());
-    return { fps: frames / seconds, withFaces, gum };
+    const delays = [...pageAt].filter(([t]) => plainAt.has(t)).map(([t, at]) => at - plainAt.get(t)).sort((a, b) => a - b);
+    return { fps: frames / seconds, withFaces, gum, delay: delays.length ? delays[delays.length >> 1] : NaN, matched: delays.length };
   }, { constraints, seconds: SECONDS });
   const cpu = (cpuSeconds(profile) - before) / SECONDS;
   console.log(`${name}: getUserMedia ${result.gum.toFixed(0)} ms; ${result.fps.toFixed(1)} fps reach the page, ${result.withFaces} frames with faces; ` +
+    `later than the camera's own track by ${result.delay.toFixed(1)} ms (median of ${result.matched}); ` +
     `browser CPU ${(cpu * 100).toFixed(0)}% of one core`);
   await context.close();
 }
