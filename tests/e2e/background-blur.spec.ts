@@ -326,6 +326,37 @@ test("faceFraming and backgroundBlur together: one pipeline frames the face and 
   }
 });
 
+test("a blurred track transferred to a worker stays blurred there; its stop() there ends the capture", async ({ site }) => {
+  test.setTimeout(60_000);
+  const page = await openPage(site.origin);
+  const plain = await plainLook(page);
+  const info = await page.evaluate(async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { backgroundBlur: true } as MediaTrackConstraints });
+    const [track] = stream.getVideoTracks();
+    const label = track.label;
+    const worker = new Worker("transfer/skin-worker.js");
+    (window as unknown as { edgeWorker: Worker }).edgeWorker = worker;
+    const reply = new Promise<MessageEvent>((r) => (worker.onmessage = r));
+    worker.postMessage({ track }, [track]);
+    const { data } = await reply;
+    return { ...data, label: data.label === label, here: track.readyState };
+  });
+  expect(info).toEqual({ label: true, faceFraming: false, backgroundBlur: true, width: WIDTH, here: "ended" });
+  const ask = (message: unknown) => page.evaluate((m) => new Promise<Record<string, unknown>>((resolve) => {
+    const worker = (window as unknown as { edgeWorker: Worker }).edgeWorker;
+    worker.onmessage = ({ data }) => resolve(data);
+    worker.postMessage(m);
+  }), message);
+  await expect.poll(async () => (await ask({ measure: true, box: BACKGROUND.doorLeft })).edges as number, { timeout: 15_000, intervals: [300] })
+    .toBeLessThan(plain.edges.doorLeft * 0.25);
+  expect(await ask({ stop: true })).toEqual({ stopped: "ended" });
+  const worker = await extensionWorker(context);
+  await expect.poll(() => liveCaptureCount(worker)).toBe(0);
+  // Only the page's own worker is left: the pipeline's went with the camera.
+  await expect.poll(() => page.workers().length).toBe(1);
+  await page.close();
+});
+
 test("a page that replaced the built-ins the pipeline uses still gets blur and framing, and none of its replacements runs", async ({ site }) => {
   test.setTimeout(60_000);
   const page = await openPage(site.origin);
