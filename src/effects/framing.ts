@@ -1,13 +1,14 @@
 /**
  * faceFraming and backgroundBlur, page half (issue 7). A camera track can only show the camera's
- * frames, so a getUserMedia that asks for faceFraming or backgroundBlur gets, in its stream, a MediaStreamTrackGenerator track
- * instead of the camera's (its prototype set to MediaStreamTrack.prototype, so it looks like one)
- * that answers as the camera (src/lib/stand-in.ts, effects.ts: settings, capabilities,
- * constraints, label; stop() stops the camera once it and its clones are stopped; the camera's
- * `ended` ends them). An effects worker reads the camera's frames (a MediaStreamTrackProcessor's
- * stream) and writes them, blurred, cropped or as they are, to the generator; a second one finds
- * the faces in the frames it sends, a third the person (src/effects/face/). Nothing of this runs for a page that does not ask.
- * See docs/EFFECTS.md.
+ * frames, so a getUserMedia that asks for faceFraming or backgroundBlur gets, in its stream, a
+ * MediaStreamTrackGenerator track instead of the camera's (its prototype set to
+ * MediaStreamTrack.prototype, so it looks like one) that answers as the camera
+ * (src/lib/stand-in.ts, effects.ts: settings, capabilities, constraints, label; stop() stops the
+ * camera once it and its clones are stopped; the camera's `ended` ends them). An effects worker
+ * reads the camera's frames (a MediaStreamTrackProcessor's stream) and writes them, blurred,
+ * cropped or as they are, to the generator; a second one finds the faces in the frames it sends
+ * (framing), a third the person (blur; src/effects/face/). Nothing of this runs for a page that
+ * does not ask. See docs/EFFECTS.md.
  */
 import type { PageBridge } from "../bridge/page-bridge";
 import {
