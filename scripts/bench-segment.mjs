@@ -57,7 +57,7 @@ const small = gunzipSync(readFileSync(resolve("tests/fixtures/effects/scene-320x
 const big = new Uint8Array(640 * 480 * 4);
 for (let y = 0; y < 480; y++) for (let x = 0; x < 640; x++) big.set(small.subarray(((y >> 1) * 320 + (x >> 1)) * 4, ((y >> 1) * 320 + (x >> 1)) * 4 + 4), (y * 640 + x) * 4);
 // SEGMENT_MODEL_FILE: another model of the same kind, e.g. the 256x256 selfie_segmentation.tflite.
-const model = readFileSync(process.env.SEGMENT_MODEL_FILE ?? resolve("models/selfie_segmentation_landscape.tflite"));
+const model = readFileSync(process.env.SEGMENT_MODEL_FILE ?? resolve("public/effects/selfie_segmentation_landscape.tflite"));
 
 const browser = await chromium.launch({ executablePath: await findChrome(), headless: true, args: chromeArgs({}) });
 try {

@@ -1,13 +1,15 @@
 /**
- * Camera effects (issue 7), service-worker half: hands a page that asked for face detection the
- * detection worker's code and the model, both shipped inside the extension (no download). The
+ * Camera effects (issue 7), service-worker half: hands a page that asked for face detection,
+ * framing or blur the effects worker's code and a model (face detection, or person segmentation), both shipped inside the extension (no download). The
  * page runs them itself, in a worker of its own (src/effects/face.ts); nothing else is sent.
  */
 import workerFile from "../../src/effects/face/face-worker.iife.ts?script";
 import type { ContentHandlers } from "./messenger";
 
 const MODEL = "effects/face_detection_short_range.tflite";
-let cached: Promise<{ code: string; model: string }> | null = null;
+/** backgroundBlur's person segmentation model (src/effects/segment/segment.ts). */
+const SEGMENT_MODEL = "effects/selfie_segmentation_landscape.tflite";
+const cached = new Map<string, Promise<{ code: string; model: string }>>();
 
 function base64(bytes: Uint8Array): string {
   let out = "";
@@ -15,20 +17,25 @@ function base64(bytes: Uint8Array): string {
   return btoa(out);
 }
 
-async function load() {
+async function load(file: string) {
   const [code, model] = await Promise.all([
     fetch(chrome.runtime.getURL(workerFile)).then((r) => r.text()),
-    fetch(chrome.runtime.getURL(MODEL)).then((r) => r.arrayBuffer()),
+    fetch(chrome.runtime.getURL(file)).then((r) => r.arrayBuffer()),
   ]);
   return { code, model: base64(new Uint8Array(model)) };
 }
 
 export const effectsContentHandlers: ContentHandlers = {
-  "effects.face": async () => {
-    cached ??= load().catch((error) => {
-      cached = null;
-      throw error;
-    });
-    return cached;
+  "effects.face": async (params) => {
+    const file = (params as { model?: unknown } | null)?.model === "segment" ? SEGMENT_MODEL : MODEL;
+    let loading = cached.get(file);
+    if (!loading) {
+      loading = load(file).catch((error) => {
+        cached.delete(file);
+        throw error;
+      });
+      cached.set(file, loading);
+    }
+    return loading;
   },
 };

@@ -73,9 +73,10 @@ export interface RpcCalls {
   "tracking.ended": { params: { ended: TrackEnd[] }; result: null };
   /** Captures of this frame whose muted or paused state changed (sent after their start). */
   "tracking.state": { params: { states: TrackState[] }; result: null };
-  /** A page asked for face detection (src/effects/face.ts): the detection worker's code and the
-   * model (base64), both shipped with the extension. */
-  "effects.face": { params: Record<string, never>; result: { code: string; model: string } };
+  /** A page asked for face detection, framing or blur (src/effects/face.ts): the effects worker's
+   * code and a model (base64; the person segmenter's with `model: "segment"`), both shipped with the
+   * extension. */
+  "effects.face": { params: { model?: "segment" }; result: { code: string; model: string } };
 }
 
 /** One capture source as the page reports it: its id in this frame, kind and device label, and

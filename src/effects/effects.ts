@@ -4,7 +4,7 @@
  */
 import { intercept } from "../core/media-methods";
 import {
-  apply, isArray, overconstrainedErrorCtor, PromiseCtor, promiseReject, promiseThen, setOwn, trackKind, trackReadyState,
+  apply, isArray, overconstrainedErrorCtor, ownKeys, PromiseCtor, promiseReject, promiseThen, setOwn, trackKind, trackReadyState,
   TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
 import { cameraOf } from "../lib/stand-in";
@@ -12,15 +12,16 @@ import { wrapGetter, wrapMethod } from "../lib/wrap";
 import type { PageBridge } from "../bridge/page-bridge";
 import { type Ask, copy, echo, includes, isObject, listOf, type Loose, readAsk, readModes, withSorted } from "./constraints";
 import { FACE_MODES, faceDetection, type FaceDetection, workersMayRun } from "./face";
-import { follow, framerOf, framingPossible, framingSet, framingStopped, startFraming } from "./framing";
+import { follow, type Framer, framerOf, framingPossible, framingSet, framingStopped, startFraming } from "./framing";
 import { afterChange } from "../track/configuration-change";
 import { liveTracks } from "../tracking/live-tracks";
 
 const POWER = "powerEfficient";
 const FACE = "humanFaceDetectionMode";
 const FRAMING = "faceFraming";
+const BLUR = "backgroundBlur";
 /** In code-unit order. Those the browser supports natively are dropped at install. */
-const NAMES = ["eyeGazeCorrection", FRAMING, "gestureReactions", FACE, POWER];
+const NAMES = [BLUR, "eyeGazeCorrection", FRAMING, "gestureReactions", FACE, POWER];
 const SIZE = ["width", "height", "aspectRatio"];
 /** The most frames a second a configuration may run at and still count as power efficient. */
 const EFFICIENT_FPS = 30;
@@ -38,6 +39,9 @@ interface Echo {
   /** Per advanced set the page passed: its members of ours (echoed), and the members we added. */
   sets: (Loose | undefined)[];
   added: string[][];
+  /** Per advanced set: true where taking our members out left it empty (the browser drops an
+   * empty set from getConstraints(), so the page's sets no longer line up with the browser's). */
+  empty: boolean[];
   addedBasic: string[];
   appended: number;
   hadAdvanced: boolean;
@@ -46,13 +50,25 @@ interface Echo {
   faceRequired?: boolean;
   /** powerEfficient was added because the user forces it on this site ("Save camera power"). */
   forced?: boolean;
-  /** faceFraming as asked (true/false), when the constraints named it so that it can be met. */
+  /** faceFraming and backgroundBlur as asked (true/false), when the constraints named them so
+   * that they can be met. */
   framing?: boolean;
+  blur?: boolean;
 }
 
 interface Plan { native: Loose; echo: Echo }
 
 const has = (set: Loose, key: string) => set[key] !== undefined;
+
+/** Whether `framer` (a track's pipeline) can frame (faceFraming) or blur (backgroundBlur): only
+ * what its getUserMedia asked for has its worker. */
+const able = (framer: Framer | undefined, name: string) =>
+  !!framer && (name === FRAMING ? !!framer.detector : name === BLUR && !!framer.segmenter);
+
+const setEffect = (e: Echo, name: string, on: boolean) => {
+  if (name === FRAMING) e.framing = on;
+  else e.blur = on;
+};
 
 /** A camera (not a screen, canvas or remote track), by what its dictionary says: a canvas track
  * has a deviceId but no groupId. */
@@ -84,9 +100,9 @@ export function installEffects(bridge: PageBridge): void {
     face = includes(known, FACE) ? faceDetection(bridge) : undefined;
     return known;
   };
-  /** Our constraints this page can use now (face detection and framing only where a worker may run). */
+  /** Our constraints this page can use now (face detection, framing and blur only where a worker may run). */
   const usable = (name: string) => name === FACE ? face!.available() :
-    name !== FRAMING || (workersMayRun() && framingPossible() && bridge.connected);
+    (name !== FRAMING && name !== BLUR) || (workersMayRun() && framingPossible() && bridge.connected);
   const echoes = new WeakMapCtor<object, Echo>();
   const echoOf = (track: unknown) => apply(weakMapGet, echoes, [track]) as Echo | undefined;
   const remember = (track: unknown, e: Echo | undefined) => apply(weakMapSet, echoes, [track, e]);
@@ -103,14 +119,15 @@ export function installEffects(bridge: PageBridge): void {
     return ours().length ? withSorted(supported, flags(() => true)) : supported;
   });
 
-  // A faceFraming track (./framing.ts) answers as its camera.
+  // A faceFraming or backgroundBlur track (./framing.ts) answers as its camera; only it can frame
+  // (blur): the one whose getUserMedia asked for it.
   intercept("getCapabilities", (next, track, args) => {
     const camera = cameraOf(track);
     const caps = apply(next, camera, args);
     if (!isCamera(camera, caps) || !ours().length) return caps;
     const save = canSave(caps), framer = framerOf(track);
     return withSorted(caps, flags((name) => (name === FACE ? FACE_MODES :
-      (name === POWER && save) || (name === FRAMING && framer) ? [false, true] : [false])));
+      (name === POWER && save) || able(framer, name) ? [false, true] : [false])));
   });
 
   intercept("getSettings", (next, track, args) => {
@@ -120,7 +137,7 @@ export function installEffects(bridge: PageBridge): void {
     const saving = settings.resizeMode === "none" && typeof settings.frameRate === "number" &&
       settings.frameRate <= EFFICIENT_FPS;
     return withSorted(settings, flags((name) => (name === FACE ? echoOf(track)?.mode ?? "none" :
-      name === POWER ? saving : name === FRAMING ? framerOf(track)?.on ?? false : false)));
+      name === POWER ? saving : name === FRAMING ? framerOf(track)?.on ?? false : name === BLUR ? framerOf(track)?.blur ?? false : false)));
   });
 
   wrapGetter(trackProto, "label", (native, track) => apply(native, cameraOf(track), []));
@@ -142,12 +159,13 @@ export function installEffects(bridge: PageBridge): void {
 
   /**
    * The constraints for the browser, or a string: the constraint that cannot be met, or null when
-   * the set names none of ours. `save`: whether a power-efficient configuration exists.
+   * the set names none of ours. `save`: whether a power-efficient configuration exists; `framer`:
+   * the track's framing/blur pipeline.
    */
-  function plan(c: Loose, gum: boolean, save: boolean, frames: boolean): Plan | string | null {
+  function plan(c: Loose, gum: boolean, save: boolean, framer: Framer | undefined): Plan | string | null {
     const names = ours();
     const out = copy(c);
-    const e: Echo = { basic: {}, sets: [], added: [], addedBasic: [], appended: 0, hadAdvanced: false };
+    const e: Echo = { basic: {}, sets: [], added: [], empty: [], addedBasic: [], appended: 0, hadAdvanced: false };
     let any = false;
     const extraSets: Loose[] = [];
     const put = (set: Loose, added: string[], key: string, value: unknown) => {
@@ -176,10 +194,11 @@ export function installEffects(bridge: PageBridge): void {
       // getUserMedia takes no mandatory effect constraint (not among the "allowed required
       // constraints for device selection"; Chromium says so for its own with a TypeError).
       if (ask.required && gum) return name;
-      if (name === FRAMING) {
-        // getUserMedia: an ideal true makes the track one that can frame (./framing.ts).
-        if (ask.want && ask.required && !frames) return name;
-        if (gum ? ask.want : frames) e.framing = ask.want;
+      if (name === FRAMING || name === BLUR) {
+        // getUserMedia: an ideal true makes the track one that can frame or blur (./framing.ts).
+        const can = able(framer, name);
+        if (ask.want && ask.required && !can) return name;
+        if (gum ? ask.want : can) setEffect(e, name, ask.want);
         continue;
       }
       if (name !== POWER) {
@@ -238,9 +257,9 @@ export function installEffects(bridge: PageBridge): void {
           }
           const ask = readAsk(v, true);
           if (!ask) continue;
-          if (name === FRAMING && (frames || gum)) {
+          if ((name === FRAMING || name === BLUR) && (gum || able(framer, name))) {
             // (Taken as met, as humanFaceDetectionMode.)
-            if (ask.want || !gum) e.framing = ask.want;
+            if (ask.want || !gum) setEffect(e, name, ask.want);
             continue;
           }
           if (name !== POWER) {
@@ -259,6 +278,7 @@ export function installEffects(bridge: PageBridge): void {
           for (let k = 0; k < SIZE.length; k++) if (!has(ns, SIZE[k])) { key = SIZE[k]; break; }
           put(ns, added, key, 0);
         }
+        if (ns !== set && !ownKeys(ns).length) setOwn(e.empty, i, true);
         setOwn(list, i, ns);
       }
     }
@@ -278,7 +298,7 @@ export function installEffects(bridge: PageBridge): void {
 
   /** Reading the page's constraints may run its getters, which may throw: then the browser reads
    * them again and reports that. */
-  function tryPlan(c: unknown, gum: boolean, save: boolean, frames: boolean, force: boolean): Plan | string | null {
+  function tryPlan(c: unknown, gum: boolean, save: boolean, framer: Framer | undefined, force: boolean): Plan | string | null {
     try {
       // (Inside the try: a page's getter may throw; the native call then reports it.)
       if (force && c === true) c = {};
@@ -288,7 +308,7 @@ export function installEffects(bridge: PageBridge): void {
         c = copy(c);
         setOwn(c as Loose, POWER, true);
       }
-      const p = plan(c as Loose, gum, save, frames);
+      const p = plan(c as Loose, gum, save, framer);
       if (forced && p && typeof p !== "string") {
         delete p.echo.basic[POWER];
         p.echo.forced = true;
@@ -307,7 +327,7 @@ export function installEffects(bridge: PageBridge): void {
     } catch {
       return undefined;
     }
-    const p = tryPlan(video, true, true, false, forcing());
+    const p = tryPlan(video, true, true, undefined, forcing());
     if (p === null) return undefined;
     if (typeof p === "string") {
       return apply(promiseReject, PromiseCtor, [new TypeErrorCtor(
@@ -337,11 +357,11 @@ export function installEffects(bridge: PageBridge): void {
             resolve(stream);
           });
         };
-        // With framing asked for, once frames go through the worker; the stream then holds the
-        // generator's track instead of the camera's.
-        if (!p.echo.framing || !tracks.length) return detect(tracks[0]);
-        startFraming(bridge, stream as object, tracks[0] as object, true, (framer, track) => {
-          if (!framer) p.echo.framing = false;
+        // With framing or blur asked for, once frames go through the worker; the stream then holds
+        // the generator's track instead of the camera's.
+        if (!(p.echo.framing || p.echo.blur) || !tracks.length) return detect(tracks[0]);
+        startFraming(bridge, stream as object, tracks[0] as object, !!p.echo.framing, !!p.echo.blur, (framer, track) => {
+          if (!framer) p.echo.framing = p.echo.blur = undefined;
           else remember(track, p.echo);
           detect(track ?? tracks[0]);
         });
@@ -357,16 +377,16 @@ export function installEffects(bridge: PageBridge): void {
     } catch {
       return undefined; // not a track: the browser says so
     }
-    const p = isCamera(camera, caps) ? tryPlan(args[0], false, canSave(caps), !!framer, forcing()) : null;
+    const p = isCamera(camera, caps) ? tryPlan(args[0], false, canSave(caps), framer, forcing()) : null;
     if (p === null && !echoOf(track) && !framer) return undefined;
     if (typeof p === "string") {
       return apply(promiseReject, PromiseCtor, [new (overconstrainedErrorCtor()!)(p, "Cannot satisfy constraints")]);
     }
     return new PromiseCtor((resolve, reject) => {
       apply(promiseThen, apply(next, camera, p ? [p.native] : args), [(value: unknown) => {
-        // The new constraints replace the old ones, ours included. (Framing not named: it stays.)
+        // The new constraints replace the old ones, ours included. (Framing or blur not named: it stays.)
         remember(track, p ? p.echo : undefined);
-        if (framer && p && p.echo.framing !== undefined) framingSet(framer, p.echo.framing);
+        if (framer && p) framingSet(framer, p.echo.framing, p.echo.blur);
         if (!face || !face.available()) return resolve(value);
         face.set(track as object, p?.echo.mode ?? "none", (ok) => {
           if (ok) return resolve(value);
@@ -400,19 +420,23 @@ export function installEffects(bridge: PageBridge): void {
     if (!e || !isObject(result)) return result;
     const out = copy(result);
     for (let i = 0; i < e.addedBasic.length; i++) delete out[e.addedBasic[i]];
-    const advanced = listOf(out.advanced);
+    // (No advanced at all when every set the browser got was empty.)
+    const advanced = listOf(out.advanced) ?? (e.empty.length ? [] : undefined);
     if (advanced) {
       const list: unknown[] = [];
-      const count = advanced.length - e.appended;
-      for (let i = 0; i < count; i++) {
-        let set = advanced[i];
+      const count = advanced.length - e.appended, n = e.added.length, skip = count < n;
+      for (let i = 0, j = 0; i < n; i++) {
+        let set: unknown;
+        if (skip && e.empty[i]) set = {};
+        else if (j < count) set = advanced[j++];
+        else break;
         const added = e.added[i], mine = e.sets[i];
         if (isObject(set) && (added?.length || mine)) {
           set = copy(set);
           for (let k = 0; added && k < added.length; k++) delete (set as Loose)[added[k]];
           if (mine) set = withSorted(set as Loose, mine);
         }
-        setOwn(list, i, set);
+        setOwn(list, list.length, set);
       }
       if (e.hadAdvanced) setOwn(out, "advanced", list);
       else delete out.advanced;
@@ -439,7 +463,7 @@ export function installEffects(bridge: PageBridge): void {
       } catch {
         continue;
       }
-      const p = tryPlan(current, false, canSave(caps), !!framerOf(track), force);
+      const p = tryPlan(current, false, canSave(caps), framerOf(track), force);
       if (typeof p === "string") continue;
       const change = new PromiseCtor((resolve) => {
         apply(promiseThen, apply(nativeApply!, camera, [p ? p.native : current]), [() => {
@@ -447,6 +471,7 @@ export function installEffects(bridge: PageBridge): void {
           if (p && before) {
             p.echo.mode = before.mode;
             p.echo.framing = before.framing;
+            p.echo.blur = before.blur;
           }
           remember(track, p ? p.echo : undefined);
           resolve(undefined);

@@ -69,18 +69,19 @@ export interface WorkerData { ready?: boolean; timestamp?: number; segments?: un
 
 /**
  * Starts the effects worker (code and model from the service worker, run from a blob: URL) for
- * humanFaceDetectionMode and faceFraming. `ready(worker)` once the model is loaded (`model`
- * false: a worker that needs none), `ready()` when it could not start; `message` gets its later
- * messages.
+ * humanFaceDetectionMode, faceFraming and backgroundBlur. `ready(worker)` once the model is loaded
+ * (`model`: "face", "segment" for the person segmenter, null for a worker that needs none),
+ * `ready()` when it could not start; `message` gets its later messages.
  */
-export function spawnWorker(bridge: PageBridge, ready: (worker?: Worker) => void, message: (data: WorkerData) => void, model = true): void {
+export function spawnWorker(bridge: PageBridge, ready: (worker?: Worker) => void, message: (data: WorkerData) => void,
+  model: string | null = "face"): void {
   let answered = false;
   const answer = (worker?: Worker) => {
     if (answered) return;
     answered = true;
     ready(worker);
   };
-  bridge.call("effects.face", {}, (error, value) => {
+  bridge.call("effects.face", model === "segment" ? { model } : {}, (error, value) => {
     if (error || !value) return answer();
     let worker: Worker | undefined;
     try {
@@ -99,7 +100,7 @@ export function spawnWorker(bridge: PageBridge, ready: (worker?: Worker) => void
         if (!data.ready) apply(workerTerminate!, w, []);
         answer(data.ready ? w : undefined);
       }]);
-      apply(workerPost!, w, [{ model: model ? value.model : null }]);
+      apply(workerPost!, w, [{ model: model ? value.model : null, segment: model === "segment" }]);
     } catch {
       if (worker) apply(workerTerminate!, worker, []);
       answer();

@@ -1,17 +1,18 @@
 /**
- * faceFraming, page half (issue 7). A camera track can only show the camera's frames, so a
- * getUserMedia that asks for faceFraming gets, in its stream, a MediaStreamTrackGenerator track
- * instead of the camera's (its prototype set to MediaStreamTrack.prototype, so it looks like one)
- * that answers as the camera (src/lib/stand-in.ts, effects.ts: settings, capabilities,
- * constraints, label; stop() stops the camera once it and its clones are stopped; the camera's
- * `ended` ends them). An effects worker reads the camera's frames (a MediaStreamTrackProcessor's
- * stream) and writes them, cropped or as they are, to the generator; a second one finds the faces
- * in the frames it sends (src/effects/face/). Nothing of this runs for a page that does not ask.
- * See docs/EFFECTS.md.
+ * faceFraming and backgroundBlur, page half (issue 7). A camera track can only show the camera's
+ * frames, so a getUserMedia that asks for faceFraming or backgroundBlur gets, in its stream, a
+ * MediaStreamTrackGenerator track instead of the camera's (its prototype set to
+ * MediaStreamTrack.prototype, so it looks like one) that answers as the camera
+ * (src/lib/stand-in.ts, effects.ts: settings, capabilities, constraints, label; stop() stops the
+ * camera once it and its clones are stopped; the camera's `ended` ends them). An effects worker
+ * reads the camera's frames (a MediaStreamTrackProcessor's stream) and writes them, blurred,
+ * cropped or as they are, to the generator; a second one finds the faces in the frames it sends
+ * (framing), a third the person (blur; src/effects/face/). Nothing of this runs for a page that
+ * does not ask. See docs/EFFECTS.md.
  */
 import type { PageBridge } from "../bridge/page-bridge";
 import {
-  addEventListener, appendOwn, apply, dispatchEvent, EventCtor, getOwnPropertyDescriptor, trackReadyState,
+  addEventListener, appendOwn, apply, dispatchEvent, EventCtor, getOwnPropertyDescriptor, setOwn, trackReadyState,
   WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
 import { standIn } from "../lib/stand-in";
@@ -32,27 +33,40 @@ const channelPort2 = Channel && getOwnPropertyDescriptor(Channel.prototype, "por
 
 export interface Framer {
   camera: object;
-  /** The framer (crops) and the detector (finds the faces): ../effects/face/face-worker.iife.ts. */
+  /** The framer (blurs and crops), the detector (finds the faces; only on a track opened with
+   * faceFraming) and the segmenter (finds the person; only with backgroundBlur):
+   * ../effects/face/face-worker.iife.ts. */
   worker: Worker;
-  detector: Worker;
+  detector?: Worker;
+  segmenter?: Worker;
+  /** faceFraming and backgroundBlur, on or off. */
   on: boolean;
+  blur: boolean;
   /** The page's tracks on it (the generator's track and its clones) not stopped yet. */
   live: object[];
 }
 
 export const framingPossible = () => !!(Generator && generatorWritable && processorReadable && removeTrack && addTrack && channelPort2);
 
-/** Starts framing `camera` (a track of `stream`): `done(framer)` once frames flow through the
- * worker and the generator's track has replaced the camera's in `stream`, `done()` on failure. */
-export function startFraming(bridge: PageBridge, stream: object, camera: object, on: boolean, done: (f?: Framer, track?: object) => void): void {
+/** Starts framing and/or blurring `camera` (a track of `stream`): `done(framer)` once frames flow
+ * through the worker and the generator's track has replaced the camera's in `stream`, `done()` on
+ * failure (of any of the workers). */
+export function startFraming(bridge: PageBridge, stream: object, camera: object, on: boolean, blur: boolean, done: (f?: Framer, track?: object) => void): void {
   const noop = () => undefined;
-  // Both start at once; framing begins when both run.
-  let detector: Worker | undefined, worker: Worker | undefined, waiting = 2;
-  const begin = () => {
+  // All start at once; the pipeline begins when all run.
+  let detector: Worker | undefined, segmenter: Worker | undefined, worker: Worker | undefined;
+  let waiting = 1 + +on + +blur, failed = false;
+  const stopAll = () => {
+    // (No for-of in the page: the page may have replaced the array iterator.)
+    if (worker) apply(workerTerminate!, worker, []);
+    if (detector) apply(workerTerminate!, detector, []);
+    if (segmenter) apply(workerTerminate!, segmenter, []);
+  };
+  const begin = (w?: Worker) => {
+    if (!w) failed = true;
     if (--waiting) return;
-    if (!worker || !detector) {
-      if (worker) apply(workerTerminate!, worker, []);
-      if (detector) apply(workerTerminate!, detector, []);
+    if (failed) {
+      stopAll();
       return done();
     }
     try {
@@ -61,13 +75,21 @@ export function startFraming(bridge: PageBridge, stream: object, camera: object,
       const writable = apply(generatorWritable!, track, []);
       setPrototypeOf(track, trackProto!);
       const readable = apply(processorReadable!, new Processor!({ track: camera as MediaStreamTrack, maxBufferSize: 2 }), []);
-      const channel = new Channel!();
-      const port1 = apply(channelPort1!, channel, []), port2 = apply(channelPort2!, channel, []);
-      apply(workerPost!, detector, [{ port: port1 }, [port1]]);
-      apply(workerPost!, worker, [{ readable, writable, port: port2, framing: on }, [readable, writable, port2]]);
+      const message: Record<string, unknown> = { readable, writable, framing: on, blur }, moved: unknown[] = [readable, writable];
+      const join = (helper: Worker | undefined, key: string) => {
+        if (!helper) return;
+        const channel = new Channel!();
+        const port1 = apply(channelPort1!, channel, []), port2 = apply(channelPort2!, channel, []);
+        apply(workerPost!, helper, [{ port: port1 }, [port1]]);
+        setOwn(message, key, port2);
+        appendOwn(moved, port2);
+      };
+      join(detector, "port");
+      join(segmenter, "masks");
+      apply(workerPost!, worker, [message, moved]);
       apply(removeTrack!, stream, [camera]);
       apply(addTrack!, stream, [track]);
-      const f: Framer = { camera, worker, detector, on, live: [] };
+      const f: Framer = { camera, worker: worker!, detector, segmenter, on, blur, live: [] };
       follow(f, track);
       // The camera's mute and unmute reach its stand-ins (whose `muted` is the camera's: effects.ts).
       const pass = (type: string) => () => {
@@ -87,19 +109,13 @@ export function startFraming(bridge: PageBridge, stream: object, camera: object,
       }]);
       done(f, track);
     } catch {
-      apply(workerTerminate!, worker, []);
-      apply(workerTerminate!, detector, []);
+      stopAll();
       done();
     }
   };
-  spawnWorker(bridge, (w) => {
-    detector = w;
-    begin();
-  }, noop);
-  spawnWorker(bridge, (w) => {
-    worker = w;
-    begin();
-  }, noop, false);
+  if (on) spawnWorker(bridge, (w) => begin(detector = w), noop);
+  if (blur) spawnWorker(bridge, (w) => begin(segmenter = w), noop, "segment");
+  spawnWorker(bridge, (w) => begin(worker = w), noop, null);
 }
 
 const framers = new WeakMapCtor<object, Framer>();
@@ -113,10 +129,16 @@ export function follow(f: Framer, track: object): void {
   appendOwn(f.live, track);
 }
 
-export function framingSet(f: Framer, on: boolean): void {
-  if (f.on === on) return;
-  f.on = on;
-  apply(workerPost!, f.worker, [{ framing: on }]);
+/** Turns framing and blur on or off (`undefined`: as it is). */
+export function framingSet(f: Framer, on: boolean | undefined, blur: boolean | undefined): void {
+  if (on !== undefined && f.on !== on) {
+    f.on = on;
+    apply(workerPost!, f.worker, [{ framing: on }]);
+  }
+  if (blur !== undefined && f.blur !== blur) {
+    f.blur = blur;
+    apply(workerPost!, f.worker, [{ blur }]);
+  }
 }
 
 /** `track` was stopped: the camera stops with the last of its stand-ins. */
@@ -133,7 +155,8 @@ function end(f: Framer): void {
   try {
     apply(nativeStop!, f.camera, []);
     apply(workerTerminate!, f.worker, []);
-    apply(workerTerminate!, f.detector, []);
+    if (f.detector) apply(workerTerminate!, f.detector, []);
+    if (f.segmenter) apply(workerTerminate!, f.segmenter, []);
   } catch {
     // already gone
   }

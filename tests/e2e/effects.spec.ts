@@ -1,12 +1,13 @@
 /**
  * Camera effect constraints (issue 7): the surface a page sees for powerEfficient,
- * eyeGazeCorrection and gestureReactions, which Chromium 156 lacks, and native precedence when the
+ * eyeGazeCorrection and gestureReactions, which Chromium 156 lacks (backgroundBlur and faceFraming
+ * on a plain camera track; their own files show them on tracks that ask), and native precedence when the
  * browser has one of them (--enable-experimental-web-platform-features).
  */
 import type { Page } from "@playwright/test";
 import { expect, launch, test } from "./fixtures";
 
-const OURS = ["eyeGazeCorrection", "faceFraming", "gestureReactions", "humanFaceDetectionMode", "powerEfficient"];
+const OURS = ["backgroundBlur", "eyeGazeCorrection", "faceFraming", "gestureReactions", "humanFaceDetectionMode", "powerEfficient"];
 
 async function open(page: Page, origin: string) {
   await page.goto(`${origin}/probe.html`);
@@ -37,13 +38,14 @@ test.describe("effect constraints", () => {
       return out;
     }, OURS);
     expect(result).toEqual({
-      supported: { eyeGazeCorrection: true, faceFraming: true, gestureReactions: true, humanFaceDetectionMode: true, powerEfficient: true },
+      supported: { backgroundBlur: true, eyeGazeCorrection: true, faceFraming: true, gestureReactions: true, humanFaceDetectionMode: true, powerEfficient: true },
       sortedSupported: true,
-      // faceFraming: only a track opened with it can frame (tests/e2e/face-framing.spec.ts).
-      caps: { eyeGazeCorrection: [false], faceFraming: [false], gestureReactions: [false], powerEfficient: [false, true],
+      // faceFraming, backgroundBlur: only a track opened with it can frame or blur
+      // (tests/e2e/face-framing.spec.ts, tests/e2e/background-blur.spec.ts).
+      caps: { backgroundBlur: [false], eyeGazeCorrection: [false], faceFraming: [false], gestureReactions: [false], powerEfficient: [false, true],
         humanFaceDetectionMode: ["none", "bounding-box", "bounding-box-with-landmark-center-point"] },
       // Chromium's default configuration (640x480 at 20 fps, a native mode) is already efficient.
-      settings: { eyeGazeCorrection: false, faceFraming: false, gestureReactions: false, humanFaceDetectionMode: "none", powerEfficient: true },
+      settings: { backgroundBlur: false, eyeGazeCorrection: false, faceFraming: false, gestureReactions: false, humanFaceDetectionMode: "none", powerEfficient: true },
       sortedSettings: true,
       audio: [],
       canvas: [],
@@ -229,7 +231,13 @@ test("a constraint the browser supports natively stays native", async ({ site })
           (framed.getCapabilities() as Record<string, unknown>).faceFraming, (framed.getSettings() as Record<string, unknown>).faceFraming,
           framed.getConstraints(), framed.label];
         framed.stop();
-        return { eye: [supported.eyeGazeCorrection, caps.eyeGazeCorrection, settings.eyeGazeCorrection, track.getConstraints()],
+        // So is backgroundBlur.
+        const blurred = (await navigator.mediaDevices.getUserMedia({ video: { backgroundBlur: true } as MediaTrackConstraints })).getVideoTracks()[0];
+        const blur = [supported.backgroundBlur, Object.getPrototypeOf(blurred) === MediaStreamTrack.prototype,
+          (blurred.getCapabilities() as Record<string, unknown>).backgroundBlur, (blurred.getSettings() as Record<string, unknown>).backgroundBlur,
+          blurred.getConstraints(), blurred.label];
+        blurred.stop();
+        return { blur, eye: [supported.eyeGazeCorrection, caps.eyeGazeCorrection, settings.eyeGazeCorrection, track.getConstraints()],
           exact, gesture: supported.gestureReactions, power: supported.powerEfficient, frame };
       });
     };
@@ -240,6 +248,8 @@ test("a constraint the browser supports natively stays native", async ({ site })
     expect(ours.exact).toEqual(native.exact);
     expect(native.frame[2]).toEqual([false, true]);
     expect(ours.frame).toEqual(native.frame);
+    expect(native.blur[2]).toEqual([false, true]);
+    expect(ours.blur).toEqual(native.blur);
     // Still ours: the browser has no gestureReactions or powerEfficient even with the flag.
     expect(native.gesture).toBeUndefined();
     expect([ours.gesture, ours.power]).toEqual([true, true]);

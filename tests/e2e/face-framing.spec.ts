@@ -325,7 +325,7 @@ test("a framed track transferred to a worker keeps framing there; its stop() the
     const { data } = await reply;
     return { ...data, label: data.label === label, here: track.readyState };
   });
-  expect(info).toEqual({ label: true, faceFraming: true, width: WIDTH, here: "ended" });
+  expect(info).toEqual({ label: true, faceFraming: true, backgroundBlur: false, width: WIDTH, here: "ended" });
   const ask = (message: unknown) => page.evaluate((m) => new Promise<Record<string, unknown>>((resolve) => {
     const worker = (window as unknown as { skinWorker: Worker }).skinWorker;
     worker.onmessage = ({ data }) => resolve(data);

@@ -85,7 +85,7 @@ async function runTrackTable(page: Page, cases: string[]) {
 
 /** Constraints the extension adds for camera tracks (issue 7, tests/e2e/effects.spec.ts): the
  * native table has none of them. Takes them out of the extension's table and returns what it saw. */
-const EFFECTS = ["eyeGazeCorrection", "faceFraming", "gestureReactions", "humanFaceDetectionMode", "powerEfficient"];
+const EFFECTS = ["backgroundBlur", "eyeGazeCorrection", "faceFraming", "gestureReactions", "humanFaceDetectionMode", "powerEfficient"];
 function takeEffects(value: unknown, seen: Set<string>): unknown {
   if (Array.isArray(value)) return value.map((v) => takeEffects(v, seen));
   if (!value || typeof value !== "object") return value;
@@ -116,7 +116,7 @@ test.describe("transparency when no feature is engaged", () => {
     const seen = new Set<string>();
     const withExtension = takeEffects(await runGetUserMediaTable(page, GET_USER_MEDIA_CASES), seen);
     expect(withExtension).toEqual(native);
-    expect([...seen].sort()).toEqual(["eyeGazeCorrection=false", "faceFraming=false", "gestureReactions=false", 'humanFaceDetectionMode="none"',
+    expect([...seen].sort()).toEqual(["backgroundBlur=false", "eyeGazeCorrection=false", "faceFraming=false", "gestureReactions=false", 'humanFaceDetectionMode="none"',
       "powerEfficient=false", "powerEfficient=true"]);
     // The table really covers both outcomes and several error kinds.
     const errors = new Set((native as [string, { error?: string }][]).map(([, r]) => r.error).filter(Boolean));
@@ -141,6 +141,7 @@ test.describe("transparency when no feature is engaged", () => {
     expect(takeEffects(await runTrackTable(page, APPLY_CASES), seen)).toEqual(native);
     // Supported, the camera's capabilities and its settings (efficient or not, by configuration).
     expect([...seen].sort()).toEqual([
+      "backgroundBlur=[false]", "backgroundBlur=false", "backgroundBlur=true",
       "eyeGazeCorrection=[false]", "eyeGazeCorrection=false", "eyeGazeCorrection=true",
       "faceFraming=[false]", "faceFraming=false", "faceFraming=true",
       "gestureReactions=[false]", "gestureReactions=false", "gestureReactions=true",

@@ -3,7 +3,7 @@
  * (scripts/scene-fixture.mjs: tests/pages/face-scene.js drawn in Chromium at half the video's size,
  * raw RGBA) and the drawn geometry (scripts/face-video.mjs's FACES, scaled to the fixture).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { gunzipSync } from "fflate";
 import { FACES as VIDEO_FACES, WIDTH as VIDEO_WIDTH } from "../../scripts/face-video.mjs";
 
@@ -18,11 +18,8 @@ export function scene(): Uint8Array {
   return rgba;
 }
 
-/** A model file: shipped ones in public/effects/, those no feature uses yet in models/. */
-export const model = (name: string) => {
-  const shipped = new URL(`../../public/effects/${name}`, import.meta.url);
-  return new Uint8Array(readFileSync(existsSync(shipped) ? shipped : new URL(`../../models/${name}`, import.meta.url)));
-};
+/** A model file shipped in public/effects/. */
+export const model = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/effects/${name}`, import.meta.url)));
 
 /** Bilinear sample of the RGBA image into a w x h RGB float image placed at (ox, oy) with size
  * (dw, dh) in a `size` canvas (the rest stays `fill`), values mapped by `scale`. */

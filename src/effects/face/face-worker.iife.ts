@@ -13,13 +13,21 @@
  * (./framing.ts), or as it is while nothing is cropped; the detector (`{model}`, then `{port}`)
  * answers each frame the framer sends with its faces. `{framing: boolean}` to the framer turns it
  * on and off (off: the crop drifts back to the full frame).
+ * backgroundBlur, in the same pipeline: the framer gets `masks` too (a port to a third worker,
+ * the segmenter: `{model, segment: true}`, then `{port}`), which answers each frame it is sent
+ * with `{timestamp, mask, width, height}` (person probabilities, ../segment/segment.ts); the framer
+ * draws every frame with its background blurred through the latest mask (before it crops).
+ * `{blur: boolean}` turns it on and off.
  */
 import { decode, type Face, loadNetwork, tracker } from "./blazeface";
 import { aim, type Box, type Crop, isFull, motion, step } from "./framing";
+import { loadSegmenter, type Segmenter } from "../segment/segment";
+import { maskToAlpha, nextMaskAt, smoothMask } from "../segment/blur";
 
 const SIZE = 128;
 const MIN_SCORE = 0.5;
 let run: ((input: Float32Array) => Float32Array[]) | null = null;
+let segmenter: Segmenter | null = null;
 let landmarks = false;
 const ids = tracker();
 const canvas = new OffscreenCanvas(SIZE, SIZE);
@@ -73,7 +81,8 @@ self.onmessage = ({ data }: MessageEvent) => {
         const raw = atob(data.model);
         const bytes = new Uint8Array(raw.length);
         for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-        run = loadNetwork(bytes);
+        if (data.segment) segmenter = loadSegmenter(bytes);
+        else run = loadNetwork(bytes);
       }
       self.postMessage({ ready: true });
     } catch (e) {
@@ -83,8 +92,22 @@ self.onmessage = ({ data }: MessageEvent) => {
   }
   if (typeof data?.landmarks === "boolean") landmarks = data.landmarks;
   if (typeof data?.framing === "boolean") framing = data.framing;
-  if (data?.readable && data.writable && data.port) {
-    void frame((data.readable as ReadableStream<VideoFrame>).getReader(), (data.writable as WritableStream<VideoFrame>).getWriter(), data.port);
+  if (typeof data?.blur === "boolean") blur = data.blur;
+  if (data?.readable && data.writable) {
+    void frame((data.readable as ReadableStream<VideoFrame>).getReader(), (data.writable as WritableStream<VideoFrame>).getWriter(), data.port, data.masks);
+  } else if (data?.port && segmenter) {
+    // backgroundBlur's segmenter: a frame in, its person mask out.
+    const port = data.port as MessagePort;
+    port.onmessage = ({ data: frame }: MessageEvent<VideoFrame>) => {
+      let mask: Float32Array | null = null;
+      try {
+        mask = segment(frame);
+      } catch {
+        // (none: the pipeline keeps its last mask)
+      }
+      port.postMessage({ timestamp: frame.timestamp, mask, width: segmenter!.width, height: segmenter!.height }, mask ? [mask.buffer] : []);
+      frame.close();
+    };
   } else if (data?.port) {
     // The framer's detector: a frame in, its faces out.
     const port = data.port as MessagePort;
@@ -109,6 +132,8 @@ self.onmessage = ({ data }: MessageEvent) => {
  * the answers on a damped spring. */
 const DETECT_US = 200_000;
 let framing = false;
+/** backgroundBlur: on or off (the pipeline has a segmenter only when its getUserMedia asked). */
+let blur = false;
 
 let cropCanvas: OffscreenCanvas | undefined, cropContext: OffscreenCanvasRenderingContext2D | null = null;
 let copyPixels = false;
@@ -141,23 +166,129 @@ function cropped(frame: VideoFrame, crop: Crop): VideoFrame {
   return new VideoFrame(cropCanvas, { timestamp, duration: frame.duration ?? undefined });
 }
 
-async function frame(reader: ReadableStreamDefaultReader<VideoFrame>, writer: WritableStreamDefaultWriter<VideoFrame>, port: MessagePort) {
+/** The segmenter's input: the frame scaled (stretched, as MediaPipe does) to the model's size. */
+let segmentCanvas: OffscreenCanvas | undefined, segmentContext: OffscreenCanvasRenderingContext2D | null = null;
+
+function segment(frame: VideoFrame): Float32Array {
+  const s = segmenter!;
+  if (!segmentCanvas) {
+    segmentCanvas = new OffscreenCanvas(s.width, s.height);
+    segmentContext = segmentCanvas.getContext("2d", { willReadFrequently: true });
+  }
+  segmentContext!.drawImage(frame, 0, 0, s.width, s.height);
+  return s.segmentPerson(segmentContext!.getImageData(0, 0, s.width, s.height).data, s.width, s.height);
+}
+
+/** The compositor's canvases: the output (the sharp frame, cut out by the mask, over the blurred
+ * background), the background (the frame at a quarter of its size, blurred there: a sixteenth of
+ * the work of a blur at full size, and as soft once scaled up), the latest mask as alpha and the
+ * same feathered (blurred a little at its own size, once per mask; scaling it up softens it more). */
+interface Blurrer {
+  out: OffscreenCanvas;
+  outContext: OffscreenCanvasRenderingContext2D;
+  small: OffscreenCanvas;
+  smallContext: OffscreenCanvasRenderingContext2D;
+  mask?: OffscreenCanvas;
+  maskContext?: OffscreenCanvasRenderingContext2D;
+  feathered?: OffscreenCanvas;
+  featheredContext?: OffscreenCanvasRenderingContext2D;
+  pixels?: ImageData;
+  smoothed: Float32Array | null;
+  /** performance.now() of the last mask taken in. */
+  at: number;
+}
+
+/** The background's scale, and its blur radius there (px): 2.5 px at a quarter of 640x480 is about
+ * a 10 px blur of the full frame. */
+const SMALL = 4, SMALL_BLUR_PER_WIDTH = 2.5 / 160;
+
+const blurrer = (): Blurrer => {
+  const out = new OffscreenCanvas(2, 2), small = new OffscreenCanvas(1, 1);
+  return { out, outContext: out.getContext("2d")!, small, smallContext: small.getContext("2d", { alpha: false })!, smoothed: null, at: 0 };
+};
+
+/** A mask (`width` x `height` person probabilities) from the segmenter: smoothed into the last. */
+function takeMask(b: Blurrer, mask: Float32Array, width: number, height: number) {
+  const now = performance.now();
+  b.smoothed = smoothMask(b.smoothed, mask, b.smoothed ? now - b.at : 0);
+  b.at = now;
+  if (!b.mask || b.mask.width !== width || b.mask.height !== height) {
+    b.mask = new OffscreenCanvas(width, height);
+    b.maskContext = b.mask.getContext("2d")!;
+    b.feathered = new OffscreenCanvas(width, height);
+    b.featheredContext = b.feathered.getContext("2d")!;
+    b.featheredContext.globalCompositeOperation = "copy";
+    b.featheredContext.filter = "blur(1px)";
+    b.pixels = b.maskContext.createImageData(width, height);
+  }
+  maskToAlpha(b.smoothed, b.pixels!.data);
+  b.maskContext!.putImageData(b.pixels!, 0, 0);
+  b.featheredContext!.drawImage(b.mask, 0, 0);
+}
+
+/** `frame` with its background blurred: the person drawn sharp through the mask over the blurred
+ * frame (before the first mask, the whole frame blurred: nothing of the background shows sharp). */
+function blurred(b: Blurrer, frame: VideoFrame): VideoFrame {
+  const width = frame.displayWidth, height = frame.displayHeight;
+  const sw = Math.max(1, Math.round(width / SMALL)), sh = Math.max(1, Math.round(height / SMALL));
+  if (b.out.width !== width || b.out.height !== height) {
+    b.out.width = width;
+    b.out.height = height;
+    b.small.width = sw;
+    b.small.height = sh;
+  }
+  const o = b.outContext, s = b.smallContext;
+  // The frame once (one conversion of its pixels), then everything from that canvas.
+  o.globalCompositeOperation = "copy";
+  o.drawImage(frame, 0, 0, width, height);
+  // The sharp picture under the blurred one fills the edges the blur leaves translucent.
+  s.filter = "none";
+  s.drawImage(b.out, 0, 0, sw, sh);
+  s.filter = `blur(${Math.max(1, sw * SMALL_BLUR_PER_WIDTH)}px)`;
+  s.drawImage(b.out, 0, 0, sw, sh);
+  if (b.feathered) {
+    o.globalCompositeOperation = "destination-in";
+    o.drawImage(b.feathered, 0, 0, width, height);
+    o.globalCompositeOperation = "destination-over";
+  }
+  o.drawImage(b.small, 0, 0, width, height);
+  return new VideoFrame(b.out, { timestamp: frame.timestamp, duration: frame.duration ?? undefined, alpha: "discard" });
+}
+
+/**
+ * The pipeline of a faceFraming and/or backgroundBlur track: every frame of the camera, blurred
+ * (`masks`: the segmenter's port) and cropped (`port`: the detector's), to the generator. Masks
+ * are asked for at most every MASK_GAP_MS, newest frame first, one at a time; each is used for
+ * every frame until the next.
+ */
+async function frame(reader: ReadableStreamDefaultReader<VideoFrame>, writer: WritableStreamDefaultWriter<VideoFrame>, port?: MessagePort, masks?: MessagePort) {
   const m = motion();
   let sent: number | undefined, busy = false, frames = 0, work = 0, sentAt = 0, resume = 0;
-  port.onmessage = ({ data }: MessageEvent<{ timestamp: number; faces: Box[] }>) => {
+  let masking = false, maskSentAt = 0, maskResume = 0, maskCount = 0;
+  const b = masks ? blurrer() : undefined;
+  if (port) port.onmessage = ({ data }: MessageEvent<{ timestamp: number; faces: Box[] }>) => {
     busy = false;
     // The detector works at most a quarter of the time: a slow (or busy) machine detects less often.
     const now = performance.now();
     resume = now + 3 * (now - sentAt);
     if (framing) aim(m, data.faces, data.timestamp, true);
   };
+  if (masks) masks.onmessage = ({ data }: MessageEvent<{ mask: Float32Array | null; width: number; height: number }>) => {
+    masking = false;
+    const now = performance.now();
+    maskResume = nextMaskAt(now, now - maskSentAt);
+    if (data.mask && blur) {
+      takeMask(b!, data.mask, data.width, data.height);
+      maskCount++;
+    }
+  };
   for (;;) {
     const { value: frame, done } = await reader.read();
     if (done || !frame) break;
     const timestamp = frame.timestamp, began = performance.now();
-    let out: VideoFrame = frame;
+    let out: VideoFrame = frame, soft: VideoFrame = frame;
     try {
-      if (!framing) {
+      if (!port || !framing) {
         aim(m, [], timestamp, false);
         sent = undefined;
       } else if (!busy && (sent === undefined || timestamp - sent >= DETECT_US || timestamp < sent) && began >= resume) {
@@ -167,25 +298,41 @@ async function frame(reader: ReadableStreamDefaultReader<VideoFrame>, writer: Wr
         const copy = frame.clone();
         port.postMessage(copy, [copy]);
       }
+      if (b && blur) {
+        if (!masking && began >= maskResume) {
+          masking = true;
+          maskSentAt = began;
+          const copy = frame.clone();
+          masks!.postMessage(copy, [copy]);
+        }
+        out = soft = blurred(b, frame);
+      } else if (b && b.smoothed) {
+        // Off: the next time on starts from a fresh mask (and a fully blurred frame until then).
+        b.smoothed = null;
+        b.mask = b.feathered = undefined;
+      }
       const crop = step(m, timestamp);
-      if (!isFull(crop)) out = cropped(frame, crop);
+      if (!isFull(crop)) out = cropped(soft, crop);
       // The write clones the frame into the page's realm; ours is closed at once.
       writer.write(out).catch(() => undefined);
-      // (For scripts/bench-effects.mjs: the framer's own time per frame, once a second.)
+      // (For scripts/bench-effects.mjs: the pipeline's own time per frame and the masks taken in,
+      // every 30 frames.)
       work += performance.now() - began;
       if (++frames === 30) {
-        self.postMessage({ frames, ms: work / frames });
-        frames = work = 0;
+        self.postMessage({ frames, ms: work / frames, masks: maskCount });
+        frames = work = maskCount = 0;
       }
     } catch (e) {
       self.postMessage({ error: String(e) });
     } finally {
-      if (out !== frame) out.close();
+      if (out !== frame && out !== soft) out.close();
+      if (soft !== frame) soft.close();
       frame.close();
     }
   }
   writer.close().catch(() => undefined);
-  port.close();
+  port?.close();
+  masks?.close();
 }
 
 /** Detects faces in the newest frame, replies, and goes on until the stream ends. */

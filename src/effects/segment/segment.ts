@@ -1,6 +1,6 @@
 /**
  * Person segmentation for backgroundBlur (issue 7), without WebGL or WebAssembly: MediaPipe's
- * landscape selfie segmentation model (models/selfie_segmentation_landscape.tflite until blur ships it in public/effects/,
+ * landscape selfie segmentation model (public/effects/selfie_segmentation_landscape.tflite,
  * Apache-2.0; input 144x256 RGB in [0, 1], output 144x256 person probability) run by the shared
  * interpreter (../tflite.ts). Meant for an effect worker only: nothing here is loaded by the page's
  * main-world script. See docs/EFFECTS.md ("backgroundBlur").
@@ -10,7 +10,7 @@
  */
 import { interpreter } from "../tflite";
 
-/** Where the model will be in the extension once blur ships it (it is in models/ until then). */
+/** Where the model is in the extension (public/effects/ in the sources). */
 export const SEGMENT_MODEL = "effects/selfie_segmentation_landscape.tflite";
 
 export interface Segmenter {
