@@ -33,6 +33,8 @@ export function SiteControls(props: {
         checked={value.hideLabels} onChange={(on) => onChange({ hideLabels: on })} />
       <SwitchRow id={`${idPrefix}-power-saving`} label="settingPowerSaving" hint="settingPowerSavingHint"
         checked={value.powerSaving} onChange={(on) => onChange({ powerSaving: on })} />
+      <SwitchRow id={`${idPrefix}-blur-background`} label="settingBlurBackground" hint="settingBlurBackgroundHint"
+        checked={value.blurBackground} onChange={(on) => onChange({ blurBackground: on })} />
       <label class="row" for={`${idPrefix}-ptz`}>
         <span class="label">{t("settingPtz")}</span>
         <select id={`${idPrefix}-ptz`} value={value.ptz}

@@ -5,7 +5,7 @@
 import type { Semantics, SiteConfig } from "../../src/bridge/protocol";
 import { isObject, type Loose } from "../lib/guards";
 
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 export type PtzPolicy = "ask" | "allow" | "block";
 
@@ -20,6 +20,9 @@ export interface SiteSettings {
   /** "Save camera power": the site's camera captures ask for `powerEfficient` as if the page had
    * (an effect the user forces, src/effects/effects.ts). */
   powerSaving: boolean;
+  /** "Blur my background": the site's new camera captures ask for `backgroundBlur` as if the
+   * page had (src/effects/effects.ts). */
+  blurBackground: boolean;
 }
 export type SiteSettingsPatch = Partial<SiteSettings>;
 
@@ -44,6 +47,7 @@ export const FACTORY_DEFAULTS: SiteSettings = Object.freeze({
   hideLabels: false,
   ptz: "ask",
   powerSaving: false,
+  blurBackground: false,
 }) as SiteSettings;
 
 export function emptySettings(): StoredSettings {
@@ -56,6 +60,7 @@ const FIELD_CHECKS: { [K in keyof SiteSettings]: (v: unknown) => v is SiteSettin
   hideLabels: (v): v is boolean => typeof v === "boolean",
   ptz: (v): v is PtzPolicy => v === "ask" || v === "allow" || v === "block",
   powerSaving: (v): v is boolean => typeof v === "boolean",
+  blurBackground: (v): v is boolean => typeof v === "boolean",
 };
 
 /** Validates a patch coming from the UI or an import; returns an error text or null. */
@@ -177,6 +182,8 @@ const MIGRATIONS: ((data: Loose) => Loose)[] = [
   },
   // 1 → 2: "Save camera power" (powerSaving) is new, off unless the user turns it on.
   (data) => ({ ...data, version: 2, defaults: isObject(data.defaults) ? { powerSaving: false, ...data.defaults } : data.defaults }),
+  // 2 → 3: "Blur my background" (blurBackground) is new, off unless the user turns it on.
+  (data) => ({ ...data, version: 3, defaults: isObject(data.defaults) ? { blurBackground: false, ...data.defaults } : data.defaults }),
 ];
 
 /** Keeps the fields of `entry` that are known and valid; reports the others under `path`. */
@@ -220,7 +227,10 @@ export function effectiveSettings(settings: StoredSettings, origin: string | nul
 }
 
 export function siteConfigOf(settings: SiteSettings): SiteConfig {
-  return { semantics: settings.semantics, hideLabels: settings.hideLabels, ptz: settings.ptz, powerSaving: settings.powerSaving };
+  return {
+    semantics: settings.semantics, hideLabels: settings.hideLabels, ptz: settings.ptz, powerSaving: settings.powerSaving,
+    blurBackground: settings.blurBackground,
+  };
 }
 
 /** Applies a patch to one site. Values equal to the default are kept: a choice the user made

@@ -13,7 +13,7 @@ import {
 import {
   isContentDeferred, isContentError, isPagePushMessage, isRpcResultMessage, isToContentMessage,
 } from "../lib/messages";
-import { FLAG_HIDE_LABELS, FLAG_POWER_SAVING, FLAG_USER_CHOOSES, readSiteFlags } from "./site-flags/flags";
+import { FLAG_BLUR_BACKGROUND, FLAG_HIDE_LABELS, FLAG_POWER_SAVING, FLAG_USER_CHOOSES, readSiteFlags } from "./site-flags/flags";
 
 const node = document.createElement("span");
 let pushedConfig: SiteConfig | null = null;
@@ -27,6 +27,7 @@ function currentConfig(): SiteConfig {
     semantics: flags & FLAG_USER_CHOOSES ? "user-chooses" : "browser-chooses",
     hideLabels: (flags & FLAG_HIDE_LABELS) !== 0,
     powerSaving: (flags & FLAG_POWER_SAVING) !== 0,
+    blurBackground: (flags & FLAG_BLUR_BACKGROUND) !== 0,
   };
 }
 
@@ -99,7 +100,7 @@ function updateConfig(config: SiteConfig): void {
   const before = currentConfig();
   pushedConfig = config;
   if (before.semantics !== config.semantics || before.hideLabels !== config.hideLabels || before.ptz !== config.ptz ||
-      !before.powerSaving !== !config.powerSaving) {
+      !before.powerSaving !== !config.powerSaving || !before.blurBackground !== !config.blurBackground) {
     toPage({ kind: "configChanged", config });
   }
 }

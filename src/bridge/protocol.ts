@@ -41,6 +41,8 @@ export interface SiteConfig {
   ptz?: PtzPolicy;
   /** The user forces power-efficient camera configurations on this site (site flag). */
   powerSaving?: boolean;
+  /** The user forces a blurred background on this site's new camera captures (site flag). */
+  blurBackground?: boolean;
 }
 
 export const DEFAULT_SITE_CONFIG: SiteConfig = { semantics: "browser-chooses", hideLabels: false };
@@ -134,7 +136,8 @@ const isId = (v: unknown): v is string => typeof v === "string" && v.length > 0 
 export function isSiteConfig(v: unknown): v is SiteConfig {
   return isObject(v) && (v.semantics === "browser-chooses" || v.semantics === "user-chooses") &&
     typeof v.hideLabels === "boolean" && (v.ptz === undefined || v.ptz === "ask" || v.ptz === "allow" || v.ptz === "block") &&
-    (v.powerSaving === undefined || typeof v.powerSaving === "boolean");
+    (v.powerSaving === undefined || typeof v.powerSaving === "boolean") &&
+    (v.blurBackground === undefined || typeof v.blurBackground === "boolean");
 }
 
 export function isPageToExtension(v: unknown): v is PageToExtension {

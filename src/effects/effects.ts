@@ -50,6 +50,8 @@ interface Echo {
   faceRequired?: boolean;
   /** powerEfficient was added because the user forces it on this site ("Save camera power"). */
   forced?: boolean;
+  /** backgroundBlur was added because the user forces it on this site ("Blur my background"). */
+  blurForced?: boolean;
   /** faceFraming and backgroundBlur as asked (true/false), when the constraints named them so
    * that they can be met. */
   framing?: boolean;
@@ -295,23 +297,34 @@ export function installEffects(bridge: PageBridge): void {
    * powerEfficient themselves get it as an ideal, which the page sees in getSettings() but not in
    * getConstraints() (it did not ask). Only where the browser lacks the constraint. */
   const forcing = (): boolean => bridge.connected && bridge.siteConfig().powerSaving === true && includes(ours(), POWER);
+  /** "Blur my background", the user's setting for this site: a getUserMedia whose video does not
+   * name backgroundBlur gets it as an ideal (a track that can blur, blurring), which the page sees
+   * in getSettings() but not in getConstraints(). Where blur cannot run on the page (its CSP, no
+   * generator), the page gets its camera as asked. */
+  const forcingBlur = (): boolean => bridge.connected && bridge.siteConfig().blurBackground === true && includes(ours(), BLUR);
 
   /** Reading the page's constraints may run its getters, which may throw: then the browser reads
    * them again and reports that. */
-  function tryPlan(c: unknown, gum: boolean, save: boolean, framer: Framer | undefined, force: boolean): Plan | string | null {
+  function tryPlan(c: unknown, gum: boolean, save: boolean, framer: Framer | undefined, force: boolean, forceBlur = false): Plan | string | null {
     try {
       // (Inside the try: a page's getter may throw; the native call then reports it.)
-      if (force && c === true) c = {};
+      if ((force || forceBlur) && c === true) c = {};
       if (!isObject(c) || has(c, "mandatory") || has(c, "optional")) return null;
       const forced = force && !has(c, POWER);
-      if (forced) {
-        c = copy(c);
-        setOwn(c as Loose, POWER, true);
-      }
+      const blurForced = forceBlur && gum && !has(c, BLUR) && usable(BLUR);
+      if (forced || blurForced) c = copy(c);
+      if (forced) setOwn(c as Loose, POWER, true);
+      if (blurForced) setOwn(c as Loose, BLUR, true);
       const p = plan(c as Loose, gum, save, framer);
-      if (forced && p && typeof p !== "string") {
-        delete p.echo.basic[POWER];
-        p.echo.forced = true;
+      if (p && typeof p !== "string") {
+        if (forced) {
+          delete p.echo.basic[POWER];
+          p.echo.forced = true;
+        }
+        if (blurForced) {
+          delete p.echo.basic[BLUR];
+          p.echo.blurForced = true;
+        }
       }
       return p;
     } catch {
@@ -327,7 +340,7 @@ export function installEffects(bridge: PageBridge): void {
     } catch {
       return undefined;
     }
-    const p = tryPlan(video, true, true, undefined, forcing());
+    const p = tryPlan(video, true, true, undefined, forcing(), forcingBlur());
     if (p === null) return undefined;
     if (typeof p === "string") {
       return apply(promiseReject, PromiseCtor, [new TypeErrorCtor(
@@ -362,7 +375,10 @@ export function installEffects(bridge: PageBridge): void {
         if (!(p.echo.framing || p.echo.blur) || !tracks.length) return detect(tracks[0]);
         startFraming(bridge, stream as object, tracks[0] as object, !!p.echo.framing, !!p.echo.blur, (framer, track) => {
           if (!framer) p.echo.framing = p.echo.blur = undefined;
-          else remember(track, p.echo);
+          else {
+            if (p.echo.blurForced) framer.forcedBlur = true;
+            remember(track, p.echo);
+          }
           detect(track ?? tracks[0]);
         });
       }, reject]);
@@ -451,6 +467,21 @@ export function installEffects(bridge: PageBridge): void {
   bridge.onConfigChanged(() => {
     const force = forcing();
     const tracks = liveTracks();
+    // "Blur my background" switched: the pipelines it started blur or stop blurring (those of
+    // tracks opened without it cannot blur; their page hears nothing). One event per pipeline: the
+    // check covers the other tracks on the same camera.
+    const blurOn = forcingBlur();
+    const done: Framer[] = [];
+    for (let i = 0; i < tracks.length; i++) {
+      const framer = framerOf(tracks[i]);
+      if (!framer || !framer.forcedBlur || framer.blur === blurOn || includes(done, framer)) continue;
+      setOwn(done, done.length, framer);
+      // (The settings are read for the comparison when afterChange is called: before the switch.)
+      let switched!: (value: unknown) => void;
+      afterChange(tracks[i], new PromiseCtor((resolve) => { switched = resolve; }));
+      framingSet(framer, undefined, blurOn);
+      switched(undefined);
+    }
     for (let i = 0; i < tracks.length; i++) {
       const track = tracks[i];
       if (!!echoOf(track)?.forced === force) continue;

@@ -42,6 +42,9 @@ export interface Framer {
   /** faceFraming and backgroundBlur, on or off. */
   on: boolean;
   blur: boolean;
+  /** Blur was asked by the user's "Blur my background" for the site, not by the page: the setting
+   * turns it off and on again. */
+  forcedBlur?: boolean;
   /** The page's tracks on it (the generator's track and its clones) not stopped yet. */
   live: object[];
 }

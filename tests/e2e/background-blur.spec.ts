@@ -6,7 +6,7 @@
  * against the camera's own frames, not by the extension's segmenter.
  */
 import type { BrowserContext, Page } from "@playwright/test";
-import { expect, extensionWorker, launch, liveCaptureCount, test } from "./fixtures";
+import { expect, extensionWorker, launch, liveCaptureCount, openExtensionPage, tabIdOf, test } from "./fixtures";
 import { FACES, HEIGHT, makeFaceVideo, OFF_CENTRE, WIDTH } from "../../scripts/face-video.mjs";
 
 /** A region of the 640x480 scene: x0, y0, x1, y1 in pixels. */
@@ -400,4 +400,80 @@ test("a page that replaced the built-ins the pipeline uses still gets blur and f
   await page.evaluate(() => window.blurred.stop());
   await expect.poll(() => page.workers().length).toBe(0);
   await page.close();
+});
+
+test("Blur my background, forced from the popup: new captures blur, the switch turns live ones off and on with configurationchange, other sites and the page's own choice stay", async ({ site }) => {
+  test.setTimeout(90_000);
+  const extensionId = new URL((await extensionWorker(context)).url()).host;
+  const page = await openPage(site.origin);
+  const plain = await plainLook(page);
+  const url = page.url();
+  const popup = await openExtensionPage(context, extensionId, `popup/index.html?tab=${await tabIdOf(context, url)}`);
+  const toggle = popup.getByRole("switch", { name: "Blur my background" });
+  await expect(toggle).not.toBeChecked();
+  await toggle.check();
+  try {
+    // The page hears the setting (a config push), then its next capture blurs.
+    const opened = async () => page.evaluate(async () => {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+      const track = stream.getVideoTracks()[0];
+      const s = track.getSettings() as Record<string, unknown>;
+      const caps = track.getCapabilities() as Record<string, unknown>;
+      const result = { on: s.backgroundBlur, caps: caps.backgroundBlur, constraints: track.getConstraints() };
+      if (result.on === true) {
+        window.blurred = track;
+        (window as unknown as { changes: number }).changes = 0;
+        track.addEventListener("configurationchange", () => (window as unknown as { changes: number }).changes++);
+      } else track.stop();
+      return result;
+    });
+    await expect.poll(async () => (await opened()).on, { timeout: 10_000, intervals: [300] }).toBe(true);
+    // What the page sees: a track that can blur and does; its constraints are what it asked (nothing).
+    expect(await page.evaluate(() => ({
+      caps: (window.blurred.getCapabilities() as Record<string, unknown>).backgroundBlur,
+      constraints: window.blurred.getConstraints(),
+    }))).toEqual({ caps: [false, true], constraints: {} });
+    await expect.poll(async () => isBlurred(await lookAt(page), plain), { timeout: 15_000, intervals: [300] }).toBe(true);
+
+    // The page's own choice wins: it names backgroundBlur itself.
+    const own = await page.evaluate(async () => {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { backgroundBlur: false } as MediaTrackConstraints });
+      const [t] = stream.getVideoTracks();
+      const out = { on: (t.getSettings() as Record<string, unknown>).backgroundBlur, constraints: t.getConstraints() };
+      t.stop();
+      return out;
+    });
+    expect(own).toEqual({ on: false, constraints: { backgroundBlur: false } });
+
+    // Another site keeps the default: its camera's own track, not blurred.
+    const other = await openPage(site.otherOrigin);
+    const otherLook = await other.evaluate(async () => {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+      const [t] = stream.getVideoTracks();
+      const out = { on: (t.getSettings() as Record<string, unknown>).backgroundBlur, caps: (t.getCapabilities() as Record<string, unknown>).backgroundBlur };
+      t.stop();
+      return out;
+    });
+    expect(otherLook).toEqual({ on: false, caps: [false] });
+    await other.close();
+
+    // Off: the live capture shows the camera's picture again, and the page hears it once.
+    await toggle.uncheck();
+    const state = () => page.evaluate(() => [(window.blurred.getSettings() as Record<string, unknown>).backgroundBlur,
+      (window as unknown as { changes: number }).changes]);
+    await expect.poll(state, { timeout: 10_000 }).toEqual([false, 1]);
+    await expect.poll(async () => isSharp(await lookAt(page), plain), { timeout: 5_000, intervals: [200] }).toBe(true);
+    // On again: the same capture blurs again.
+    await toggle.check();
+    await expect.poll(state, { timeout: 10_000 }).toEqual([true, 2]);
+    await expect.poll(async () => isBlurred(await lookAt(page), plain), { timeout: 15_000, intervals: [300] }).toBe(true);
+    await page.evaluate(() => window.blurred.stop());
+    const worker = await extensionWorker(context);
+    await expect.poll(() => liveCaptureCount(worker)).toBe(0);
+  } finally {
+    // (The browser is shared by this file's tests.)
+    if (await toggle.isChecked()) await toggle.uncheck();
+    await popup.close();
+    await page.close();
+  }
 });

@@ -50,7 +50,7 @@ test.describe("settings export and import", () => {
     expect(file.name).toMatch(/^capture-control-settings-\d{4}-\d{2}-\d{2}\.json$/);
     const doc = JSON.parse(file.text);
     expect(doc).toEqual({
-      format: "capture-control-settings", version: 2, exportedAt: expect.any(String),
+      format: "capture-control-settings", version: 3, exportedAt: expect.any(String),
       settings: { defaults: exported.settings.defaults, sites: exported.settings.sites },
       rememberedDevices: exported.rememberedDevices,
     });
@@ -118,8 +118,8 @@ test.describe("settings export and import", () => {
       ["not JSON", "settings: yes", "the file is not JSON"],
       ["a history export", JSON.stringify({ format: "capture-control-history", version: 1, entries: [] }),
         'format: expected "capture-control-settings", found "capture-control-history"'],
-      ["a newer version", variant((d) => { d.version = 3; }),
-        "version: the file is from a newer Capture Control (settings version 3; this one reads up to 2)"],
+      ["a newer version", variant((d) => { d.version = 4; }),
+        "version: the file is from a newer Capture Control (settings version 4; this one reads up to 3)"],
       ["an unknown setting", variant((d) => { d.settings.defaults.volume = 11; }), "settings.defaults.volume: unknown setting"],
       ["an invalid value", variant((d) => { d.settings.sites["https://a.example"] = { hideLabels: "yes" }; }),
         'settings.sites["https://a.example"].hideLabels: invalid value "yes"'],

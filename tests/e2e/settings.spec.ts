@@ -162,7 +162,7 @@ test.describe("stored data that cannot be read", () => {
       const problems = stored.storageProblems as { backupKey: string; reason: string }[];
       expect(problems).toHaveLength(1);
       expect(stored[problems[0].backupKey]).toEqual(corrupt);
-      expect(stored.settings.version).toBe(2);
+      expect(stored.settings.version).toBe(3);
       if (name === "partly invalid") {
         // What could be read survives.
         expect(stored.settings.defaults.hideLabels).toBe(true);
@@ -184,8 +184,8 @@ test.describe("stored data that cannot be read", () => {
     await options.reload();
     const stored = await options.evaluate(() => chrome.storage.local.get(null));
     expect(stored.settings).toEqual({
-      version: 2,
-      defaults: { semantics: "user-chooses", hideLabels: false, ptz: "ask", powerSaving: false },
+      version: 3,
+      defaults: { semantics: "user-chooses", hideLabels: false, ptz: "ask", powerSaving: false, blurBackground: false },
       sites: { "https://legacy.example": { semantics: "browser-chooses", hideLabels: true } },
     });
     expect(stored.storageProblems ?? []).toEqual([]);

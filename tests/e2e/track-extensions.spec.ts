@@ -169,7 +169,7 @@ test.describe("VideoFrame captureTime and track.stats", () => {
     expect({ ...ext, marked: 0 }).toEqual(native);
   });
 
-  test("where the browser lacks track.stats, the fill-in counts like native on the same track (over 5 s, within 2 frames)", async ({ nativePage, site }) => {
+  test("where the browser lacks track.stats, the fill-in counts like native on the same track (over 5 s, within the frames it has queued)", async ({ nativePage, site }) => {
     // Native Chromium has track.stats: take it away before the production main-world script runs,
     // so that script fills it in, and keep the native getter to compare on the same track.
     const script = readFileSync(resolve(DIST, "src/main-world.iife.js"), "utf8");
@@ -217,10 +217,12 @@ test.describe("VideoFrame captureTime and track.stats", () => {
     expect(result.iface).toBe("function");
     expect(result.toString).toBe("function MediaStreamTrackVideoStats() { [native code] }");
     expect(result.json).toEqual(["deliveredFrames", "discardedFrames", "totalFrames"]);
-    // Over the 5 s the two count the same frames, within 2. (The fill-in's private clone starts a
-    // moment after the track, so its totals may start a frame or three lower on a busy machine.)
+    // Over the 5 s the two count the same frames. The fill-in reads its clone's frames through a
+    // 120-frame queue (none dropped), so at any moment it lags by the frames queued and not read yet:
+    // up to four on a busy machine (the bound each sample below is held to), and so the counts over
+    // the 5 s differ by at most that lag's change. (Its clone also starts a moment after the track.)
     const [first, last] = [result.samples[0], result.samples[4]];
-    expect(Math.abs((last[0] - first[0]) - (last[1] - first[1]))).toBeLessThanOrEqual(2);
+    expect(Math.abs((last[0] - first[0]) - (last[1] - first[1]))).toBeLessThanOrEqual(4);
     for (const [native, filled, total] of result.samples) {
       expect(native).toBeGreaterThan(0);
       expect(native - filled).toBeGreaterThanOrEqual(-2);

@@ -14,6 +14,7 @@ describe("isSiteConfig", () => {
     [{ semantics: "user-chooses", hideLabels: true }],
     [DEFAULT_SITE_CONFIG],
     [{ semantics: "user-chooses", hideLabels: false, extra: 1 }],
+    [{ semantics: "browser-chooses", hideLabels: false, ptz: "allow", powerSaving: true, blurBackground: true }],
   ])("accepts %j", (value) => {
     expect(isSiteConfig(value)).toBe(true);
   });
@@ -24,6 +25,8 @@ describe("isSiteConfig", () => {
     [{ semantics: "anyone-chooses", hideLabels: true }],
     [{ semantics: "user-chooses", hideLabels: "true" }],
     [{ semantics: "user-chooses", hideLabels: 1 }],
+    [{ semantics: "user-chooses", hideLabels: false, powerSaving: "yes" }],
+    [{ semantics: "user-chooses", hideLabels: false, blurBackground: 1 }],
     [["user-chooses", true]],
     [null],
     [undefined],

@@ -16,8 +16,8 @@ describe("loadSettings", () => {
 
   it("passes valid current settings unchanged", () => {
     const stored: StoredSettings = {
-      version: 2,
-      defaults: { semantics: "user-chooses", hideLabels: true, ptz: "block", powerSaving: true },
+      version: 3,
+      defaults: { semantics: "user-chooses", hideLabels: true, ptz: "block", powerSaving: true, blurBackground: false },
       sites: {
         "https://example.com": { hideLabels: false },
         "http://localhost:8080": { semantics: "browser-chooses", ptz: "allow" },
@@ -32,7 +32,7 @@ describe("loadSettings", () => {
   });
 
   it("fills missing default fields from the factory defaults without a problem", () => {
-    const result = loadSettings({ version: 2, defaults: { ptz: "allow" }, sites: {} });
+    const result = loadSettings({ version: 3, defaults: { ptz: "allow" }, sites: {} });
     expect(result.settings.defaults).toEqual({ ...FACTORY_DEFAULTS, ptz: "allow" });
     expect(result.problem).toBeNull();
   });
@@ -49,8 +49,8 @@ describe("loadSettings", () => {
     };
     const result = loadSettings(legacy);
     expect(result.settings).toEqual({
-      version: 2,
-      defaults: { semantics: "user-chooses", hideLabels: true, ptz: "ask", powerSaving: false },
+      version: 3,
+      defaults: { semantics: "user-chooses", hideLabels: true, ptz: "ask", powerSaving: false, blurBackground: false },
       sites: {
         "https://a.example": { semantics: "browser-chooses" },
         "http://localhost:8080": { hideLabels: false, ptz: "block" },
@@ -64,8 +64,8 @@ describe("loadSettings", () => {
   it("migrates an explicit version 0 with userChooses false", () => {
     const result = loadSettings({ version: 0, userChooses: false, ptz: "allow" });
     expect(result.settings).toEqual({
-      version: 2,
-      defaults: { semantics: "browser-chooses", hideLabels: false, ptz: "allow", powerSaving: false },
+      version: 3,
+      defaults: { semantics: "browser-chooses", hideLabels: false, ptz: "allow", powerSaving: false, blurBackground: false },
       sites: {},
     });
     expect(result.changed).toBe(true);
@@ -73,11 +73,11 @@ describe("loadSettings", () => {
   });
 
   it("uses the defaults and reports a problem for settings from a newer version", () => {
-    const newer = { version: 3, defaults: { semantics: "user-chooses" }, sites: {}, somethingNew: true };
+    const newer = { version: SETTINGS_VERSION + 1, defaults: { semantics: "user-chooses" }, sites: {}, somethingNew: true };
     const result = loadSettings(newer);
     expect(result.settings).toEqual(emptySettings());
     expect(result.changed).toBe(true);
-    expect(result.problem).toMatch(/newer version \(3\)/);
+    expect(result.problem).toContain(`newer version (${SETTINGS_VERSION + 1})`);
   });
 
   it.each([
@@ -116,8 +116,8 @@ describe("loadSettings", () => {
       },
     });
     expect(result.settings).toEqual({
-      version: 2,
-      defaults: { semantics: "browser-chooses", hideLabels: true, ptz: "allow", powerSaving: false },
+      version: 3,
+      defaults: { semantics: "browser-chooses", hideLabels: true, ptz: "allow", powerSaving: false, blurBackground: false },
       sites: { "https://a.example": { ptz: "block" } },
     });
     expect(result.changed).toBe(true);
@@ -164,7 +164,7 @@ describe("loadSettings", () => {
       extra: 1,
     });
     expect(result.settings).toEqual({
-      version: 2, defaults: FACTORY_DEFAULTS, sites: { "https://a.example": { hideLabels: true } },
+      version: 3, defaults: FACTORY_DEFAULTS, sites: { "https://a.example": { hideLabels: true } },
     });
     expect(result.changed).toBe(true);
     expect(result.problem).toContain("extra: unknown field");
@@ -289,14 +289,14 @@ describe("normalizeOrigin", () => {
 
 describe("effectiveSettings", () => {
   const settings: StoredSettings = {
-    version: 2,
-    defaults: { semantics: "browser-chooses", hideLabels: true, ptz: "ask", powerSaving: false },
+    version: 3,
+    defaults: { semantics: "browser-chooses", hideLabels: true, ptz: "ask", powerSaving: false, blurBackground: false },
     sites: { "https://a.example": { semantics: "user-chooses", ptz: "block" } },
   };
 
   it("overlays a site's own settings on the defaults", () => {
     expect(effectiveSettings(settings, "https://a.example")).toEqual({
-      semantics: "user-chooses", hideLabels: true, ptz: "block", powerSaving: false,
+      semantics: "user-chooses", hideLabels: true, ptz: "block", powerSaving: false, blurBackground: false,
     });
   });
 
@@ -313,7 +313,7 @@ describe("effectiveSettings", () => {
 
   it("feeds siteConfigOf with semantics, hideLabels, the PTZ permission and power saving", () => {
     expect(siteConfigOf(effectiveSettings(settings, "https://a.example"))).toEqual({
-      semantics: "user-chooses", hideLabels: true, ptz: "block", powerSaving: false,
+      semantics: "user-chooses", hideLabels: true, ptz: "block", powerSaving: false, blurBackground: false,
     });
   });
 });
@@ -321,7 +321,7 @@ describe("effectiveSettings", () => {
 describe("patchSite and resetSite", () => {
   it("merges a patch into a site's settings without mutating the input", () => {
     const settings: StoredSettings = {
-      version: 2, defaults: { ...FACTORY_DEFAULTS }, sites: { "https://a.example": { ptz: "block" } },
+      version: 3, defaults: { ...FACTORY_DEFAULTS }, sites: { "https://a.example": { ptz: "block" } },
     };
     const original = clone(settings);
     const next = patchSite(settings, "https://a.example", { hideLabels: true });

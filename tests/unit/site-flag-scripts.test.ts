@@ -7,10 +7,14 @@ import {
 const USER_CHOOSES = "site-flag-user-chooses";
 const HIDE_LABELS = "site-flag-hide-labels";
 const POWER_SAVING = "site-flag-power-saving";
-const FILES = { [USER_CHOOSES]: "assets/user-chooses.js", [HIDE_LABELS]: "assets/hide-labels.js", [POWER_SAVING]: "assets/power-saving.js" };
+const BLUR_BACKGROUND = "site-flag-blur-background";
+const FILES = {
+  [USER_CHOOSES]: "assets/user-chooses.js", [HIDE_LABELS]: "assets/hide-labels.js", [POWER_SAVING]: "assets/power-saving.js",
+  [BLUR_BACKGROUND]: "assets/blur-background.js",
+};
 
 function settingsWith(defaults: Partial<SiteSettings>, sites: Record<string, SiteSettingsPatch> = {}): StoredSettings {
-  return { version: 2, defaults: { ...FACTORY_DEFAULTS, ...defaults }, sites };
+  return { version: 3, defaults: { ...FACTORY_DEFAULTS, ...defaults }, sites };
 }
 
 describe("originToPattern", () => {
@@ -55,6 +59,16 @@ describe("planFlagScripts", () => {
     expect(plan).toEqual([{
       id: USER_CHOOSES,
       js: ["assets/user-chooses.js"],
+      matches: ["https://a.example:443/*"],
+      excludeMatches: [],
+    }]);
+  });
+
+  it("Blur my background for one site is a flag script of that site only", () => {
+    const plan = planFlagScripts(settingsWith({}, { "https://a.example": { blurBackground: true }, "https://b.example": { blurBackground: false } }), FILES);
+    expect(plan).toEqual([{
+      id: BLUR_BACKGROUND,
+      js: ["assets/blur-background.js"],
       matches: ["https://a.example:443/*"],
       excludeMatches: [],
     }]);
@@ -146,8 +160,8 @@ describe("planFlagScripts", () => {
   });
 
   it("only plans scripts with the known ids", () => {
-    const plan = planFlagScripts(settingsWith({ semantics: "user-chooses", hideLabels: true, powerSaving: true }), FILES);
-    expect(FLAG_SCRIPT_IDS).toEqual([USER_CHOOSES, HIDE_LABELS, POWER_SAVING]);
+    const plan = planFlagScripts(settingsWith({ semantics: "user-chooses", hideLabels: true, powerSaving: true, blurBackground: true }), FILES);
+    expect(FLAG_SCRIPT_IDS).toEqual([USER_CHOOSES, HIDE_LABELS, POWER_SAVING, BLUR_BACKGROUND]);
     expect(plan.map((script) => script.id)).toEqual(FLAG_SCRIPT_IDS);
   });
 });
