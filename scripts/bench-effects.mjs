@@ -6,7 +6,7 @@
 // 2. With the extension: frames a second reaching the page from a 30 fps camera (the face video),
 //    with and without humanFaceDetectionMode, with faceFraming, backgroundBlur and both, and the
 //    browser's CPU use meanwhile.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,22 +14,10 @@ import { chromium } from "playwright-core";
 import { chromeArgs, findChrome } from "./chrome-path.mjs";
 import { makeFaceVideo } from "./face-video.mjs";
 import { startServer } from "./serve.mjs";
+import { cpuSeconds } from "./cpu-seconds.mjs";
 
 const SECONDS = Number(process.env.EFFECTS_SECONDS ?? 5);
 const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]; };
-
-/** CPU seconds used so far by the processes of the browser with this profile directory. */
-function cpuSeconds(profile) {
-  let ticks = 0;
-  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(profile)) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch { /* gone */ }
-  }
-  return ticks / 100;
-}
 
 const video = await makeFaceVideo(30);
 const server = await startServer({ "/": resolve("tests/pages") });

@@ -8,8 +8,8 @@ import { join, resolve } from "node:path";
 import { chromeArgs, findChrome } from "./chrome-path.mjs";
 import { closeWelcomePage } from "./welcome-page.mjs";
 import { startServer } from "./serve.mjs";
+import { cpuSeconds } from "./cpu-seconds.mjs";
 import { makeFaceVideo } from "./face-video.mjs";
-import { readdirSync } from "node:fs";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 12);
 // BENCH_ONLY=iframes (a substring of a measure's name) runs just that measure, for quick checks.
@@ -138,19 +138,6 @@ async function workerRoundTrip(page, ms) {
       delayMedian: delays[delays.length >> 1], delayP95: delays[Math.floor(delays.length * 0.95)], delayMax: delays.at(-1),
     };
   }, ms);
-}
-
-/** CPU seconds used so far by the processes of the browser whose profile directory is `dir`. */
-function cpuSeconds(dir) {
-  let ticks = 0;
-  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(dir)) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch { /* gone */ }
-  }
-  return ticks / 100;
 }
 
 /**
