@@ -18,6 +18,7 @@ function describe(patch: Partial<SiteSettings>): string {
   if (patch.semantics) parts.push(`${t("settingUserChooses")}: ${patch.semantics === "user-chooses" ? t("on") : t("off")}`);
   if (patch.hideLabels !== undefined) parts.push(`${t("settingHideLabels")}: ${patch.hideLabels ? t("on") : t("off")}`);
   if (patch.powerSaving !== undefined) parts.push(`${t("settingPowerSaving")}: ${patch.powerSaving ? t("on") : t("off")}`);
+  if (patch.frameFace !== undefined) parts.push(`${t("settingFrameFace")}: ${patch.frameFace ? t("on") : t("off")}`);
   if (patch.blurBackground !== undefined) parts.push(`${t("settingBlurBackground")}: ${patch.blurBackground ? t("on") : t("off")}`);
   if (patch.ptz) parts.push(`${t("settingPtz")}: ${t(patch.ptz === "ask" ? "ptzAsk" : patch.ptz === "allow" ? "ptzAllow" : "ptzBlock")}`);
   return parts.join(" · ");

@@ -35,6 +35,8 @@ export function SiteControls(props: {
         checked={value.powerSaving} onChange={(on) => onChange({ powerSaving: on })} />
       <SwitchRow id={`${idPrefix}-blur-background`} label="settingBlurBackground" hint="settingBlurBackgroundHint"
         checked={value.blurBackground} onChange={(on) => onChange({ blurBackground: on })} />
+      <SwitchRow id={`${idPrefix}-frame-face`} label="settingFrameFace" hint="settingFrameFaceHint"
+        checked={value.frameFace} onChange={(on) => onChange({ frameFace: on })} />
       <label class="row" for={`${idPrefix}-ptz`}>
         <span class="label">{t("settingPtz")}</span>
         <select id={`${idPrefix}-ptz`} value={value.ptz}

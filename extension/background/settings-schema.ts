@@ -23,6 +23,8 @@ export interface SiteSettings {
   /** "Blur my background": the site's new camera captures ask for `backgroundBlur` as if the
    * page had (src/effects/effects.ts). */
   blurBackground: boolean;
+  /** "Keep me in frame": the site's new camera captures ask for `faceFraming` as if the page had. */
+  frameFace: boolean;
 }
 export type SiteSettingsPatch = Partial<SiteSettings>;
 
@@ -48,6 +50,7 @@ export const FACTORY_DEFAULTS: SiteSettings = Object.freeze({
   ptz: "ask",
   powerSaving: false,
   blurBackground: false,
+  frameFace: false,
 }) as SiteSettings;
 
 export function emptySettings(): StoredSettings {
@@ -61,6 +64,7 @@ const FIELD_CHECKS: { [K in keyof SiteSettings]: (v: unknown) => v is SiteSettin
   ptz: (v): v is PtzPolicy => v === "ask" || v === "allow" || v === "block",
   powerSaving: (v): v is boolean => typeof v === "boolean",
   blurBackground: (v): v is boolean => typeof v === "boolean",
+  frameFace: (v): v is boolean => typeof v === "boolean",
 };
 
 /** Validates a patch coming from the UI or an import; returns an error text or null. */
@@ -182,8 +186,12 @@ const MIGRATIONS: ((data: Loose) => Loose)[] = [
   },
   // 1 → 2: "Save camera power" (powerSaving) is new, off unless the user turns it on.
   (data) => ({ ...data, version: 2, defaults: isObject(data.defaults) ? { powerSaving: false, ...data.defaults } : data.defaults }),
-  // 2 → 3: "Blur my background" (blurBackground) is new, off unless the user turns it on.
-  (data) => ({ ...data, version: 3, defaults: isObject(data.defaults) ? { blurBackground: false, ...data.defaults } : data.defaults }),
+  // 2 → 3: "Blur my background" (blurBackground) and "Keep me in frame" (frameFace) are new, off
+  // unless the user turns them on.
+  (data) => ({
+    ...data, version: 3,
+    defaults: isObject(data.defaults) ? { blurBackground: false, frameFace: false, ...data.defaults } : data.defaults,
+  }),
 ];
 
 /** Keeps the fields of `entry` that are known and valid; reports the others under `path`. */
@@ -229,7 +237,7 @@ export function effectiveSettings(settings: StoredSettings, origin: string | nul
 export function siteConfigOf(settings: SiteSettings): SiteConfig {
   return {
     semantics: settings.semantics, hideLabels: settings.hideLabels, ptz: settings.ptz, powerSaving: settings.powerSaving,
-    blurBackground: settings.blurBackground,
+    blurBackground: settings.blurBackground, frameFace: settings.frameFace,
   };
 }
 

@@ -8,6 +8,7 @@ import userChoosesFile from "../content/site-flags/user-chooses.iife.ts?script";
 import hideLabelsFile from "../content/site-flags/hide-labels.iife.ts?script";
 import powerSavingFile from "../content/site-flags/power-saving.iife.ts?script";
 import blurBackgroundFile from "../content/site-flags/blur-background.iife.ts?script";
+import frameFaceFile from "../content/site-flags/frame-face.iife.ts?script";
 
 export interface FlagScript {
   id: string;
@@ -32,12 +33,13 @@ export function originToPattern(origin: string): string | null {
 }
 
 const FLAGS: { id: string; file: () => string; isOn: (s: StoredSettings["defaults"]) => boolean;
-  field: "semantics" | "hideLabels" | "powerSaving" | "blurBackground"; }[] = [
+  field: "semantics" | "hideLabels" | "powerSaving" | "blurBackground" | "frameFace"; }[] = [
   { id: "site-flag-user-chooses", file: () => userChoosesFile, field: "semantics",
     isOn: (s) => s.semantics === "user-chooses" },
   { id: "site-flag-hide-labels", file: () => hideLabelsFile, field: "hideLabels", isOn: (s) => s.hideLabels },
   { id: "site-flag-power-saving", file: () => powerSavingFile, field: "powerSaving", isOn: (s) => s.powerSaving },
   { id: "site-flag-blur-background", file: () => blurBackgroundFile, field: "blurBackground", isOn: (s) => s.blurBackground },
+  { id: "site-flag-frame-face", file: () => frameFaceFile, field: "frameFace", isOn: (s) => s.frameFace },
 ];
 export const FLAG_SCRIPT_IDS = FLAGS.map((f) => f.id);
 

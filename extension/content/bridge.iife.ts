@@ -13,7 +13,9 @@ import {
 import {
   isContentDeferred, isContentError, isPagePushMessage, isRpcResultMessage, isToContentMessage,
 } from "../lib/messages";
-import { FLAG_BLUR_BACKGROUND, FLAG_HIDE_LABELS, FLAG_POWER_SAVING, FLAG_USER_CHOOSES, readSiteFlags } from "./site-flags/flags";
+import {
+  FLAG_BLUR_BACKGROUND, FLAG_FRAME_FACE, FLAG_HIDE_LABELS, FLAG_POWER_SAVING, FLAG_USER_CHOOSES, readSiteFlags,
+} from "./site-flags/flags";
 
 const node = document.createElement("span");
 let pushedConfig: SiteConfig | null = null;
@@ -28,6 +30,7 @@ function currentConfig(): SiteConfig {
     hideLabels: (flags & FLAG_HIDE_LABELS) !== 0,
     powerSaving: (flags & FLAG_POWER_SAVING) !== 0,
     blurBackground: (flags & FLAG_BLUR_BACKGROUND) !== 0,
+    frameFace: (flags & FLAG_FRAME_FACE) !== 0,
   };
 }
 
@@ -100,7 +103,8 @@ function updateConfig(config: SiteConfig): void {
   const before = currentConfig();
   pushedConfig = config;
   if (before.semantics !== config.semantics || before.hideLabels !== config.hideLabels || before.ptz !== config.ptz ||
-      !before.powerSaving !== !config.powerSaving || !before.blurBackground !== !config.blurBackground) {
+      !before.powerSaving !== !config.powerSaving || !before.blurBackground !== !config.blurBackground ||
+      !before.frameFace !== !config.frameFace) {
     toPage({ kind: "configChanged", config });
   }
 }

@@ -43,6 +43,8 @@ export interface SiteConfig {
   powerSaving?: boolean;
   /** The user forces a blurred background on this site's new camera captures (site flag). */
   blurBackground?: boolean;
+  /** The user forces face framing on this site's new camera captures (site flag). */
+  frameFace?: boolean;
 }
 
 export const DEFAULT_SITE_CONFIG: SiteConfig = { semantics: "browser-chooses", hideLabels: false };
@@ -137,7 +139,8 @@ export function isSiteConfig(v: unknown): v is SiteConfig {
   return isObject(v) && (v.semantics === "browser-chooses" || v.semantics === "user-chooses") &&
     typeof v.hideLabels === "boolean" && (v.ptz === undefined || v.ptz === "ask" || v.ptz === "allow" || v.ptz === "block") &&
     (v.powerSaving === undefined || typeof v.powerSaving === "boolean") &&
-    (v.blurBackground === undefined || typeof v.blurBackground === "boolean");
+    (v.blurBackground === undefined || typeof v.blurBackground === "boolean") &&
+    (v.frameFace === undefined || typeof v.frameFace === "boolean");
 }
 
 export function isPageToExtension(v: unknown): v is PageToExtension {

@@ -50,8 +50,10 @@ interface Echo {
   faceRequired?: boolean;
   /** powerEfficient was added because the user forces it on this site ("Save camera power"). */
   forced?: boolean;
-  /** backgroundBlur was added because the user forces it on this site ("Blur my background"). */
+  /** backgroundBlur (faceFraming) was added because the user forces it on this site ("Blur my
+   * background", "Keep me in frame"). */
   blurForced?: boolean;
+  framingForced?: boolean;
   /** faceFraming and backgroundBlur as asked (true/false), when the constraints named them so
    * that they can be met. */
   framing?: boolean;
@@ -297,24 +299,29 @@ export function installEffects(bridge: PageBridge): void {
    * powerEfficient themselves get it as an ideal, which the page sees in getSettings() but not in
    * getConstraints() (it did not ask). Only where the browser lacks the constraint. */
   const forcing = (): boolean => bridge.connected && bridge.siteConfig().powerSaving === true && includes(ours(), POWER);
-  /** "Blur my background", the user's setting for this site: a getUserMedia whose video does not
-   * name backgroundBlur gets it as an ideal (a track that can blur, blurring), which the page sees
-   * in getSettings() but not in getConstraints(). Where blur cannot run on the page (its CSP, no
-   * generator), the page gets its camera as asked. */
+  /** "Blur my background" and "Keep me in frame", the user's settings for this site: a
+   * getUserMedia whose video does not name backgroundBlur (faceFraming) gets it as an ideal (a
+   * track that can blur or frame, doing so), which the page sees in getSettings() but not in
+   * getConstraints(). Where the effect cannot run on the page (its CSP, no generator), the page
+   * gets its camera as asked. */
   const forcingBlur = (): boolean => bridge.connected && bridge.siteConfig().blurBackground === true && includes(ours(), BLUR);
+  const forcingFraming = (): boolean => bridge.connected && bridge.siteConfig().frameFace === true && includes(ours(), FRAMING);
 
   /** Reading the page's constraints may run its getters, which may throw: then the browser reads
    * them again and reports that. */
-  function tryPlan(c: unknown, gum: boolean, save: boolean, framer: Framer | undefined, force: boolean, forceBlur = false): Plan | string | null {
+  function tryPlan(c: unknown, gum: boolean, save: boolean, framer: Framer | undefined, force: boolean,
+    forceBlur = false, forceFraming = false): Plan | string | null {
     try {
       // (Inside the try: a page's getter may throw; the native call then reports it.)
-      if ((force || forceBlur) && c === true) c = {};
+      if ((force || forceBlur || forceFraming) && c === true) c = {};
       if (!isObject(c) || has(c, "mandatory") || has(c, "optional")) return null;
       const forced = force && !has(c, POWER);
       const blurForced = forceBlur && gum && !has(c, BLUR) && usable(BLUR);
-      if (forced || blurForced) c = copy(c);
+      const framingForced = forceFraming && gum && !has(c, FRAMING) && usable(FRAMING);
+      if (forced || blurForced || framingForced) c = copy(c);
       if (forced) setOwn(c as Loose, POWER, true);
       if (blurForced) setOwn(c as Loose, BLUR, true);
+      if (framingForced) setOwn(c as Loose, FRAMING, true);
       const p = plan(c as Loose, gum, save, framer);
       if (p && typeof p !== "string") {
         if (forced) {
@@ -324,6 +331,10 @@ export function installEffects(bridge: PageBridge): void {
         if (blurForced) {
           delete p.echo.basic[BLUR];
           p.echo.blurForced = true;
+        }
+        if (framingForced) {
+          delete p.echo.basic[FRAMING];
+          p.echo.framingForced = true;
         }
       }
       return p;
@@ -340,7 +351,7 @@ export function installEffects(bridge: PageBridge): void {
     } catch {
       return undefined;
     }
-    const p = tryPlan(video, true, true, undefined, forcing(), forcingBlur());
+    const p = tryPlan(video, true, true, undefined, forcing(), forcingBlur(), forcingFraming());
     if (p === null) return undefined;
     if (typeof p === "string") {
       return apply(promiseReject, PromiseCtor, [new TypeErrorCtor(
@@ -377,6 +388,7 @@ export function installEffects(bridge: PageBridge): void {
           if (!framer) p.echo.framing = p.echo.blur = undefined;
           else {
             if (p.echo.blurForced) framer.forcedBlur = true;
+            if (p.echo.framingForced) framer.forcedFraming = true;
             remember(track, p.echo);
           }
           detect(track ?? tracks[0]);
@@ -467,19 +479,22 @@ export function installEffects(bridge: PageBridge): void {
   bridge.onConfigChanged(() => {
     const force = forcing();
     const tracks = liveTracks();
-    // "Blur my background" switched: the pipelines it started blur or stop blurring (those of
-    // tracks opened without it cannot blur; their page hears nothing). One event per pipeline: the
-    // check covers the other tracks on the same camera.
-    const blurOn = forcingBlur();
+    // "Blur my background" or "Keep me in frame" switched: the pipelines it started blur (frame) or
+    // stop (those of tracks opened without it cannot; their page hears nothing). One event per
+    // pipeline: the check covers the other tracks on the same camera.
+    const blurOn = forcingBlur(), framingOn = forcingFraming();
     const done: Framer[] = [];
     for (let i = 0; i < tracks.length; i++) {
       const framer = framerOf(tracks[i]);
-      if (!framer || !framer.forcedBlur || framer.blur === blurOn || includes(done, framer)) continue;
+      if (!framer || includes(done, framer)) continue;
+      const blur = framer.forcedBlur && framer.blur !== blurOn ? blurOn : undefined;
+      const framing = framer.forcedFraming && framer.on !== framingOn ? framingOn : undefined;
+      if (blur === undefined && framing === undefined) continue;
       setOwn(done, done.length, framer);
       // (The settings are read for the comparison when afterChange is called: before the switch.)
       let switched!: (value: unknown) => void;
       afterChange(tracks[i], new PromiseCtor((resolve) => { switched = resolve; }));
-      framingSet(framer, undefined, blurOn);
+      framingSet(framer, framing, blur);
       switched(undefined);
     }
     for (let i = 0; i < tracks.length; i++) {

@@ -42,9 +42,10 @@ export interface Framer {
   /** faceFraming and backgroundBlur, on or off. */
   on: boolean;
   blur: boolean;
-  /** Blur was asked by the user's "Blur my background" for the site, not by the page: the setting
-   * turns it off and on again. */
+  /** Blur (framing) was asked by the user's "Blur my background" ("Keep me in frame") for the
+   * site, not by the page: the setting turns it off and on again. */
   forcedBlur?: boolean;
+  forcedFraming?: boolean;
   /** The page's tracks on it (the generator's track and its clones) not stopped yet. */
   live: object[];
 }

@@ -5,7 +5,7 @@
  * colours (tests/pages/face-scene.js), not by the extension's detector.
  */
 import type { BrowserContext, Page } from "@playwright/test";
-import { expect, extensionWorker, launch, liveCaptureCount, test } from "./fixtures";
+import { expect, extensionWorker, launch, liveCaptureCount, openExtensionPage, tabIdOf, test } from "./fixtures";
 import { HEIGHT, makeFaceVideo, OFF_CENTRE, WIDTH } from "../../scripts/face-video.mjs";
 
 interface Skin { x: number; y: number; area: number; width: number; height: number }
@@ -379,4 +379,61 @@ test("a page that replaced the built-ins framing uses still gets framing, and ca
   await expect.poll(async () => (await page.evaluate(() => window.skinOf(window.framed))).x, { timeout: 15_000 }).toBeGreaterThan(0.44);
   await page.evaluate(() => window.framed.stop());
   await page.close();
+});
+
+test("Keep me in frame, forced from the popup: a new capture frames the face without asking; the switch turns it off and on with configurationchange", async ({ site }) => {
+  test.setTimeout(90_000);
+  const extensionId = new URL((await extensionWorker(context)).url()).host;
+  const page = await openPage(site.origin);
+  const popup = await openExtensionPage(context, extensionId, `popup/index.html?tab=${await tabIdOf(context, page.url())}`);
+  const toggle = popup.getByRole("switch", { name: "Keep me in frame" });
+  await expect(toggle).not.toBeChecked();
+  await toggle.check();
+  try {
+    const opened = () => page.evaluate(async () => {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+      const track = stream.getVideoTracks()[0];
+      const s = track.getSettings() as Record<string, unknown>;
+      const result = { on: s.faceFraming, blur: s.backgroundBlur, constraints: track.getConstraints(),
+        caps: (track.getCapabilities() as Record<string, unknown>).faceFraming };
+      if (result.on === true) {
+        window.framed = track;
+        (window as unknown as { changes: number }).changes = 0;
+        track.addEventListener("configurationchange", () => (window as unknown as { changes: number }).changes++);
+      } else track.stop();
+      return result;
+    });
+    // (The page hears the setting by a push: the first captures may come before it.)
+    await expect.poll(async () => (await opened()).on, { timeout: 10_000, intervals: [300] }).toBe(true);
+    expect(await page.evaluate(() => ({
+      caps: (window.framed.getCapabilities() as Record<string, unknown>).faceFraming,
+      blur: (window.framed.getSettings() as Record<string, unknown>).backgroundBlur,
+      constraints: window.framed.getConstraints(),
+    }))).toEqual({ caps: [false, true], blur: false, constraints: {} });
+    // The face comes to the centre, enlarged.
+    await expect.poll(async () => {
+      const skin = await page.evaluate(() => window.skinOf(window.framed));
+      return Math.abs(skin.x - 0.5) < 0.06 && Math.abs(skin.y - 0.5) < 0.1 && skin.width === WIDTH;
+    }, { timeout: 15_000, intervals: [300] }).toBe(true);
+
+    // Off: the full frame again (the face back where the camera has it), heard once.
+    await toggle.uncheck();
+    const state = () => page.evaluate(() => [(window.framed.getSettings() as Record<string, unknown>).faceFraming,
+      (window as unknown as { changes: number }).changes]);
+    await expect.poll(state, { timeout: 10_000 }).toEqual([false, 1]);
+    await expect.poll(async () => {
+      const skin = await page.evaluate(() => window.skinOf(window.framed));
+      return Math.abs(skin.x - FACE.x) < 0.05;
+    }, { timeout: 15_000, intervals: [300] }).toBe(true);
+    // On again.
+    await toggle.check();
+    await expect.poll(state, { timeout: 10_000 }).toEqual([true, 2]);
+    await page.evaluate(() => window.framed.stop());
+    const worker = await extensionWorker(context);
+    await expect.poll(() => liveCaptureCount(worker)).toBe(0);
+  } finally {
+    if (await toggle.isChecked()) await toggle.uncheck();
+    await popup.close();
+    await page.close();
+  }
 });

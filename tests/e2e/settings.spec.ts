@@ -185,7 +185,7 @@ test.describe("stored data that cannot be read", () => {
     const stored = await options.evaluate(() => chrome.storage.local.get(null));
     expect(stored.settings).toEqual({
       version: 3,
-      defaults: { semantics: "user-chooses", hideLabels: false, ptz: "ask", powerSaving: false, blurBackground: false },
+      defaults: { semantics: "user-chooses", hideLabels: false, ptz: "ask", powerSaving: false, blurBackground: false, frameFace: false },
       sites: { "https://legacy.example": { semantics: "browser-chooses", hideLabels: true } },
     });
     expect(stored.storageProblems ?? []).toEqual([]);

@@ -14,7 +14,7 @@ describe("isSiteConfig", () => {
     [{ semantics: "user-chooses", hideLabels: true }],
     [DEFAULT_SITE_CONFIG],
     [{ semantics: "user-chooses", hideLabels: false, extra: 1 }],
-    [{ semantics: "browser-chooses", hideLabels: false, ptz: "allow", powerSaving: true, blurBackground: true }],
+    [{ semantics: "browser-chooses", hideLabels: false, ptz: "allow", powerSaving: true, blurBackground: true, frameFace: false }],
   ])("accepts %j", (value) => {
     expect(isSiteConfig(value)).toBe(true);
   });
@@ -27,6 +27,7 @@ describe("isSiteConfig", () => {
     [{ semantics: "user-chooses", hideLabels: 1 }],
     [{ semantics: "user-chooses", hideLabels: false, powerSaving: "yes" }],
     [{ semantics: "user-chooses", hideLabels: false, blurBackground: 1 }],
+    [{ semantics: "user-chooses", hideLabels: false, frameFace: "on" }],
     [["user-chooses", true]],
     [null],
     [undefined],

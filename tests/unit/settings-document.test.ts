@@ -9,7 +9,7 @@ const { FACTORY_DEFAULTS, SETTINGS_VERSION } = await import("../../extension/bac
 
 const settings = {
   version: SETTINGS_VERSION,
-  defaults: { semantics: "user-chooses", hideLabels: true, ptz: "ask", powerSaving: true, blurBackground: false },
+  defaults: { semantics: "user-chooses", hideLabels: true, ptz: "ask", powerSaving: true, blurBackground: false, frameFace: false },
   sites: {
     "https://a.example": { semantics: "browser-chooses", ptz: "block" },
     "http://localhost:8080": { hideLabels: false },
@@ -91,7 +91,7 @@ describe("readSettingsDocument", () => {
     }));
     expect(read.settings).toEqual({
       version: SETTINGS_VERSION,
-      defaults: { semantics: "browser-chooses", hideLabels: true, ptz: "block", powerSaving: false, blurBackground: false },
+      defaults: { semantics: "browser-chooses", hideLabels: true, ptz: "block", powerSaving: false, blurBackground: false, frameFace: false },
       sites: { "https://a.example": { ptz: "allow" } },
     });
   });

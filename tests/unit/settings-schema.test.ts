@@ -17,7 +17,7 @@ describe("loadSettings", () => {
   it("passes valid current settings unchanged", () => {
     const stored: StoredSettings = {
       version: 3,
-      defaults: { semantics: "user-chooses", hideLabels: true, ptz: "block", powerSaving: true, blurBackground: false },
+      defaults: { semantics: "user-chooses", hideLabels: true, ptz: "block", powerSaving: true, blurBackground: false, frameFace: false },
       sites: {
         "https://example.com": { hideLabels: false },
         "http://localhost:8080": { semantics: "browser-chooses", ptz: "allow" },
@@ -50,7 +50,7 @@ describe("loadSettings", () => {
     const result = loadSettings(legacy);
     expect(result.settings).toEqual({
       version: 3,
-      defaults: { semantics: "user-chooses", hideLabels: true, ptz: "ask", powerSaving: false, blurBackground: false },
+      defaults: { semantics: "user-chooses", hideLabels: true, ptz: "ask", powerSaving: false, blurBackground: false, frameFace: false },
       sites: {
         "https://a.example": { semantics: "browser-chooses" },
         "http://localhost:8080": { hideLabels: false, ptz: "block" },
@@ -65,7 +65,7 @@ describe("loadSettings", () => {
     const result = loadSettings({ version: 0, userChooses: false, ptz: "allow" });
     expect(result.settings).toEqual({
       version: 3,
-      defaults: { semantics: "browser-chooses", hideLabels: false, ptz: "allow", powerSaving: false, blurBackground: false },
+      defaults: { semantics: "browser-chooses", hideLabels: false, ptz: "allow", powerSaving: false, blurBackground: false, frameFace: false },
       sites: {},
     });
     expect(result.changed).toBe(true);
@@ -117,7 +117,7 @@ describe("loadSettings", () => {
     });
     expect(result.settings).toEqual({
       version: 3,
-      defaults: { semantics: "browser-chooses", hideLabels: true, ptz: "allow", powerSaving: false, blurBackground: false },
+      defaults: { semantics: "browser-chooses", hideLabels: true, ptz: "allow", powerSaving: false, blurBackground: false, frameFace: false },
       sites: { "https://a.example": { ptz: "block" } },
     });
     expect(result.changed).toBe(true);
@@ -290,13 +290,13 @@ describe("normalizeOrigin", () => {
 describe("effectiveSettings", () => {
   const settings: StoredSettings = {
     version: 3,
-    defaults: { semantics: "browser-chooses", hideLabels: true, ptz: "ask", powerSaving: false, blurBackground: false },
+    defaults: { semantics: "browser-chooses", hideLabels: true, ptz: "ask", powerSaving: false, blurBackground: false, frameFace: false },
     sites: { "https://a.example": { semantics: "user-chooses", ptz: "block" } },
   };
 
   it("overlays a site's own settings on the defaults", () => {
     expect(effectiveSettings(settings, "https://a.example")).toEqual({
-      semantics: "user-chooses", hideLabels: true, ptz: "block", powerSaving: false, blurBackground: false,
+      semantics: "user-chooses", hideLabels: true, ptz: "block", powerSaving: false, blurBackground: false, frameFace: false,
     });
   });
 
@@ -313,7 +313,7 @@ describe("effectiveSettings", () => {
 
   it("feeds siteConfigOf with semantics, hideLabels, the PTZ permission and power saving", () => {
     expect(siteConfigOf(effectiveSettings(settings, "https://a.example"))).toEqual({
-      semantics: "user-chooses", hideLabels: true, ptz: "block", powerSaving: false, blurBackground: false,
+      semantics: "user-chooses", hideLabels: true, ptz: "block", powerSaving: false, blurBackground: false, frameFace: false,
     });
   });
 });

@@ -8,9 +8,10 @@ const USER_CHOOSES = "site-flag-user-chooses";
 const HIDE_LABELS = "site-flag-hide-labels";
 const POWER_SAVING = "site-flag-power-saving";
 const BLUR_BACKGROUND = "site-flag-blur-background";
+const FRAME_FACE = "site-flag-frame-face";
 const FILES = {
   [USER_CHOOSES]: "assets/user-chooses.js", [HIDE_LABELS]: "assets/hide-labels.js", [POWER_SAVING]: "assets/power-saving.js",
-  [BLUR_BACKGROUND]: "assets/blur-background.js",
+  [BLUR_BACKGROUND]: "assets/blur-background.js", [FRAME_FACE]: "assets/frame-face.js",
 };
 
 function settingsWith(defaults: Partial<SiteSettings>, sites: Record<string, SiteSettingsPatch> = {}): StoredSettings {
@@ -160,8 +161,8 @@ describe("planFlagScripts", () => {
   });
 
   it("only plans scripts with the known ids", () => {
-    const plan = planFlagScripts(settingsWith({ semantics: "user-chooses", hideLabels: true, powerSaving: true, blurBackground: true }), FILES);
-    expect(FLAG_SCRIPT_IDS).toEqual([USER_CHOOSES, HIDE_LABELS, POWER_SAVING, BLUR_BACKGROUND]);
+    const plan = planFlagScripts(settingsWith({ semantics: "user-chooses", hideLabels: true, powerSaving: true, blurBackground: true, frameFace: true }), FILES);
+    expect(FLAG_SCRIPT_IDS).toEqual([USER_CHOOSES, HIDE_LABELS, POWER_SAVING, BLUR_BACKGROUND, FRAME_FACE]);
     expect(plan.map((script) => script.id)).toEqual(FLAG_SCRIPT_IDS);
   });
 });

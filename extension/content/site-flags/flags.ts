@@ -10,6 +10,7 @@ export const FLAG_USER_CHOOSES = 1;
 export const FLAG_HIDE_LABELS = 2;
 export const FLAG_POWER_SAVING = 4;
 export const FLAG_BLUR_BACKGROUND = 8;
+export const FLAG_FRAME_FACE = 16;
 
 export function setSiteFlag(bit: number): void {
   const scope = globalThis as unknown as Record<string, number | undefined>;

@@ -1,0 +1,2 @@
+import { FLAG_FRAME_FACE, setSiteFlag } from "./flags";
+setSiteFlag(FLAG_FRAME_FACE);
