@@ -52,9 +52,20 @@ export interface UserState {
   permissions: Record<string, { camera: unknown; microphone: unknown }>;
 }
 
-/** Reads the user's state from an extension page (kept open by the caller for repeated reads). */
+/** Reads the user's state from an extension page (kept open by the caller for repeated reads).
+ * First it lets the history settle (for up to 4 s): captures of tabs that are gone (an earlier
+ * test's) still to be ended, and ended captures still to be written (the worker writes the history
+ * at most once a second), would otherwise land between two reads and look like a change. */
 export async function readUserState(extPage: Page, origins: string[] = []): Promise<UserState> {
   return extPage.evaluate(async (list) => {
+    for (let i = 0; i < 40; i++) {
+      const session = await chrome.storage.session.get(["liveCaptures", "historyPending"]);
+      const tabs = new Set((await chrome.tabs.query({})).map((t) => t.id));
+      const live = Object.values((session.liveCaptures ?? {}) as Record<string, { tabId: number }>);
+      const pending = (session.historyPending ?? []) as unknown[];
+      if (!pending.length && live.every((c) => tabs.has(c.tabId))) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const permissions: Record<string, { camera: unknown; microphone: unknown }> = {};
     for (const origin of list) {
       const [camera, microphone] = await Promise.all([
