@@ -6,7 +6,8 @@
  * against the camera's own frames, not by the extension's segmenter.
  */
 import type { BrowserContext, Page } from "@playwright/test";
-import { expect, extensionWorker, launch, liveCaptureCount, openExtensionPage, tabIdOf, test } from "./fixtures";
+import { forcedFromPopup, trackToWorker } from "./effect-helpers";
+import { expect, extensionWorker, launch, liveCaptureCount, test } from "./fixtures";
 import { FACES, HEIGHT, makeFaceVideo, OFF_CENTRE, WIDTH } from "../../scripts/face-video.mjs";
 
 /** A region of the 640x480 scene: x0, y0, x1, y1 in pixels. */
@@ -330,23 +331,8 @@ test("a blurred track transferred to a worker stays blurred there; its stop() th
   test.setTimeout(60_000);
   const page = await openPage(site.origin);
   const plain = await plainLook(page);
-  const info = await page.evaluate(async () => {
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { backgroundBlur: true } as MediaTrackConstraints });
-    const [track] = stream.getVideoTracks();
-    const label = track.label;
-    const worker = new Worker("transfer/skin-worker.js");
-    (window as unknown as { edgeWorker: Worker }).edgeWorker = worker;
-    const reply = new Promise<MessageEvent>((r) => (worker.onmessage = r));
-    worker.postMessage({ track }, [track]);
-    const { data } = await reply;
-    return { ...data, label: data.label === label, here: track.readyState };
-  });
+  const { info, ask } = await trackToWorker(page, { backgroundBlur: true } as MediaTrackConstraints);
   expect(info).toEqual({ label: true, faceFraming: false, backgroundBlur: true, width: WIDTH, here: "ended" });
-  const ask = (message: unknown) => page.evaluate((m) => new Promise<Record<string, unknown>>((resolve) => {
-    const worker = (window as unknown as { edgeWorker: Worker }).edgeWorker;
-    worker.onmessage = ({ data }) => resolve(data);
-    worker.postMessage(m);
-  }), message);
   await expect.poll(async () => (await ask({ measure: true, box: BACKGROUND.doorLeft })).edges as number, { timeout: 15_000, intervals: [300] })
     .toBeLessThan(plain.edges.doorLeft * 0.25);
   expect(await ask({ stop: true })).toEqual({ stopped: "ended" });
@@ -404,14 +390,9 @@ test("a page that replaced the built-ins the pipeline uses still gets blur and f
 
 test("Blur my background, forced from the popup: new captures blur, the switch turns live ones off and on with configurationchange, other sites and the page's own choice stay", async ({ site }) => {
   test.setTimeout(90_000);
-  const extensionId = new URL((await extensionWorker(context)).url()).host;
   const page = await openPage(site.origin);
   const plain = await plainLook(page);
-  const url = page.url();
-  const popup = await openExtensionPage(context, extensionId, `popup/index.html?tab=${await tabIdOf(context, url)}`);
-  const toggle = popup.getByRole("switch", { name: "Blur my background" });
-  await expect(toggle).not.toBeChecked();
-  await toggle.check();
+  const { toggle, done } = await forcedFromPopup(context, page, "Blur my background");
   try {
     // The page hears the setting (a config push), then its next capture blurs.
     const opened = async () => page.evaluate(async () => {
@@ -471,9 +452,7 @@ test("Blur my background, forced from the popup: new captures blur, the switch t
     const worker = await extensionWorker(context);
     await expect.poll(() => liveCaptureCount(worker)).toBe(0);
   } finally {
-    // (The browser is shared by this file's tests.)
-    if (await toggle.isChecked()) await toggle.uncheck();
-    await popup.close();
+    await done();
     await page.close();
   }
 });

@@ -5,7 +5,8 @@
  * colours (tests/pages/face-scene.js), not by the extension's detector.
  */
 import type { BrowserContext, Page } from "@playwright/test";
-import { expect, extensionWorker, launch, liveCaptureCount, openExtensionPage, tabIdOf, test } from "./fixtures";
+import { forcedFromPopup, trackToWorker } from "./effect-helpers";
+import { expect, extensionWorker, launch, liveCaptureCount, test } from "./fixtures";
 import { HEIGHT, makeFaceVideo, OFF_CENTRE, WIDTH } from "../../scripts/face-video.mjs";
 
 interface Skin { x: number; y: number; area: number; width: number; height: number }
@@ -314,23 +315,8 @@ test("humanFaceDetectionMode on a framed track describes the framed frames", asy
 test("a framed track transferred to a worker keeps framing there; its stop() there ends the capture", async ({ site }) => {
   test.setTimeout(60_000);
   const page = await openPage(site.origin);
-  const info = await page.evaluate(async () => {
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { faceFraming: true } as MediaTrackConstraints });
-    const [track] = stream.getVideoTracks();
-    const label = track.label;
-    const worker = new Worker("transfer/skin-worker.js");
-    (window as unknown as { skinWorker: Worker }).skinWorker = worker;
-    const reply = new Promise<MessageEvent>((r) => (worker.onmessage = r));
-    worker.postMessage({ track }, [track]);
-    const { data } = await reply;
-    return { ...data, label: data.label === label, here: track.readyState };
-  });
+  const { info, ask } = await trackToWorker(page, { faceFraming: true } as MediaTrackConstraints);
   expect(info).toEqual({ label: true, faceFraming: true, backgroundBlur: false, width: WIDTH, here: "ended" });
-  const ask = (message: unknown) => page.evaluate((m) => new Promise<Record<string, unknown>>((resolve) => {
-    const worker = (window as unknown as { skinWorker: Worker }).skinWorker;
-    worker.onmessage = ({ data }) => resolve(data);
-    worker.postMessage(m);
-  }), message);
   await expect.poll(async () => (await ask({ measure: true })).x as number, { timeout: 15_000, intervals: [500] }).toBeGreaterThan(0.44);
   expect(await ask({ stop: true })).toEqual({ stopped: "ended" });
   const worker = await extensionWorker(context);
@@ -383,12 +369,8 @@ test("a page that replaced the built-ins framing uses still gets framing, and ca
 
 test("Keep me in frame, forced from the popup: a new capture frames the face without asking; the switch turns it off and on with configurationchange", async ({ site }) => {
   test.setTimeout(90_000);
-  const extensionId = new URL((await extensionWorker(context)).url()).host;
   const page = await openPage(site.origin);
-  const popup = await openExtensionPage(context, extensionId, `popup/index.html?tab=${await tabIdOf(context, page.url())}`);
-  const toggle = popup.getByRole("switch", { name: "Keep me in frame" });
-  await expect(toggle).not.toBeChecked();
-  await toggle.check();
+  const { toggle, done } = await forcedFromPopup(context, page, "Keep me in frame");
   try {
     const opened = () => page.evaluate(async () => {
       const stream = await navigator.mediaDevices.getUserMedia({ video: true });
@@ -432,8 +414,7 @@ test("Keep me in frame, forced from the popup: a new capture frames the face wit
     const worker = await extensionWorker(context);
     await expect.poll(() => liveCaptureCount(worker)).toBe(0);
   } finally {
-    if (await toggle.isChecked()) await toggle.uncheck();
-    await popup.close();
+    await done();
     await page.close();
   }
 });
