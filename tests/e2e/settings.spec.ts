@@ -181,6 +181,9 @@ test.describe("stored data that cannot be read", () => {
     await options.evaluate(() => chrome.storage.local.set({
       settings: { userChooses: true, hideLabels: false, perSite: { "https://legacy.example": { userChooses: false, hideLabels: true } } },
     }));
+    // The worker notices the change and migrates (its write may come after the reload).
+    await expect.poll(() => options.evaluate(() => chrome.storage.local.get("settings")
+      .then((s) => (s.settings as { version?: number }).version))).toBe(3);
     await options.reload();
     const stored = await options.evaluate(() => chrome.storage.local.get(null));
     expect(stored.settings).toEqual({
