@@ -8,7 +8,6 @@
  * nothing: the picker page, the window and tab listeners all find the prompt again by its id.
  * One picker per tab at a time; further requests from that tab wait their turn.
  */
-import { tabIndex } from "./tab-index";
 import browser from "webextension-polyfill";
 import { serialQueue } from "./serial";
 import {
@@ -23,6 +22,7 @@ import { getSitePermission, grantForPicker } from "./permissions";
 import { rememberDevice, rememberedFor } from "./remembered";
 import { getSiteSettings, setSiteSettings } from "./settings-store";
 import type { PtzPolicy } from "../../src/bridge/protocol";
+import { tabIndex } from "./tab-index";
 
 export const PROMPTS_KEY = "prompts";
 /** Requests one tab may have waiting; more are refused (a page cannot flood the user). */
@@ -301,7 +301,7 @@ async function carryOut(promptId: string): Promise<void> {
  * answered are carried out instead). */
 async function dismissWhere(match: (p: Prompt) => boolean, onlyTab?: number): Promise<void> {
   const { gone, marked, answered } = await serialized(async () => {
-    if (onlyTab !== undefined && !index.mayHave(onlyTab)) return { gone: [] as Prompt[], marked: [] as Prompt[], answered: [] as Prompt[] };
+    if (!index.mayHave(onlyTab)) return { gone: [] as Prompt[], marked: [] as Prompt[], answered: [] as Prompt[] };
     const prompts = await load();
     const answered = Object.values(prompts).filter((p) => match(p) && p.answer);
     const gone = Object.values(prompts).filter((p) => match(p) && !p.answer);

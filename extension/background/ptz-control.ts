@@ -7,7 +7,6 @@
  * - the popup's sliders, which move the camera through the page's own track.
  * State is in chrome.storage.session: it outlives the worker, not the browser session.
  */
-import { tabIndex } from "./tab-index";
 import browser from "webextension-polyfill";
 import type { PtzAxis, PtzSessionInfo } from "../../src/bridge/protocol";
 import { checkMove, checkSessionInfo, PTZ_COMMANDS, stepValue, type PtzControlView } from "../lib/ptz";
@@ -16,6 +15,7 @@ import { MessageError, pushToFrame, type ContentSender } from "./messenger";
 import { serialQueue } from "./serial";
 import { restoreToolbarTab } from "./tracking";
 import { holdTabTitle } from "./toolbar";
+import { tabIndex } from "./tab-index";
 
 const KEY = "ptzControl";
 const BADGE_EVERY_MS = 10_000;
@@ -127,7 +127,7 @@ export function cameraMoved(_params: unknown, sender: ContentSender): Promise<nu
 
 function ended(match: (s: Session) => boolean, onlyTab?: number): void {
   void serialized(async () => {
-    if (onlyTab !== undefined && !index.mayHave(onlyTab)) return;
+    if (!index.mayHave(onlyTab)) return;
     const state = await load();
     const before = state.sessions.length;
     state.sessions = state.sessions.filter((s) => !match(s));

@@ -8,7 +8,6 @@
  * worker restart between the prompt and the answer loses nothing. One prompt per site: requests
  * of the same site made while it is open wait for the same answer (never two prompts for one).
  */
-import { tabIndex } from "./tab-index";
 import browser from "webextension-polyfill";
 import type { PtzPolicy } from "../../src/bridge/protocol";
 import type { RpcResultMessage } from "../lib/messages";
@@ -17,6 +16,7 @@ import { isInt, isOptionalString, isStringOrNull, parseEntries, readChecked } fr
 import { frameAlive, MessageError, sendToFrame, type ContentSender } from "./messenger";
 import { getSiteSettings, setSiteSettings } from "./settings-store";
 import { serialQueue } from "./serial";
+import { tabIndex } from "./tab-index";
 
 const KEY = "ptzPrompts";
 const PAGE = "extension/ptz-prompt/index.html";
@@ -178,7 +178,7 @@ async function carryOut(promptId: string): Promise<void> {
 function dropWaiters(gone: (w: Waiter) => boolean, onlyTab?: number): Promise<void> {
   return serialized(async () => {
     const empty: PtzPrompt[] = [];
-    if (onlyTab !== undefined && !index.mayHave(onlyTab)) return empty;
+    if (!index.mayHave(onlyTab)) return empty;
     const prompts = await load();
     let changed = false;
     for (const p of Object.values(prompts)) {

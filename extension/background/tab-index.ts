@@ -14,8 +14,9 @@ export interface TabIndex<T> {
   /** Writes through the index: the tabs are noted before the write starts; after a failed write
    * the index no longer knows (the stored value may be either). */
   save(value: T, write: (value: T) => Promise<void>): Promise<void>;
-  /** False only when this worker knows that no entry of the collection belongs to `tabId`. */
-  mayHave(tabId: number): boolean;
+  /** False only when this worker knows that no entry of the collection belongs to `tabId`
+   * (always true for no tab: a change not limited to one tab). */
+  mayHave(tabId: number | undefined): boolean;
 }
 
 export function tabIndex<T>(tabsOf: (value: T) => Iterable<number>): TabIndex<T> {
@@ -54,6 +55,6 @@ export function tabIndex<T>(tabsOf: (value: T) => Iterable<number>): TabIndex<T>
       // (Writes end in the order they began: the last to end wrote the newest value.)
       if (!writing && tabs) tabs = new Set(tabsOf(value));
     },
-    mayHave: (tabId) => tabs === null || tabs.has(tabId),
+    mayHave: (tabId) => tabId === undefined || tabs === null || tabs.has(tabId),
   };
 }

@@ -20,6 +20,7 @@ import {
   addEntries, clearHistory, isHistoryEntry, isRetentionDays, loadHistory, MAX_HISTORY_ENTRIES, prune, type CaptureKind,
   type HistoryEntry, type StoredHistory,
 } from "./tracking-history";
+import { tabIndex } from "./tab-index";
 
 export const LIVE_KEY = "liveCaptures";
 export const HISTORY_KEY = "captureHistory";
@@ -86,8 +87,11 @@ function isLiveCapture(key: string, v: unknown): v is LiveCapture {
 }
 
 /** The registry; entries that cannot be read are backed up and reported (checked-storage.ts). */
-const loadLive = (): Promise<Registry> =>
-  readChecked("session", LIVE_KEY, (raw) => parseEntries(raw, isLiveCapture, "cameras and microphones in use"));
+/** Which tabs the registry holds captures of (./tab-index.ts): a frame's navigation in any other
+ * tab costs no storage round trip. */
+const liveIndex = tabIndex<Registry>((live) => Object.values(live).map((c) => c.tabId));
+const loadLive = (): Promise<Registry> => liveIndex.load(() =>
+  readChecked("session", LIVE_KEY, (raw) => parseEntries(raw, isLiveCapture, "cameras and microphones in use")));
 
 const readPending = (): Promise<HistoryEntry[]> => readChecked("session", PENDING_KEY, (raw) => {
   if (raw === undefined) return { value: [], problem: null };
@@ -145,9 +149,6 @@ let running = false;
 let lastHistoryWrite = 0;
 let historyTimer: ReturnType<typeof setTimeout> | undefined;
 
-/** The tabs of the registry as this worker last stored it (null: not known yet, or a write failed). */
-let liveTabs: Set<number> | null = null;
-
 function enqueue<T>(job: Pick<Job, "registry" | "history" | "onlyTab">): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     jobs.push({ ...job, resolve: resolve as (value: unknown) => void, reject });
@@ -162,15 +163,14 @@ async function runJobs(): Promise<void> {
   while (jobs.length) {
     const round = jobs;
     jobs = [];
-    const known = liveTabs;
-    if (known && round.every((j) => j.onlyTab !== undefined && !known.has(j.onlyTab))) {
+    if (round.every((j) => !liveIndex.mayHave(j.onlyTab))) {
       for (const job of round) job.resolve(0);
       continue;
     }
     const results = new Map<Job, { ok: boolean; value: unknown }>();
     try {
       // (The first round of a worker writes whatever it finds: see loadPending.)
-      const mustWrite = !pendingChecked || !liveTabs;
+      const mustWrite = !pendingChecked;
       const [live, pending] = await Promise.all([loadLive(), loadPending(), loadRecentlyEnded()]);
       const before = Object.keys(live).length;
       const stored = JSON.stringify(live);
@@ -200,9 +200,9 @@ async function runJobs(): Promise<void> {
         // The registry and the ended captures first, named by the write they go in; then the
         // history; then they leave the session. A worker stopped between two of these steps loses
         // nothing and adds nothing twice (see loadPending).
-        await browser.storage.session.set({
-          [LIVE_KEY]: live, ...ends, [PENDING_KEY]: pending.slice(-MAX_HISTORY_ENTRIES), [PENDING_BATCH_KEY]: batch,
-        });
+        await liveIndex.save(live, (value) => browser.storage.session.set({
+          [LIVE_KEY]: value, ...ends, [PENDING_KEY]: pending.slice(-MAX_HISTORY_ENTRIES), [PENDING_BATCH_KEY]: batch,
+        }));
         try {
           await browser.storage.local.set({ [HISTORY_KEY]: history });
           written = true;
@@ -215,14 +215,11 @@ async function runJobs(): Promise<void> {
       const left = written ? [] : pending.slice(-MAX_HISTORY_ENTRIES);
       // A round that changed nothing (most navigations) writes nothing.
       if (mustWrite || written || ended.length || ENDED_KEY in ends || left.length !== pending.length || JSON.stringify(live) !== stored) {
-        liveTabs = null;
-        await browser.storage.session.set({ [LIVE_KEY]: live, ...ends, [PENDING_KEY]: left });
+        await liveIndex.save(live, (value) => browser.storage.session.set({ [LIVE_KEY]: value, ...ends, [PENDING_KEY]: left }));
       }
-      liveTabs = new Set(Object.values(live).map((c) => c.tabId));
       if (ended.length || Object.keys(live).length !== before) await updateBadge(live);
       if (left.length) writeHistoryLater();
     } catch (error) {
-      liveTabs = null;
       for (const job of round) if (!results.has(job) || results.get(job)!.ok) results.set(job, { ok: false, value: error });
     }
     for (const job of round) {
