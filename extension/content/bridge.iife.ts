@@ -7,7 +7,7 @@
  */
 import { fromJson, toJson } from "../../src/lib/json";
 import {
-  ACK_EVENT, ASK_EVENT, isPageToExtension, isSiteConfig, OFFER_EVENT, TO_EXTENSION_EVENT, TO_PAGE_EVENT, WAKE_MESSAGE,
+  ACK_EVENT, ASK_EVENT, isPageToExtension, isSiteConfig, OFFER_EVENT, SITE_SWITCHES, TO_EXTENSION_EVENT, TO_PAGE_EVENT, WAKE_MESSAGE,
   type ExtensionToPage, type SiteConfig,
 } from "../../src/bridge/protocol";
 import {
@@ -103,8 +103,7 @@ function updateConfig(config: SiteConfig): void {
   const before = currentConfig();
   pushedConfig = config;
   if (before.semantics !== config.semantics || before.hideLabels !== config.hideLabels || before.ptz !== config.ptz ||
-      !before.powerSaving !== !config.powerSaving || !before.blurBackground !== !config.blurBackground ||
-      !before.frameFace !== !config.frameFace) {
+      SITE_SWITCHES.some((name) => !before[name] !== !config[name])) {
     toPage({ kind: "configChanged", config });
   }
 }

@@ -47,6 +47,9 @@ export interface SiteConfig {
   frameFace?: boolean;
 }
 
+/** The on/off members of SiteConfig that may be absent (read as off). */
+export const SITE_SWITCHES = ["powerSaving", "blurBackground", "frameFace"] as const;
+
 export const DEFAULT_SITE_CONFIG: SiteConfig = { semantics: "browser-chooses", hideLabels: false };
 
 /** `defaultSemantics` for a site: hiding device names leaves the picker as the way to choose. */
@@ -136,11 +139,13 @@ const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null
 const isId = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 64;
 
 export function isSiteConfig(v: unknown): v is SiteConfig {
-  return isObject(v) && (v.semantics === "browser-chooses" || v.semantics === "user-chooses") &&
-    typeof v.hideLabels === "boolean" && (v.ptz === undefined || v.ptz === "ask" || v.ptz === "allow" || v.ptz === "block") &&
-    (v.powerSaving === undefined || typeof v.powerSaving === "boolean") &&
-    (v.blurBackground === undefined || typeof v.blurBackground === "boolean") &&
-    (v.frameFace === undefined || typeof v.frameFace === "boolean");
+  if (!isObject(v) || (v.semantics !== "browser-chooses" && v.semantics !== "user-chooses") || typeof v.hideLabels !== "boolean" ||
+      (v.ptz !== undefined && v.ptz !== "ask" && v.ptz !== "allow" && v.ptz !== "block")) return false;
+  for (let i = 0; i < SITE_SWITCHES.length; i++) {
+    const on = v[SITE_SWITCHES[i]];
+    if (on !== undefined && typeof on !== "boolean") return false;
+  }
+  return true;
 }
 
 export function isPageToExtension(v: unknown): v is PageToExtension {
