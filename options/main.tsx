@@ -6,7 +6,7 @@ import type { UiState } from "../extension/lib/messages";
 import { extensionConnector, type Connector } from "../ui/connector";
 import { t } from "../ui/i18n";
 import { SitePermissionsPanel } from "../ui/permission-controls";
-import { SiteControls } from "../ui/site-controls";
+import { SiteControls, SWITCH_SETTINGS } from "../ui/site-controls";
 import { HistorySection } from "../ui/history";
 import { SettingsTransferSection } from "../ui/settings-transfer";
 import { trackingConnector } from "../ui/in-use-connector";
@@ -16,10 +16,10 @@ import "./options.css";
 function describe(patch: Partial<SiteSettings>): string {
   const parts: string[] = [];
   if (patch.semantics) parts.push(`${t("settingUserChooses")}: ${patch.semantics === "user-chooses" ? t("on") : t("off")}`);
-  if (patch.hideLabels !== undefined) parts.push(`${t("settingHideLabels")}: ${patch.hideLabels ? t("on") : t("off")}`);
-  if (patch.powerSaving !== undefined) parts.push(`${t("settingPowerSaving")}: ${patch.powerSaving ? t("on") : t("off")}`);
-  if (patch.frameFace !== undefined) parts.push(`${t("settingFrameFace")}: ${patch.frameFace ? t("on") : t("off")}`);
-  if (patch.blurBackground !== undefined) parts.push(`${t("settingBlurBackground")}: ${patch.blurBackground ? t("on") : t("off")}`);
+  for (const s of SWITCH_SETTINGS) {
+    const on = patch[s.key];
+    if (on !== undefined) parts.push(`${t(s.label)}: ${on ? t("on") : t("off")}`);
+  }
   if (patch.ptz) parts.push(`${t("settingPtz")}: ${t(patch.ptz === "ask" ? "ptzAsk" : patch.ptz === "allow" ? "ptzAllow" : "ptzBlock")}`);
   return parts.join(" · ");
 }

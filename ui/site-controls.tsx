@@ -17,6 +17,16 @@ function SwitchRow(props: { id: string; label: MessageKey; hint: MessageKey; che
   );
 }
 
+type BooleanSetting = { [K in keyof SiteSettings]: SiteSettings[K] extends boolean ? K : never }[keyof SiteSettings];
+
+/** The on/off site settings, in the order the controls show them (after "Let me choose devices"). */
+export const SWITCH_SETTINGS: readonly { key: BooleanSetting; id: string; label: MessageKey; hint: MessageKey }[] = [
+  { key: "hideLabels", id: "hide-labels", label: "settingHideLabels", hint: "settingHideLabelsHint" },
+  { key: "powerSaving", id: "power-saving", label: "settingPowerSaving", hint: "settingPowerSavingHint" },
+  { key: "blurBackground", id: "blur-background", label: "settingBlurBackground", hint: "settingBlurBackgroundHint" },
+  { key: "frameFace", id: "frame-face", label: "settingFrameFace", hint: "settingFrameFaceHint" },
+];
+
 /** The controls for one set of site settings, shared by the popup (this site) and options (defaults). */
 export function SiteControls(props: {
   idPrefix: string;
@@ -29,14 +39,10 @@ export function SiteControls(props: {
       <SwitchRow id={`${idPrefix}-user-chooses`} label="settingUserChooses" hint="settingUserChoosesHint"
         checked={value.semantics === "user-chooses"}
         onChange={(on) => onChange({ semantics: on ? "user-chooses" : "browser-chooses" })} />
-      <SwitchRow id={`${idPrefix}-hide-labels`} label="settingHideLabels" hint="settingHideLabelsHint"
-        checked={value.hideLabels} onChange={(on) => onChange({ hideLabels: on })} />
-      <SwitchRow id={`${idPrefix}-power-saving`} label="settingPowerSaving" hint="settingPowerSavingHint"
-        checked={value.powerSaving} onChange={(on) => onChange({ powerSaving: on })} />
-      <SwitchRow id={`${idPrefix}-blur-background`} label="settingBlurBackground" hint="settingBlurBackgroundHint"
-        checked={value.blurBackground} onChange={(on) => onChange({ blurBackground: on })} />
-      <SwitchRow id={`${idPrefix}-frame-face`} label="settingFrameFace" hint="settingFrameFaceHint"
-        checked={value.frameFace} onChange={(on) => onChange({ frameFace: on })} />
+      {SWITCH_SETTINGS.map((s) => (
+        <SwitchRow key={s.key} id={`${idPrefix}-${s.id}`} label={s.label} hint={s.hint}
+          checked={value[s.key]} onChange={(on) => onChange({ [s.key]: on })} />
+      ))}
       <label class="row" for={`${idPrefix}-ptz`}>
         <span class="label">{t("settingPtz")}</span>
         <select id={`${idPrefix}-ptz`} value={value.ptz}
