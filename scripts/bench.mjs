@@ -86,6 +86,38 @@ const measures = {
 };
 
 /**
+ * Installed in a page (`page.evaluate(installFrameClock)`): `frameClock.arrivals(track)` notes when
+ * each frame of `track` arrives, by its timestamp (read with MediaStreamTrackProcessor through a
+ * deep queue: the probe itself must not drop frames when the page is busy); `stop()` ends the reader
+ * and the track. `frameClock.compare(camera, other)`: the camera's frames but the first and last
+ * five, and for those `other` also got, how much later it got them (ms, sorted).
+ */
+function installFrameClock() {
+  window.frameClock = {
+    arrivals(track) {
+      const seen = new Map();
+      const reader = new MediaStreamTrackProcessor({ track, maxBufferSize: 30 }).readable.getReader();
+      (async () => {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          // (A worker round trip may move a timestamp by 0.1 ms: keyed by the millisecond.)
+          seen.set(Math.round(value.timestamp / 1000), performance.now());
+          value.close();
+        }
+      })();
+      return { seen, stop: () => { reader.cancel(); track.stop(); } };
+    },
+    compare(camera, other) {
+      const stamps = [...camera.seen.keys()].slice(5, -5);
+      const near = (t) => [t, t - 1, t + 1].find((k) => other.seen.has(k));
+      const delays = stamps.filter((t) => near(t) !== undefined).map((t) => other.seen.get(near(t)) - camera.seen.get(t)).sort((a, b) => a - b);
+      return { frames: stamps.length, delays, seconds: (stamps.at(-1) - stamps[0]) / 1e3 };
+    },
+  };
+}
+
+/**
  * The worker round trip of the spec's example (tests/pages/transfer/video-worker.js): a 640x480
  * camera track at 30 fps goes to a worker, through MediaStreamTrackProcessor → TransformStream →
  * VideoTrackGenerator, and back as a track that plays in a <video>. Frames delivered: a native
@@ -96,44 +128,26 @@ const measures = {
  */
 async function workerRoundTrip(page, ms) {
   await page.goto(`${origin}/transfer.html`);
+  await page.evaluate(installFrameClock);
   return page.evaluate(async (ms) => {
-    const { tx } = window;
+    const { tx, frameClock } = window;
     const cam = await tx.camera({ width: 640, height: 480, frameRate: 30 });
     const direct = cam.clone();
     const source = cam.clone();
     const worker = new Worker("transfer/video-worker.js");
     worker.postMessage({ track: cam }, [cam]);
     const back = (await new Promise((r) => (worker.onmessage = r))).data.videoTrack;
-    const arrivals = (track) => {
-      const seen = new Map();
-      // A deep queue: the probe itself must not drop frames when the page is busy.
-      const reader = new MediaStreamTrackProcessor({ track, maxBufferSize: 30 }).readable.getReader();
-      (async () => {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          // (The trip may move a timestamp by 0.1 ms: keyed by the millisecond.)
-          seen.set(Math.round(value.timestamp / 1000), performance.now());
-          value.close();
-        }
-      })();
-      return { seen, stop: () => { reader.cancel(); track.stop(); } };
-    };
     await tx.sleep(500);
-    const camera = arrivals(source), trip = arrivals(back.clone());
+    const camera = frameClock.arrivals(source), trip = frameClock.arrivals(back.clone());
     const [shown, straight] = await Promise.all([tx.play(back, ms), tx.play(direct, ms)]);
     camera.stop();
     trip.stop();
     back.stop();
     direct.stop();
     worker.terminate();
-    // The camera's frames but the first and last five; the trip's among them.
-    const stamps = [...camera.seen.keys()].slice(5, -5);
-    const near = (t) => [t, t - 1, t + 1].find((k) => trip.seen.has(k));
-    const delays = stamps.filter((t) => near(t) !== undefined).map((t) => trip.seen.get(near(t)) - camera.seen.get(t)).sort((a, b) => a - b);
-    const seconds = (stamps.at(-1) - stamps[0]) / 1e3;
+    const { frames, delays, seconds } = frameClock.compare(camera, trip);
     return {
-      camera: stamps.length, delivered: delays.length, seconds,
+      camera: frames, delivered: delays.length, seconds,
       presented: shown.frames.length, presentedDirect: straight.frames.length,
       delayMedian: delays[delays.length >> 1], delayP95: delays[Math.floor(delays.length * 0.95)], delayMax: delays.at(-1),
     };
@@ -150,7 +164,9 @@ async function workerRoundTrip(page, ms) {
  */
 async function effectRun(browser, constraints, ms) {
   await browser.page.goto(`${origin}/index.html`);
+  await browser.page.evaluate(installFrameClock);
   const measure = browser.page.evaluate(async ({ constraints, ms }) => {
+    const { frameClock } = window;
     const sleep = (t) => new Promise((r) => setTimeout(r, t));
     const size = { width: 640, height: 480 };
     const plain = (await navigator.mediaDevices.getUserMedia({ video: size })).getVideoTracks()[0];
@@ -160,32 +176,14 @@ async function effectRun(browser, constraints, ms) {
     // (A track that can frame or blur says so itself; the plain camera's does not.)
     const settings = asked.getSettings();
     if (Object.entries(constraints).some(([name, value]) => settings[name] !== value)) { plain.stop(); asked.stop(); return null; }
-    const arrivals = (track) => {
-      const seen = new Map();
-      const reader = new MediaStreamTrackProcessor({ track, maxBufferSize: 30 }).readable.getReader();
-      (async () => {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          seen.set(Math.round(value.timestamp / 1000), performance.now());
-          value.close();
-        }
-      })();
-      return { seen, stop: () => reader.cancel() };
-    };
     await sleep(2000); // models loaded, framing zoomed in
-    const camera = arrivals(plain), out = arrivals(asked);
+    const camera = frameClock.arrivals(plain), out = frameClock.arrivals(asked);
     await sleep(ms);
     camera.stop();
     out.stop();
-    plain.stop();
-    asked.stop();
-    const stamps = [...camera.seen.keys()].slice(5, -5);
-    const near = (t) => [t, t - 1, t + 1].find((k) => out.seen.has(k));
-    const delays = stamps.filter((t) => near(t) !== undefined).map((t) => out.seen.get(near(t)) - camera.seen.get(t)).sort((a, b) => a - b);
-    const seconds = (stamps.at(-1) - stamps[0]) / 1e3;
+    const { frames, delays, seconds } = frameClock.compare(camera, out);
     return {
-      fps: stamps.length / seconds, delivered: delays.length / stamps.length,
+      fps: frames / seconds, delivered: delays.length / frames,
       delayMedian: delays[delays.length >> 1] ?? NaN, delayP95: delays[Math.floor(delays.length * 0.95)] ?? NaN,
     };
   }, { constraints, ms });
