@@ -6,7 +6,7 @@
  * against the camera's own frames, not by the extension's segmenter.
  */
 import type { BrowserContext, Page } from "@playwright/test";
-import { forcedFromPopup, trackToWorker } from "./effect-helpers";
+import { forcedFromPopup, trackToWorker, trapBuiltins } from "./effect-helpers";
 import { expect, extensionWorker, launch, liveCaptureCount, test } from "./fixtures";
 import { FACES, HEIGHT, makeFaceVideo, OFF_CENTRE, WIDTH } from "../../scripts/face-video.mjs";
 
@@ -347,30 +347,9 @@ test("a page that replaced the built-ins the pipeline uses still gets blur and f
   test.setTimeout(60_000);
   const page = await openPage(site.origin);
   const plain = await plainLook(page);
+  await page.evaluate(trapBuiltins);
   const result = await page.evaluate(async () => {
-    const calls: string[] = [];
-    const spy = (holder: Record<string, unknown>, name: string) => {
-      const real = holder[name] as (...a: unknown[]) => unknown;
-      holder[name] = function (this: unknown, ...args: unknown[]) {
-        calls[calls.length] = name; // (not push: that is replaced too)
-        return real.apply(this, args);
-      };
-    };
-    const targets: [object, string[]][] = [
-      [MediaStream.prototype, ["addTrack", "removeTrack", "getVideoTracks"]], [Worker.prototype, ["postMessage", "terminate"]],
-      [MessagePort.prototype, ["postMessage"]], [EventTarget.prototype, ["addEventListener", "dispatchEvent"]],
-      [MediaStreamTrack.prototype, ["stop", "clone"]], [Reflect, ["setPrototypeOf"]], [Object, ["setPrototypeOf"]],
-      [URL, ["createObjectURL", "revokeObjectURL"]], [Array.prototype, ["push"]],
-    ];
-    for (const [holder, names] of targets) for (const name of names) spy(holder as Record<string, unknown>, name);
-    const g = window as unknown as Record<string, unknown>;
-    for (const name of ["MediaStreamTrackGenerator", "MediaStreamTrackProcessor", "MessageChannel", "Worker", "Blob"]) {
-      const Real = g[name] as new (...a: unknown[]) => object;
-      g[name] = function (...args: unknown[]) {
-        calls[calls.length] = name;
-        return new Real(...args);
-      };
-    }
+    const calls = (window as unknown as { builtinCalls: string[] }).builtinCalls;
     const stream = await navigator.mediaDevices.getUserMedia({ video: { faceFraming: true, backgroundBlur: true } as MediaTrackConstraints });
     const during = Array.from(calls);
     window.blurred = stream.getVideoTracks()[0];

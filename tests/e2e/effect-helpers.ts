@@ -45,3 +45,34 @@ export async function forcedFromPopup(context: BrowserContext, page: Page, name:
     },
   };
 }
+
+/** Run in a page (`page.evaluate(trapBuiltins)`): replaces the built-ins an effect pipeline could
+ * use (stream and track methods, Worker, MessagePort, EventTarget, setPrototypeOf, object URLs,
+ * Array.prototype.push, and the constructors of the frame pipeline) with wrappers that note each
+ * call, by name, in `window.builtinCalls`, and then call the real one. */
+export function trapBuiltins(): void {
+  const calls: string[] = [];
+  (window as unknown as { builtinCalls: string[] }).builtinCalls = calls;
+  const trap = (holder: Record<string, unknown>, name: string) => {
+    const real = holder[name] as (...a: unknown[]) => unknown;
+    holder[name] = function (this: unknown, ...args: unknown[]) {
+      calls[calls.length] = name; // (not push: that is replaced too)
+      return real.apply(this, args);
+    };
+  };
+  const targets: [object, string[]][] = [
+    [MediaStream.prototype, ["addTrack", "removeTrack", "getVideoTracks"]], [Worker.prototype, ["postMessage", "terminate"]],
+    [MessagePort.prototype, ["postMessage"]], [EventTarget.prototype, ["addEventListener", "dispatchEvent"]],
+    [MediaStreamTrack.prototype, ["stop", "clone"]], [Reflect, ["setPrototypeOf"]], [Object, ["setPrototypeOf"]],
+    [URL, ["createObjectURL", "revokeObjectURL"]], [Array.prototype, ["push"]],
+  ];
+  for (const [holder, names] of targets) for (const name of names) trap(holder as Record<string, unknown>, name);
+  const g = window as unknown as Record<string, unknown>;
+  for (const name of ["MediaStreamTrackGenerator", "MediaStreamTrackProcessor", "MessageChannel", "Worker", "Blob"]) {
+    const Real = g[name] as new (...a: unknown[]) => object;
+    g[name] = function (...args: unknown[]) {
+      calls[calls.length] = name;
+      return new Real(...args);
+    };
+  }
+}

@@ -5,7 +5,7 @@
  * colours (tests/pages/face-scene.js), not by the extension's detector.
  */
 import type { BrowserContext, Page } from "@playwright/test";
-import { forcedFromPopup, trackToWorker } from "./effect-helpers";
+import { forcedFromPopup, trackToWorker, trapBuiltins } from "./effect-helpers";
 import { expect, extensionWorker, launch, liveCaptureCount, test } from "./fixtures";
 import { HEIGHT, makeFaceVideo, OFF_CENTRE, WIDTH } from "../../scripts/face-video.mjs";
 
@@ -329,37 +329,16 @@ test("a framed track transferred to a worker keeps framing there; its stop() the
 test("a page that replaced the built-ins framing uses still gets framing, and cannot reach the hidden camera track", async ({ site }) => {
   test.setTimeout(60_000);
   const page = await openPage(site.origin);
+  await page.evaluate(trapBuiltins);
   const result = await page.evaluate(async () => {
-    const seen: string[] = [];
-    const trap = (holder: Record<string, unknown>, name: string) => {
-      const original = holder[name] as (...a: unknown[]) => unknown;
-      holder[name] = function (this: unknown, ...args: unknown[]) {
-        seen.push(name);
-        return original.apply(this, args);
-      };
-    };
-    const protos = [MediaStream.prototype, Worker.prototype, MessagePort.prototype, EventTarget.prototype,
-      MediaStreamTrack.prototype] as unknown as Record<string, unknown>[];
-    for (const [i, names] of [["addTrack", "removeTrack", "getVideoTracks"], ["postMessage", "terminate"], ["postMessage"],
-      ["addEventListener", "dispatchEvent"], ["stop", "clone"]].entries()) for (const n of names) trap(protos[i], n);
-    trap(Reflect as unknown as Record<string, unknown>, "setPrototypeOf");
-    trap(Object as unknown as Record<string, unknown>, "setPrototypeOf");
-    trap(URL as unknown as Record<string, unknown>, "createObjectURL");
-    const g = window as unknown as Record<string, unknown>;
-    for (const name of ["MediaStreamTrackGenerator", "MediaStreamTrackProcessor", "MessageChannel", "Worker", "Blob"]) {
-      const Original = g[name] as new (...a: unknown[]) => object;
-      g[name] = function (...args: unknown[]) {
-        seen.push(name);
-        return new Original(...args);
-      };
-    }
+    const seen = (window as unknown as { builtinCalls: string[] }).builtinCalls;
     const stream = await navigator.mediaDevices.getUserMedia({ video: { faceFraming: true } as MediaTrackConstraints });
     const ours = seen.slice();
     const [track] = stream.getVideoTracks();
     window.framed = track;
     track.clone().stop();
     // (The traps work: the page's own calls go through them.)
-    return { seen: ours, after: seen, on: (track.getSettings() as Record<string, unknown>).faceFraming, tracks: stream.getTracks().length };
+    return { seen: ours, after: seen.slice(), on: (track.getSettings() as Record<string, unknown>).faceFraming, tracks: stream.getTracks().length };
   });
   expect(result).toEqual({ seen: [], after: ["getVideoTracks", "clone", "stop"], on: true, tracks: 1 });
   await expect.poll(async () => (await page.evaluate(() => window.skinOf(window.framed))).x, { timeout: 15_000 }).toBeGreaterThan(0.44);
