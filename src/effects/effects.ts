@@ -4,7 +4,7 @@
  */
 import { intercept } from "../core/media-methods";
 import {
-  apply, isArray, overconstrainedErrorCtor, ownKeys, PromiseCtor, promiseReject, promiseThen, setOwn, trackKind, trackReadyState,
+  appendOwn, apply, isArray, overconstrainedErrorCtor, ownKeys, PromiseCtor, promiseReject, promiseThen, setOwn, trackKind, trackReadyState,
   TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
 import { cameraOf } from "../lib/stand-in";
@@ -48,12 +48,10 @@ interface Echo {
   /** The humanFaceDetectionMode chosen, when the constraints named it; whether it was exact. */
   mode?: string;
   faceRequired?: boolean;
-  /** powerEfficient was added because the user forces it on this site ("Save camera power"). */
-  forced?: boolean;
-  /** backgroundBlur (faceFraming) was added because the user forces it on this site ("Blur my
-   * background", "Keep me in frame"). */
-  blurForced?: boolean;
-  framingForced?: boolean;
+  /** The members the user's settings for this site added, not the page (powerEfficient for
+   * "Save camera power", backgroundBlur and faceFraming for "Blur my background" and "Keep me in
+   * frame"). */
+  forced?: string[];
   /** faceFraming and backgroundBlur as asked (true/false), when the constraints named them so
    * that they can be met. */
   framing?: boolean;
@@ -315,27 +313,17 @@ export function installEffects(bridge: PageBridge): void {
       // (Inside the try: a page's getter may throw; the native call then reports it.)
       if ((force || forceBlur || forceFraming) && c === true) c = {};
       if (!isObject(c) || has(c, "mandatory") || has(c, "optional")) return null;
-      const forced = force && !has(c, POWER);
-      const blurForced = forceBlur && gum && !has(c, BLUR) && usable(BLUR);
-      const framingForced = forceFraming && gum && !has(c, FRAMING) && usable(FRAMING);
-      if (forced || blurForced || framingForced) c = copy(c);
-      if (forced) setOwn(c as Loose, POWER, true);
-      if (blurForced) setOwn(c as Loose, BLUR, true);
-      if (framingForced) setOwn(c as Loose, FRAMING, true);
+      // What the page did not name itself; the pipeline effects only where they can run.
+      const forced: string[] = [];
+      if (force && !has(c, POWER)) appendOwn(forced, POWER);
+      if (forceBlur && gum && !has(c, BLUR) && usable(BLUR)) appendOwn(forced, BLUR);
+      if (forceFraming && gum && !has(c, FRAMING) && usable(FRAMING)) appendOwn(forced, FRAMING);
+      if (forced.length) c = copy(c);
+      for (let i = 0; i < forced.length; i++) setOwn(c as Loose, forced[i], true);
       const p = plan(c as Loose, gum, save, framer);
-      if (p && typeof p !== "string") {
-        if (forced) {
-          delete p.echo.basic[POWER];
-          p.echo.forced = true;
-        }
-        if (blurForced) {
-          delete p.echo.basic[BLUR];
-          p.echo.blurForced = true;
-        }
-        if (framingForced) {
-          delete p.echo.basic[FRAMING];
-          p.echo.framingForced = true;
-        }
+      if (p && typeof p !== "string" && forced.length) {
+        for (let i = 0; i < forced.length; i++) delete p.echo.basic[forced[i]];
+        p.echo.forced = forced;
       }
       return p;
     } catch {
@@ -387,8 +375,8 @@ export function installEffects(bridge: PageBridge): void {
         startFraming(bridge, stream as object, tracks[0] as object, !!p.echo.framing, !!p.echo.blur, (framer, track) => {
           if (!framer) p.echo.framing = p.echo.blur = undefined;
           else {
-            if (p.echo.blurForced) framer.forcedBlur = true;
-            if (p.echo.framingForced) framer.forcedFraming = true;
+            if (p.echo.forced && includes(p.echo.forced, BLUR)) framer.forcedBlur = true;
+            if (p.echo.forced && includes(p.echo.forced, FRAMING)) framer.forcedFraming = true;
             remember(track, p.echo);
           }
           detect(track ?? tracks[0]);
@@ -499,7 +487,8 @@ export function installEffects(bridge: PageBridge): void {
     }
     for (let i = 0; i < tracks.length; i++) {
       const track = tracks[i];
-      if (!!echoOf(track)?.forced === force) continue;
+      const e = echoOf(track);
+      if (!!(e?.forced && includes(e.forced, POWER)) === force) continue;
       const camera = cameraOf(track);
       let caps: unknown, current: unknown;
       try {
