@@ -4,6 +4,7 @@ import { defineConfig, type Plugin } from "vite";
 import { crx } from "@crxjs/vite-plugin";
 import preact from "@preact/preset-vite";
 import manifest from "./manifest.json" with { type: "json" };
+import { buildPack } from "./scripts/build-pack.mjs";
 
 /**
  * crxjs lists scripts imported with `?script` as web_accessible_resources. Ours are only ever
@@ -33,6 +34,19 @@ function noWebAccessibleResources(): Plugin {
  * what an eval'd script shows. (V8's CallSite API, `Error.prepareStackTrace` with
  * `getFileName()`, still gives the real URL: docs/ARCHITECTURE.md, *Detectability*.)
  */
+/** The pack (src/core/pack.ts): built once Vite wrote the main-world script, whose placeholders
+ * it fills in (scripts/build-pack.mjs). */
+function pack(): Plugin {
+  return {
+    name: "capture-control:pack",
+    apply: "build",
+    enforce: "post",
+    async closeBundle() {
+      await buildPack(resolve("dist"));
+    },
+  };
+}
+
 function anonymousMainWorld(): Plugin {
   return {
     name: "capture-control:anonymous-main-world",
@@ -47,7 +61,7 @@ function anonymousMainWorld(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [preact(), crx({ manifest: manifest as never }), noWebAccessibleResources(), anonymousMainWorld()],
+  plugins: [preact(), crx({ manifest: manifest as never }), noWebAccessibleResources(), pack(), anonymousMainWorld()],
   build: {
     outDir: "dist",
     emptyOutDir: true,

@@ -15,6 +15,7 @@ import { permissionUiHandlers, startPermissionListeners } from "./permissions";
 import { ptzContentHandlers, ptzUiHandlers, startPtz } from "./ptz";
 import { startTracking, trackingContentHandlers, trackingUiHandlers } from "./tracking";
 import { effectsContentHandlers } from "./effects";
+import { packContentHandlers } from "./pack";
 import { settingsTransferUiHandlers } from "./settings-transfer";
 import type { SiteConfig } from "../../src/bridge/protocol";
 import type { ToContentMessage, UiState } from "../lib/messages";
@@ -39,6 +40,7 @@ startMessenger(
     ...ptzContentHandlers,
     ...trackingContentHandlers,
     ...effectsContentHandlers,
+    ...packContentHandlers,
   },
   {
     "ui.getState": async (message): Promise<UiState> => {

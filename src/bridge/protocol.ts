@@ -84,6 +84,9 @@ export interface RpcCalls {
    * code and a model (base64; the person segmenter's with `model: "segment"`), both shipped with the
    * extension. */
   "effects.face": { params: { model?: "segment" }; result: { code: string; model: string } };
+  /** The frame needs the pack (src/core/pack.ts): the service worker runs dist/pack.js in this
+   * frame's main world, then answers. */
+  "pack.load": { params: Record<string, never>; result: null };
 }
 
 /** One capture source as the page reports it: its id in this frame, kind and device label, and
@@ -101,7 +104,7 @@ export interface PtzSessionInfo {
   values: Partial<Record<PtzAxis, number>>;
 }
 export type RpcName = keyof RpcCalls;
-export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open", "tracking.started", "tracking.ended", "tracking.state", "ptz.request", "ptz.session", "ptz.moved", "effects.face"];
+export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open", "tracking.started", "tracking.ended", "tracking.state", "ptz.request", "ptz.session", "ptz.moved", "effects.face", "pack.load"];
 
 /** main world → isolated world */
 export type PageToExtension =

@@ -1,5 +1,6 @@
 import { apply, PromiseCtor, promiseThen } from "../lib/natives";
 import { wrapMethod } from "../lib/wrap";
+import { packPending, whenPack } from "./pack";
 
 /**
  * The media methods every feature builds on, wrapped once. Features add interceptors; while no
@@ -61,7 +62,26 @@ function observed(result: unknown, hooks: ResolvedHook[]): unknown {
   });
 }
 
+/** A promise for what `run()` returns (a promise) once the pack is in or cannot come: for calls
+ * whose features are in the pack (src/core/pack.ts). The page's getters on its arguments run then. */
+export function later(run: () => unknown): unknown {
+  return new PromiseCtor((resolve, reject) => whenPack(() => {
+    try {
+      apply(promiseThen, run(), [resolve, reject]);
+    } catch (error) {
+      reject(error);
+    }
+  }));
+}
+
 function route(method: MethodName) {
+  const run = routed(method);
+  // getUserMedia waits for the pack: its features (picker, PTZ, effects, tracking) are there.
+  return method !== "getUserMedia" ? run : (native: Function, thisArg: unknown, args: unknown[]): unknown =>
+    packPending() ? later(() => run(native, thisArg, args)) : run(native, thisArg, args);
+}
+
+function routed(method: MethodName) {
   return (native: Function, thisArg: unknown, args: unknown[]): unknown => {
     const hooks = resolvedHooks[method];
     const list = interceptors[method];
@@ -89,8 +109,11 @@ export function installMediaMethods(): void {
 }
 
 /** Runs the onResolved hooks as if `method` had fulfilled with `value`: for tracks that arrive in
- * this realm some other way (a track transferred from another same-origin window). */
+ * this realm some other way (a track transferred from another same-origin window, a capture
+ * element's). */
 export function announce(method: MethodName, value: unknown): void {
+  // (A capture element's track, src/tracking/capture-elements.ts: the hooks are in the pack.)
+  if (packPending()) return whenPack(() => announce(method, value));
   const hooks = resolvedHooks[method];
   for (let i = 0; hooks && i < hooks.length; i++) {
     try {

@@ -15,7 +15,7 @@
  * none of these constraints goes to the native method untouched; so does every getUserMedia
  * without video constraints. Nothing is loaded and nothing is sent anywhere.
  */
-import { hasOwn, isArray, ownKeys, setOwn } from "../lib/natives";
+import { isArray, ownKeys, setOwn } from "../lib/natives";
 
 export type Loose = Record<string, unknown>;
 export const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null;
@@ -65,26 +65,6 @@ export function copy(from: Loose): Loose {
   return out;
 }
 
-/** `dict` with `extra` members inserted in code-unit order, as browser dictionaries list them. */
-export function withSorted(dict: Loose, extra: Loose): Loose {
-  const out: Loose = {};
-  const keys = ownKeys(dict) as string[];
-  const add = ownKeys(extra) as string[];
-  let j = 0;
-  for (let i = 0; i <= keys.length; i++) {
-    while (j < add.length && (i === keys.length || add[j] < keys[i])) {
-      if (!hasOwn(dict, add[j])) setOwn(out, add[j], extra[add[j]]);
-      j++;
-    }
-    if (i < keys.length) setOwn(out, keys[i], dict[keys[i]]);
-  }
-  return out;
-}
-
-/** `list.includes(item)` without the page's Array.prototype. */
-export function includes(list: unknown[], item: unknown): boolean {
-  for (let i = 0; i < list.length; i++) if (list[i] === item) return true;
-  return false;
-}
+export { includes, withSorted } from "./supported";
 
 export const listOf = (v: unknown): unknown[] | undefined => (isArray(v) ? v as unknown[] : undefined);

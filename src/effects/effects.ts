@@ -12,16 +12,11 @@ import { wrapGetter, wrapMethod } from "../lib/wrap";
 import type { PageBridge } from "../bridge/page-bridge";
 import { type Ask, copy, echo, includes, isObject, listOf, type Loose, readAsk, readModes, withSorted } from "./constraints";
 import { FACE_MODES, faceDetection, type FaceDetection, workersMayRun } from "./face";
+import { BLUR, FACE, FRAMING, ourConstraints, POWER } from "./supported";
 import { follow, type Framer, framerOf, framingPossible, framingSet, framingStopped, startFraming } from "./framing";
 import { afterChange } from "../track/configuration-change";
 import { liveTracks } from "../tracking/live-tracks";
 
-const POWER = "powerEfficient";
-const FACE = "humanFaceDetectionMode";
-const FRAMING = "faceFraming";
-const BLUR = "backgroundBlur";
-/** In code-unit order. Those the browser supports natively are dropped at install. */
-const NAMES = [BLUR, "eyeGazeCorrection", FRAMING, "gestureReactions", FACE, POWER];
 const SIZE = ["width", "height", "aspectRatio"];
 /** The most frames a second a configuration may run at and still count as power efficient. */
 const EFFICIENT_FPS = 30;
@@ -84,22 +79,15 @@ const canSave = (caps: unknown) => isObject(caps) && isArray(caps.resizeMode) &&
 export function installEffects(bridge: PageBridge): void {
   if (!devicesProto || !trackProto || !nativeCapabilities || !nativeConstraints || !streamVideo ||
       !("OverconstrainedError" in globalThis) || !trackKind) return;
-  // Which of our constraints the browser lacks is asked at first use: reading navigator.mediaDevices
-  // creates it, which would cost every frame time at start (measured ~0.1 ms).
-  const nativeSupported = devicesProto.getSupportedConstraints;
-  let known: string[] | null = null;
-  let face: FaceDetection | undefined;
+  // Which of our constraints the browser lacks (./supported.ts, which also answers
+  // getSupportedConstraints()); face detection's part starts with the first use.
+  let face: FaceDetection | undefined, faceAsked = false;
   const ours = (): string[] => {
-    if (known) return known;
-    known = [];
-    let supported: Loose;
-    try {
-      supported = apply(nativeSupported, navigator.mediaDevices, []) as Loose;
-    } catch {
-      return known;
+    const known = ourConstraints();
+    if (!faceAsked) {
+      faceAsked = true;
+      face = includes(known, FACE) ? faceDetection(bridge) : undefined;
     }
-    for (let i = 0; i < NAMES.length; i++) if (!supported[NAMES[i]]) setOwn(known, known.length, NAMES[i]);
-    face = includes(known, FACE) ? faceDetection(bridge) : undefined;
     return known;
   };
   /** Our constraints this page can use now (face detection, framing and blur only where a worker may run). */
@@ -115,11 +103,6 @@ export function installEffects(bridge: PageBridge): void {
     for (let i = 0; i < names.length; i++) if (usable(names[i])) setOwn(out, names[i], value(names[i]));
     return out;
   };
-
-  wrapMethod(devicesProto, "getSupportedConstraints", (native, thisArg, args) => {
-    const supported = apply(native, thisArg, args) as Loose;
-    return ours().length ? withSorted(supported, flags(() => true)) : supported;
-  });
 
   // A faceFraming or backgroundBlur track (./framing.ts) answers as its camera; only it can frame
   // (blur): the one whose getUserMedia asked for it.

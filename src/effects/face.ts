@@ -61,9 +61,8 @@ export function trackContinues(from: object, to: object): void {
   }
 }
 
-/** False once a worker of ours failed to start in this page (its CSP forbids blob: workers). */
-let workersAllowed = true;
-export const workersMayRun = () => workersAllowed;
+export { workersMayRun } from "./supported";
+import { workersMayRun, workersRefused } from "./supported";
 
 export interface WorkerData { ready?: boolean; timestamp?: number; segments?: unknown; error?: string }
 
@@ -90,7 +89,7 @@ export function spawnWorker(bridge: PageBridge, ready: (worker?: Worker) => void
       revokeUrl(url);
       apply(addEventListener, w, ["error", () => {
         if (answered) return message({ error: "worker" });
-        workersAllowed = false;
+        workersRefused();
         apply(workerTerminate!, w, []);
         answer();
       }]);
@@ -174,7 +173,7 @@ export function faceDetection(bridge: PageBridge): FaceDetection {
   }
 
   return {
-    available: () => workersAllowed && !!(WorkerCtor && Processor && processorReadable && frameProto && trackClone) && bridge.connected,
+    available: () => workersMayRun() && !!(WorkerCtor && Processor && processorReadable && frameProto && trackClone) && bridge.connected,
     set(track, mode, done) {
       const landmarks = mode === FACE_MODES[2];
       for (let i = 0; i < detectors.length; i++) {

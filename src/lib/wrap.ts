@@ -1,5 +1,5 @@
 import {
-  apply, defineProperty, functionToString, getOwnPropertyDescriptor, ProxyCtor, TypeErrorCtor,
+  apply, defineProperty, functionToString, getOwnPropertyDescriptor, hasOwn, objectCreate, ProxyCtor, setOwn, TypeErrorCtor,
   WeakMapCtor, weakMapGet, weakMapHas, weakMapSet,
 } from "./natives";
 
@@ -45,49 +45,107 @@ export function looksNative(fn: Function, name: string): void {
 
 export type MethodImpl = (target: Function, thisArg: unknown, args: unknown[]) => unknown;
 
-/** Replaces `proto[name]` (a method) by a Proxy whose calls go to `impl`, which gets the
- * native function to fall back on. Returns the native function. */
-export function wrapMethod(proto: object, name: string, impl: MethodImpl): Function | undefined {
-  const descriptor = getOwnPropertyDescriptor(proto, name);
-  if (!descriptor || typeof descriptor.value !== "function") return undefined;
-  patchToString();
-  const original = descriptor.value as Function;
-  const proxy = new ProxyCtor(original, {
-    apply(target, thisArg, args) {
-      return impl(target, thisArg, args);
-    },
-  });
-  rememberNative(proxy, sourceOf(original));
-  defineProperty(proto, name, { ...descriptor, value: proxy });
-  return original;
-}
+/**
+ * A wrapped member. Its Proxy stays the property's value from the first wrap on; later wraps of
+ * the same member (another feature, or the extension's pack, src/core/pack.ts, which arrives after
+ * page scripts may have kept a reference to the member) add layers behind it instead of replacing
+ * it, so a reference the page took at any time goes through every layer.
+ */
+interface Slot { holder: object; name: string; half: "value" | "get" | "set"; native: Function; proxy: Function; top: Function }
+const slots = new WeakMapCtor<object, Record<string, Slot>>();
+let slotList: Slot[] = [];
 
-export type GetterImpl = (nativeGetter: Function, thisArg: unknown) => unknown;
+/** `descriptor` with `half` set to `fn`, as a null-prototype object: the pack wraps after page
+ * scripts ran, and defineProperty would read a missing field from a page's Object.prototype. */
+const withHalf = (descriptor: PropertyDescriptor, half: Slot["half"], fn: Function): PropertyDescriptor => {
+  const out = objectCreate(null) as PropertyDescriptor & Record<string, unknown>;
+  const keys = ["value", "writable", "get", "set", "enumerable", "configurable"] as const;
+  for (let i = 0; i < 6; i++) if (hasOwn(descriptor, keys[i])) out[keys[i]] = descriptor[keys[i]];
+  out[half] = fn;
+  return out;
+};
 
-/** Replaces the getter or the setter of an accessor `proto[name]` (the other half stays). */
-function wrapAccessor(proto: object, name: string, half: "get" | "set", impl: MethodImpl): Function | undefined {
-  const descriptor = getOwnPropertyDescriptor(proto, name);
+const layer = (prev: Function, impl: MethodImpl): Function => new ProxyCtor(prev, {
+  apply(_target, thisArg, args) {
+    return impl(prev, thisArg, args);
+  },
+});
+
+/** Wraps `holder[name]`'s function (`half`: the value, or an accessor's get or set) with `impl`,
+ * which gets the function it wraps (native, or the layer below). Returns that function. */
+function wrapHalf(holder: object, name: string, half: Slot["half"], impl: MethodImpl | undefined): Function | undefined {
+  let own = apply(weakMapGet, slots, [holder]) as Record<string, Slot> | undefined;
+  const existing = own?.[half + name];
+  if (existing) {
+    const below = existing.top;
+    if (impl) existing.top = layer(below, impl);
+    return below;
+  }
+  const descriptor = getOwnPropertyDescriptor(holder, name);
   const original = descriptor?.[half];
   if (typeof original !== "function") return undefined;
   patchToString();
-  const proxy = new ProxyCtor(original, {
-    apply(target, thisArg, args) {
-      return impl(target, thisArg, args);
+  const slot: Slot = { holder, name, half, native: original, proxy: original, top: impl ? layer(original, impl) : original };
+  slot.proxy = new ProxyCtor(original, {
+    apply(_target, thisArg, args) {
+      return apply(slot.top, thisArg, args);
     },
   });
-  rememberNative(proxy, sourceOf(original));
-  defineProperty(proto, name, { ...descriptor, [half]: proxy });
+  rememberNative(slot.proxy, sourceOf(original));
+  if (!own) apply(weakMapSet, slots, [holder, own = objectCreate(null) as Record<string, Slot>]);
+  own[half + name] = slot;
+  setOwn(slotList, slotList.length, slot);
+  defineProperty(holder, name, withHalf(descriptor!, half, slot.proxy));
   return original;
 }
 
+/** Replaces `proto[name]` (a method) by a Proxy whose calls go to `impl`, which gets the
+ * native function to fall back on. Returns the native function. */
+export const wrapMethod = (proto: object, name: string, impl: MethodImpl): Function | undefined =>
+  wrapHalf(proto, name, "value", impl);
+
+export type GetterImpl = (nativeGetter: Function, thisArg: unknown) => unknown;
+
 /** Replaces the getter of an accessor `proto[name]`. */
 export const wrapGetter = (proto: object, name: string, impl: GetterImpl): Function | undefined =>
-  wrapAccessor(proto, name, "get", impl);
+  wrapHalf(proto, name, "get", impl);
 
 /** Replaces the setter of an accessor `proto[name]`; `impl` gets the native setter and the
  * arguments (the value) as given. */
 export const wrapSetter = (proto: object, name: string, impl: MethodImpl): Function | undefined =>
-  wrapAccessor(proto, name, "set", impl);
+  wrapHalf(proto, name, "set", impl);
+
+/** Wraps members now with nothing in between (calls go to the native function) so that the
+ * layers the pack adds later sit behind a Proxy the page could not have held a reference around:
+ * [holder, name, half] triples; holders that do not exist are skipped. */
+export function reserve(members: [object | undefined, string, Slot["half"]][]): void {
+  for (let i = 0; i < members.length; i++) {
+    const m = members[i];
+    if (m[0]) wrapHalf(m[0], m[1], m[2], undefined);
+  }
+}
+
+/** Runs `fn` with the native functions back in the wrapped members' places: code that reads a
+ * member when it starts (the pack's modules capture built-ins) reads the native one. Nothing of
+ * the page runs meanwhile (`fn` is synchronous and reads only built-ins). */
+export function withNatives(fn: () => void): void {
+  const list = slotList, before: PropertyDescriptor[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i];
+    setOwn(before, i, getOwnPropertyDescriptor(s.holder, s.name)!);
+    defineProperty(s.holder, s.name, withHalf(before[i], s.half, s.native));
+  }
+  try {
+    fn();
+  } finally {
+    // What was there before (a slot's Proxy, or something wrapped around it since), last first:
+    // an accessor's two halves may both be slots.
+    for (let i = before.length - 1; i >= 0; i--) {
+      const s = list[i], d = before[i];
+      defineProperty(s.holder, s.name, withHalf(d, s.half, d[s.half] as Function));
+    }
+  }
+}
 
 /**
  * Adds a read-only attribute the browser lacks, shaped like a WebIDL attribute: an enumerable,

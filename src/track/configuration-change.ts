@@ -14,9 +14,9 @@ import { toJson } from "../lib/json";
 import {
   addEventListener, apply, dispatchEvent, EventCtor, getOwnPropertyDescriptor, hasOwn, MapCtor, mapGet, mapSet,
   PromiseCtor, promiseThen, setOwn,
-  setTimeoutFn, trackGetSettings, TypeErrorCtor, trackKind, trackReadyState, WeakMapCtor, weakMapGet, weakMapSet,
+  setTimeoutFn, trackGetSettings, trackKind, trackReadyState,
 } from "../lib/natives";
-import { defineAttribute } from "../lib/wrap";
+import { nativeConfigurationChange } from "./configuration-change-attribute";
 import { cameraOf } from "../lib/stand-in";
 import { liveTracks } from "../tracking/live-tracks";
 
@@ -36,7 +36,7 @@ export function installConfigurationChange(): void {
   const settings = proto.getSettings;
   const capabilities = proto.getCapabilities;
   const muted = getOwnPropertyDescriptor(proto, "muted")!.get!;
-  const native = getOwnPropertyDescriptor(proto, "onconfigurationchange") !== undefined;
+  const native = nativeConfigurationChange();
 
   const stateOf = (track: object): string => {
     try {
@@ -152,35 +152,4 @@ export function installConfigurationChange(): void {
       });
     });
   }
-
-  // `onconfigurationchange`, an event handler IDL attribute.
-  const handlers = new WeakMapCtor<object, { fn: unknown }>();
-  const isTrack = (thisArg: unknown) => {
-    try {
-      apply(trackReadyState!, thisArg, []);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  defineAttribute(proto, "onconfigurationchange", isTrack, (track) => {
-    const slot = apply(weakMapGet, handlers, [track]) as { fn: unknown } | undefined;
-    return slot ? slot.fn : null;
-  }, (track, args) => {
-    if (!args.length) {
-      throw new TypeErrorCtor("Failed to set the 'onconfigurationchange' property on 'MediaStreamTrack': 1 argument required, but only 0 present.");
-    }
-    const value = args[0];
-    const fn = (typeof value === "object" && value !== null) || typeof value === "function" ? value : null;
-    let slot = apply(weakMapGet, handlers, [track]) as { fn: unknown } | undefined;
-    if (!slot) {
-      slot = { fn: null };
-      apply(weakMapSet, handlers, [track, slot]);
-      const held = slot;
-      apply(addEventListener, track, ["configurationchange", (event: Event) => {
-        if (typeof held.fn === "function") apply(held.fn, track, [event]);
-      }]);
-    }
-    slot.fn = fn;
-  });
 }

@@ -21,6 +21,7 @@
  * streams the page never reads.
  */
 import { announce } from "../core/media-methods";
+import { whenPack } from "../core/pack";
 import {
   addEventListener, appendOwn, apply, construct, createElement, eventTarget, getPrototypeOf, isArray, MediaStreamCtor,
   ownDocument, removeEventListener, streamAddTrack, streamGetTracks, WeakMapCtor, weakMapHas, weakMapSet,
@@ -100,6 +101,8 @@ export function installCaptureElements(): void {
     if (installed) return;
     installed = true;
     apply(removeEventListener, window, ["click", install, true]);
+    // The features that handle its tracks are in the pack (src/core/pack.ts): on their way now.
+    whenPack();
     try {
       wrapAll();
     } catch {

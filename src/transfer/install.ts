@@ -15,13 +15,15 @@
  * wrappers sit on top of them, as if installed at start.
  */
 import { announce, onResolved } from "../core/media-methods";
-import { trackContinues } from "../effects/face";
 import {
   apply, construct, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, MapCtor, mapDelete, mapGet, mapSet,
   ProxyCtor,
 } from "../lib/natives";
 import { looksNative, wrapGetter, wrapMethod } from "../lib/wrap";
 import { mediaRealm } from "./realm";
+
+/** Set by the pack (src/pack.ts): face detection follows a transferred track's source. */
+export const transferHooks: { moved?: (from: object, to: object) => void } = {};
 
 /** The envelope key of realm.ts (an own property of a message that carries tracks). */
 const KEY = "\u2060mst";
@@ -155,7 +157,7 @@ function installRealm(pre: A): void {
     mediaRealm({
       adopt: (track: MediaStreamTrack) => announce("getUserMedia", new Stream([track])),
       // The clone that carries a transferred track's source on (face detection follows it).
-      moved: trackContinues,
+      moved: (from: object, to: object) => transferHooks.moved?.(from, to),
       // What this realm's metadata() says of a frame sent to a worker (the extension's own additions,
       // e.g. face segments), when it says anything.
       meta(frame: VideoFrame | AudioData) {

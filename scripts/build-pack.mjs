@@ -1,0 +1,101 @@
+// Builds the pack (src/pack.ts → dist/pack.js; see src/core/pack.ts) after Vite wrote the
+// main-world script, and fills the pack's hash and globals into that script. Called by
+// vite.config.ts when a build closes.
+//
+// The pack is one function expression with NO free variables: the modules it shares with the
+// main-world script become members of its parameter's `m` (the main world's own instances), and
+// every global its code reads is declared at its top from the parameter's `g`. What it does then
+// depends only on its text, which the main world checks (SHA-256) before it runs it.
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { build } from "rolldown";
+import { parse } from "acorn";
+import { analyze } from "eslint-scope";
+import { EARLY_PLACEHOLDER, HASH_PLACEHOLDER, LATE_PLACEHOLDER, PACK_EVENT, PACK_FILE } from "../src/core/pack-contract.ts";
+
+const root = process.cwd();
+const src = resolve(root, "src");
+
+/** JavaScript's own built-ins (and the window's timers), which the main world captures at start;
+ * every other global the pack reads is read when it arrives (reading an interface object at start
+ * would make the engine create it in every frame). */
+const EARLY = new Set([
+  "Object", "Array", "Reflect", "Proxy", "Promise", "JSON", "Math", "Symbol", "Map", "Set", "WeakMap", "WeakSet",
+  "WeakRef", "FinalizationRegistry", "String", "Number", "Boolean", "BigInt", "Date", "RegExp", "Error", "TypeError",
+  "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError", "ArrayBuffer",
+  "SharedArrayBuffer", "DataView", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",
+  "Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "Atomics", "Intl",
+  "isNaN", "isFinite", "parseInt", "parseFloat", "encodeURIComponent", "decodeURIComponent", "encodeURI", "decodeURI",
+  "NaN", "Infinity", "undefined", "globalThis", "self", "Function", "setTimeout", "clearTimeout", "setInterval",
+  "clearInterval", "queueMicrotask", "structuredClone", "DOMException", "Event", "EventTarget", "CustomEvent", "URL",
+  "MessagePort", "MessageEvent",
+  // Replaced at start by the main world's own wrapper (src/transfer/install.ts): the pack's workers
+  // (effects) are made with the native constructor, as before the split.
+  "Worker",
+]);
+
+const keyOf = (file) => relative(src, file).replace(/\.[cm]?tsx?$/, "").replace(/[/-]/g, "_");
+
+/** The modules in the main-world script's bundle. */
+async function coreModules() {
+  const out = await build({ input: resolve(src, "main-world.iife.ts"), write: false, logLevel: "silent", output: { format: "iife" } });
+  return new Set(Object.keys(out.output[0].modules).filter((id) => !id.startsWith("\0")).map((id) => resolve(id)));
+}
+
+/** Names declared in src/core/kit-modules.ts (`import * as name from ...`). */
+function kitNames() {
+  const text = readFileSync(resolve(src, "core/kit-modules.ts"), "utf8");
+  return new Set([...text.matchAll(/import \* as (\w+) from/g)].map((m) => m[1]));
+}
+
+function freeNames(code) {
+  const wrapped = `(function(__kit){${code}})`;
+  const ast = parse(wrapped, { ecmaVersion: "latest", sourceType: "script", ranges: true });
+  const scopes = analyze(ast, { ecmaVersion: 2022, sourceType: "script" });
+  return [...new Set(scopes.globalScope.through.map((r) => r.identifier.name))].sort();
+}
+
+export async function buildPack(dist) {
+  const core = await coreModules();
+  const kit = kitNames();
+  const shared = new Set();
+  const out = await build({
+    input: resolve(src, "pack.ts"),
+    write: false,
+    logLevel: "silent",
+    plugins: [{
+      name: "capture-control:pack-shared",
+      async resolveId(source, importer, options) {
+        if (!importer) return null;
+        const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+        if (!resolved || !core.has(resolve(resolved.id))) return null;
+        const key = keyOf(resolve(resolved.id));
+        shared.add(key);
+        return { id: `kit:${key}`, external: true };
+      },
+    }],
+    output: { format: "iife", minify: true, globals: (id) => `__kit.m.${id.slice(4)}` },
+  });
+  const missing = [...shared].filter((k) => !kit.has(k));
+  if (missing.length) throw new Error(`the pack uses main-world modules that src/core/kit-modules.ts does not hand over: ${missing.join(", ")}`);
+  const code = out.output[0].code.trim();
+  const names = freeNames(code).filter((n) => n !== "__kit");
+  for (const n of names) if (n === "eval" || n === "arguments" || !/^[A-Za-z_$][\w$]*$/.test(n)) throw new Error(`the pack reads a global it cannot be given: ${n}`);
+  const early = names.filter((n) => EARLY.has(n)), late = names.filter((n) => !EARLY.has(n));
+  const fn = `function(__kit){"use strict";var ${names.map((n) => `${n}=__kit.g.${n}`).join(",")};${code}}`;
+  // The check that a function with this text has no free variable at all.
+  const left = freeNames(`return ${fn}`).filter((n) => n !== "__kit");
+  if (left.length) throw new Error(`the pack still reads globals: ${left.join(", ")}`);
+  const hash = createHash("sha256").update(fn, "utf16le").digest("hex");
+  writeFileSync(resolve(dist, PACK_FILE),
+    `this.dispatchEvent(new CustomEvent(${JSON.stringify(PACK_EVENT)},{detail:${fn}}));\n//# sourceURL=<anonymous>\n`);
+  const mainFile = resolve(dist, "src/main-world.iife.js");
+  let main = readFileSync(mainFile, "utf8");
+  for (const [placeholder, value] of [[HASH_PLACEHOLDER, hash], [EARLY_PLACEHOLDER, early.join(",")], [LATE_PLACEHOLDER, late.join(",")]]) {
+    if (!main.includes(placeholder)) throw new Error(`the main-world script lacks ${placeholder}`);
+    main = main.split(placeholder).join(value);
+  }
+  writeFileSync(mainFile, main);
+  return { bytes: Buffer.byteLength(fn), hash, early, late };
+}

@@ -1,0 +1,156 @@
+/**
+ * The pack: most of the main world's code (the features' implementations, src/pack.ts) is not in
+ * the script that runs in every frame at document start, but in dist/pack.js, which the service
+ * worker runs in a frame's main world (chrome.scripting.executeScript) the first time that frame
+ * needs it (its first getUserMedia, for one). What runs at start (this script) wraps every member
+ * the features will use, so that the page never holds a reference around them, and holds the
+ * calls that must wait (src/core/media-methods.ts).
+ *
+ * The page is hostile and runs before the pack arrives, so the pack cannot trust any global it
+ * finds then. It gets everything from this script instead: the file is one function expression
+ * that the build made with no free variables at all (every global it reads is a parameter's
+ * member, given here: JavaScript's built-ins as they were at start, the rest as they are now), so
+ * what it does depends only on its source text. It is handed over in an event that this script's
+ * first listener on the window takes (the page never sees it). Before running it, this script
+ * checks that its source text is the build's (SHA-256, embedded here at build time) and that it is
+ * a plain function of this realm: a page may intercept the handover or hand over a function of its
+ * own, but a function with the same text is the same code, and any other is refused. What a page
+ * can do is keep the pack from arriving; then every feature stays native, as in a frame the
+ * extension cannot reach. See docs/ARCHITECTURE.md, "The pack".
+ */
+import type { PageBridge } from "../bridge/page-bridge";
+import {
+  addEventListener, appendOwn, apply, customEventDetail, functionToString, getPrototypeOf, objectCreate, stopImmediatePropagation,
+  stringCharCodeAt, stringSlice,
+} from "../lib/natives";
+import { sha256 } from "../lib/sha256";
+import { withNatives } from "../lib/wrap";
+import { EARLY_PLACEHOLDER, HASH_PLACEHOLDER, LATE_PLACEHOLDER, PACK_EVENT } from "./pack-contract";
+
+// Filled in by the build (vite.config.ts); a placeholder left as it is matches no pack.
+const HASH: string = HASH_PLACEHOLDER;
+const EARLY: string = EARLY_PLACEHOLDER;
+const LATE: string = LATE_PLACEHOLDER;
+
+const G = globalThis as unknown as Record<string, unknown>;
+const FunctionProto = Function.prototype;
+
+/** "a,b,c" → ["a", "b", "c"], without the page's String.prototype.split. */
+function names(list: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (let i = 0; i <= list.length; i++) {
+    if (i === list.length || apply(stringCharCodeAt, list, [i]) === 44) {
+      if (i > from) appendOwn(out, apply(stringSlice, list, [from, i]) as string);
+      from = i + 1;
+    }
+  }
+  return out;
+}
+
+// JavaScript's own built-ins that the pack reads, as they are now, before any page script.
+const early = objectCreate(null) as Record<string, unknown>;
+{
+  const list = names(EARLY);
+  for (let i = 0; i < list.length; i++) early[list[i]] = G[list[i]];
+}
+
+type State = "idle" | "loading" | "in" | "failed";
+let state: State = "idle";
+let waiting: (() => void)[] = [];
+let offered: unknown;
+let bridgeOf: PageBridge | undefined;
+let modules: Record<string, unknown> | undefined;
+
+const settle = (to: State) => {
+  state = to;
+  const run = waiting;
+  waiting = [];
+  for (let i = 0; i < run.length; i++) {
+    try {
+      run[i]();
+    } catch {
+      // One waiting call's failure is its own.
+    }
+  }
+};
+
+/** Takes the pack from its event, checks it and runs it. */
+function onPack(event: Event): void {
+  apply(stopImmediatePropagation, event, []);
+  if (state !== "loading") return;
+  let fn: unknown;
+  try {
+    fn = apply(customEventDetail, event, []);
+  } catch {
+    return;
+  }
+  if (typeof fn !== "function" || getPrototypeOf(fn) !== FunctionProto) return;
+  let text: string;
+  try {
+    text = apply(functionToString, fn, []) as string;
+  } catch {
+    return;
+  }
+  if (sha256(text) !== HASH) return;
+  offered = fn;
+}
+
+function run(fn: Function): boolean {
+  const globals = objectCreate(null) as Record<string, unknown>;
+  const late = names(LATE);
+  for (let i = 0; i < late.length; i++) globals[late[i]] = G[late[i]];
+  const list = names(EARLY);
+  for (let i = 0; i < list.length; i++) globals[list[i]] = early[list[i]];
+  const kit = objectCreate(null) as Record<string, unknown>;
+  kit.g = globals;
+  kit.m = modules;
+  kit.bridge = bridgeOf;
+  let ok = false;
+  withNatives(() => {
+    apply(fn, undefined, [kit]);
+    ok = true;
+  });
+  return ok;
+}
+
+/**
+ * Sets up the handover at start: `bridge` to ask for the pack, `shared` the main world's modules the
+ * pack's code uses (by the names the build gave them, src/core/kit-modules.ts).
+ */
+export function installPackLoader(bridge: PageBridge, shared: Record<string, unknown>): void {
+  bridgeOf = bridge;
+  modules = shared;
+  apply(addEventListener, window, [PACK_EVENT, onPack, true]);
+}
+
+/** Whether the pack's features are in this frame now. */
+export const packIn = (): boolean => state === "in";
+
+/** Whether a call must wait for the pack (it is on its way, or may be asked for). */
+export const packPending = (): boolean => state === "idle" || state === "loading";
+
+/** Runs `then` once the pack is in or cannot come (at once when that is known); asks for it. */
+export function whenPack(then?: () => void): void {
+  if (!packPending()) {
+    if (then) then();
+    return;
+  }
+  if (then) appendOwn(waiting, then);
+  if (state === "loading") return;
+  if (!bridgeOf || !bridgeOf.connected) return settle("failed");
+  state = "loading";
+  bridgeOf.call("pack.load", {}, (error) => {
+    const fn = offered as Function | undefined;
+    offered = undefined;
+    let ok = false;
+    if (!error && fn) {
+      try {
+        ok = run(fn);
+      } catch {
+        ok = false;
+      }
+    }
+    settle(ok ? "in" : "failed");
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * Which of the effects' constraints a page may use here, and `getSupportedConstraints()` saying so:
+ * part of the main world's start (src/core/pack.ts), because a page may ask before the pack is in,
+ * and must get the same answer before and after. The effects themselves (./effects.ts) ask the same
+ * questions here.
+ */
+import type { PageBridge } from "../bridge/page-bridge";
+import { apply, hasOwn, ownKeys, setOwn } from "../lib/natives";
+import { wrapMethod } from "../lib/wrap";
+
+export const POWER = "powerEfficient";
+export const FACE = "humanFaceDetectionMode";
+export const FRAMING = "faceFraming";
+export const BLUR = "backgroundBlur";
+/** In code-unit order. Those the browser supports natively are left to it. */
+export const NAMES = [BLUR, "eyeGazeCorrection", FRAMING, "gestureReactions", FACE, POWER];
+
+/** `dict` with `extra` members inserted in code-unit order, as browser dictionaries list them. */
+export function withSorted(dict: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const keys = ownKeys(dict) as string[];
+  const add = ownKeys(extra) as string[];
+  let j = 0;
+  for (let i = 0; i <= keys.length; i++) {
+    while (j < add.length && (i === keys.length || add[j] < keys[i])) {
+      if (!hasOwn(dict, add[j])) setOwn(out, add[j], extra[add[j]]);
+      j++;
+    }
+    if (i < keys.length) setOwn(out, keys[i], dict[keys[i]]);
+  }
+  return out;
+}
+
+/** `list.includes(item)` without the page's Array.prototype. */
+export function includes(list: unknown[], item: unknown): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === item) return true;
+  return false;
+}
+
+const devicesProto = typeof MediaDevices === "undefined" ? undefined : MediaDevices.prototype;
+const nativeSupported = devicesProto?.getSupportedConstraints;
+
+/** False once a worker of ours failed to start in this page (its CSP forbids blob: workers). */
+let workersAllowed = true;
+export const workersMayRun = (): boolean => workersAllowed;
+export const workersRefused = (): void => void (workersAllowed = false);
+
+let known: string[] | null = null;
+/** Our constraints that the browser lacks, asked at first use: reading navigator.mediaDevices
+ * creates it, which would cost every frame time at start (measured ~0.1 ms). */
+export function ourConstraints(): string[] {
+  if (known) return known;
+  known = [];
+  let supported: Record<string, unknown>;
+  try {
+    supported = apply(nativeSupported!, navigator.mediaDevices, []) as Record<string, unknown>;
+  } catch {
+    return known;
+  }
+  for (let i = 0; i < NAMES.length; i++) if (!supported[NAMES[i]]) setOwn(known, known.length, NAMES[i]);
+  return known;
+}
+
+let pipeline: boolean | undefined;
+/** Whether this realm has what the effects' frame pipeline needs (`in` checks: reading the
+ * interface objects would create them). */
+export function pipelinePossible(): boolean {
+  if (pipeline === undefined) {
+    const g = globalThis as object;
+    pipeline = "Worker" in g && "MediaStreamTrackProcessor" in g && "MediaStreamTrackGenerator" in g &&
+      "VideoFrame" in g && "MessageChannel" in g;
+  }
+  return pipeline;
+}
+
+/** Whether a page may use `name` now: face detection, framing and blur only where our workers may
+ * run (the extension reachable, blob: workers allowed, the frame pipeline's interfaces there). */
+export const advertised = (bridge: PageBridge, name: string): boolean =>
+  (name !== FACE && name !== FRAMING && name !== BLUR) || (workersAllowed && pipelinePossible() && bridge.connected);
+
+export function installSupportedConstraints(bridge: PageBridge): void {
+  if (!devicesProto || !("OverconstrainedError" in globalThis)) return;
+  wrapMethod(devicesProto, "getSupportedConstraints", (native, thisArg, args) => {
+    const supported = apply(native, thisArg, args) as Record<string, unknown>;
+    const names = ourConstraints();
+    if (!names.length) return supported;
+    const extra: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) if (advertised(bridge, names[i])) setOwn(extra, names[i], true);
+    return withSorted(supported, extra);
+  });
+}
