@@ -12,28 +12,17 @@ import { relative, resolve } from "node:path";
 import { build } from "rolldown";
 import { parse } from "acorn";
 import { analyze } from "eslint-scope";
-import { EARLY_PLACEHOLDER, HASH_PLACEHOLDER, LATE_PLACEHOLDER, PACK_EVENT, PACK_FILE } from "../src/core/pack-contract.ts";
+import { EARLY_PLACEHOLDER, HASH_PLACEHOLDER, LATE_PLACEHOLDER, PACK_FILE, PACK_PROPERTY } from "../src/core/pack-contract.ts";
 
 const root = process.cwd();
 const src = resolve(root, "src");
 
-/** JavaScript's own built-ins (and the window's timers), which the main world captures at start;
- * every other global the pack reads is read when it arrives (reading an interface object at start
- * would make the engine create it in every frame). */
-const EARLY = new Set([
-  "Object", "Array", "Reflect", "Proxy", "Promise", "JSON", "Math", "Symbol", "Map", "Set", "WeakMap", "WeakSet",
-  "WeakRef", "FinalizationRegistry", "String", "Number", "Boolean", "BigInt", "Date", "RegExp", "Error", "TypeError",
-  "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError", "AggregateError", "ArrayBuffer",
-  "SharedArrayBuffer", "DataView", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",
-  "Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "Atomics", "Intl",
-  "isNaN", "isFinite", "parseInt", "parseFloat", "encodeURIComponent", "decodeURIComponent", "encodeURI", "decodeURI",
-  "NaN", "Infinity", "undefined", "globalThis", "self", "Function", "setTimeout", "clearTimeout", "setInterval",
-  "clearInterval", "queueMicrotask", "structuredClone", "DOMException", "Event", "EventTarget", "CustomEvent", "URL",
-  "MessagePort", "MessageEvent",
-  // Replaced at start by the main world's own wrapper (src/transfer/install.ts): the pack's workers
-  // (effects) are made with the native constructor, as before the split.
-  "Worker",
-]);
+/** Globals the pack reads that the main world reads when the pack arrives: the window's own
+ * unforgeable members (a page cannot replace them). Every other global the pack reads is captured
+ * at start, before any page script, as the features' modules did when they were part of the
+ * main-world script: a page that replaces MediaStreamTrackGenerator, say, later must neither break
+ * nor redirect them. */
+const LATE = new Set(["window", "document", "location", "top"]);
 
 const keyOf = (file) => relative(src, file).replace(/\.[cm]?tsx?$/, "").replace(/[/-]/g, "_");
 
@@ -82,14 +71,14 @@ export async function buildPack(dist) {
   const code = out.output[0].code.trim();
   const names = freeNames(code).filter((n) => n !== "__kit");
   for (const n of names) if (n === "eval" || n === "arguments" || !/^[A-Za-z_$][\w$]*$/.test(n)) throw new Error(`the pack reads a global it cannot be given: ${n}`);
-  const early = names.filter((n) => EARLY.has(n)), late = names.filter((n) => !EARLY.has(n));
+  const early = names.filter((n) => !LATE.has(n)), late = names.filter((n) => LATE.has(n));
   const fn = `function(__kit){"use strict";var ${names.map((n) => `${n}=__kit.g.${n}`).join(",")};${code}}`;
   // The check that a function with this text has no free variable at all.
   const left = freeNames(`return ${fn}`).filter((n) => n !== "__kit");
   if (left.length) throw new Error(`the pack still reads globals: ${left.join(", ")}`);
   const hash = createHash("sha256").update(fn, "utf16le").digest("hex");
   writeFileSync(resolve(dist, PACK_FILE),
-    `this.dispatchEvent(new CustomEvent(${JSON.stringify(PACK_EVENT)},{detail:${fn}}));\n//# sourceURL=<anonymous>\n`);
+    `this[${JSON.stringify(PACK_PROPERTY)}]=${fn};\n//# sourceURL=<anonymous>\n`);
   const mainFile = resolve(dist, "src/main-world.iife.js");
   let main = readFileSync(mainFile, "utf8");
   for (const [placeholder, value] of [[HASH_PLACEHOLDER, hash], [EARLY_PLACEHOLDER, early.join(",")], [LATE_PLACEHOLDER, late.join(",")]]) {

@@ -16,18 +16,21 @@ import { installLiveTracks } from "./tracking/live-tracks";
 import { installUserChooses } from "./semantics/user-chooses";
 import { transferHooks } from "./transfer/install";
 
-declare const __kit: { bridge: PageBridge };
+declare const __kit: { bridge: PageBridge; start?: () => void };
 
 const bridge = __kit.bridge;
-// In the order the main world used to install them: interceptors run in this order.
-// First: the later interceptors see constraints the browser knows (docs/EFFECTS.md).
-installEffects(bridge);
-// Before user-chooses: the PTZ gate settles the permission, then hands the call on.
-installPtz(bridge);
-// After the PTZ gate: it compares what the page may see, and PTZ's own muting counts as muted.
-installConfigurationChange();
-installUserChooses(bridge);
-installLiveTracks(bridge);
-installStatsFillIn();
-installCaptureTime();
-transferHooks.moved = trackContinues;
+// Called once the modules above have started (with the native functions in place, src/core/pack.ts).
+__kit.start = () => {
+  // In the order the main world used to install them: interceptors run in this order.
+  // First: the later interceptors see constraints the browser knows (docs/EFFECTS.md).
+  installEffects(bridge);
+  // Before user-chooses: the PTZ gate settles the permission, then hands the call on.
+  installPtz(bridge);
+  // After the PTZ gate: it compares what the page may see, and PTZ's own muting counts as muted.
+  installConfigurationChange();
+  installUserChooses(bridge);
+  installLiveTracks(bridge);
+  installStatsFillIn();
+  installCaptureTime();
+  transferHooks.moved = trackContinues;
+};

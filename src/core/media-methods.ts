@@ -1,4 +1,4 @@
-import { apply, PromiseCtor, promiseThen } from "../lib/natives";
+import { appendOwn, apply, PromiseCtor, promiseThen } from "../lib/natives";
 import { wrapMethod } from "../lib/wrap";
 import { packPending, whenPack } from "./pack";
 
@@ -29,7 +29,7 @@ const interceptors: Partial<Record<MethodName, Interceptor[]>> = {};
 
 export function intercept(method: MethodName, interceptor: Interceptor): void {
   const list = interceptors[method] ?? (interceptors[method] = []);
-  list[list.length] = interceptor;
+  appendOwn(list, interceptor);
 }
 
 /** Sees the value a method's promise fulfils with (e.g. getUserMedia's stream); cannot change it. */
@@ -39,7 +39,7 @@ const resolvedHooks: Partial<Record<MethodName, ResolvedHook[]>> = {};
 
 export function onResolved(method: MethodName, hook: ResolvedHook): void {
   const list = resolvedHooks[method] ?? (resolvedHooks[method] = []);
-  list[list.length] = hook;
+  appendOwn(list, hook);
 }
 
 /** A promise that settles as `result` does; the hooks see the value before the page does. A fresh

@@ -10,8 +10,9 @@
  * finds then. It gets everything from this script instead: the file is one function expression
  * that the build made with no free variables at all (every global it reads is a parameter's
  * member, given here: JavaScript's built-ins as they were at start, the rest as they are now), so
- * what it does depends only on its source text. It is handed over in an event that this script's
- * first listener on the window takes (the page never sees it). Before running it, this script
+ * what it does depends only on its source text. It is handed over by assigning it to a property of
+ * the window that exists only while the pack is on its way, whose setter is this script's (no
+ * function the page could replace is called). Before running it, this script
  * checks that its source text is the build's (SHA-256, embedded here at build time) and that it is
  * a plain function of this realm: a page may intercept the handover or hand over a function of its
  * own, but a function with the same text is the same code, and any other is refused. What a page
@@ -20,12 +21,12 @@
  */
 import type { PageBridge } from "../bridge/page-bridge";
 import {
-  addEventListener, appendOwn, apply, customEventDetail, functionToString, getPrototypeOf, objectCreate, stopImmediatePropagation,
+  appendOwn, apply, defineProperty, deleteProperty, functionToString, getOwnPropertyDescriptor, getPrototypeOf, objectCreate,
   stringCharCodeAt, stringSlice,
 } from "../lib/natives";
 import { sha256 } from "../lib/sha256";
-import { withNatives } from "../lib/wrap";
-import { EARLY_PLACEHOLDER, HASH_PLACEHOLDER, LATE_PLACEHOLDER, PACK_EVENT } from "./pack-contract";
+import { asAtStart, keepPristine } from "../lib/wrap";
+import { EARLY_PLACEHOLDER, HASH_PLACEHOLDER, LATE_PLACEHOLDER, PACK_PROPERTY } from "./pack-contract";
 
 // Filled in by the build (vite.config.ts); a placeholder left as it is matches no pack.
 const HASH: string = HASH_PLACEHOLDER;
@@ -51,14 +52,30 @@ function names(list: string): string[] {
 // JavaScript's own built-ins that the pack reads, as they are now, before any page script.
 const early = objectCreate(null) as Record<string, unknown>;
 {
-  const list = names(EARLY);
-  for (let i = 0; i < list.length; i++) early[list[i]] = G[list[i]];
+  const list = names(EARLY), objects: unknown[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const v = early[list[i]] = G[list[i]];
+    // And their members (statics, prototypes), which the pack's modules read when they start.
+    if (v === G || v === null || (typeof v !== "object" && typeof v !== "function")) continue;
+    appendOwn(objects, v);
+    if (typeof v === "function") appendOwn(objects, (v as { prototype?: unknown }).prototype);
+  }
+  // JavaScript's own prototypes, which the pack's code uses through literals and syntax.
+  const intrinsics = [Object, Array, Function, Promise, String, Number, Map, Set, WeakMap, Symbol, Error];
+  for (let i = 0; i < intrinsics.length; i++) {
+    appendOwn(objects, intrinsics[i]);
+    appendOwn(objects, intrinsics[i].prototype);
+  }
+  appendOwn(objects, Reflect);
+  appendOwn(objects, JSON);
+  appendOwn(objects, Math);
+  keepPristine(objects);
 }
 
 type State = "idle" | "loading" | "in" | "failed";
 let state: State = "idle";
+let tries = 0;
 let waiting: (() => void)[] = [];
-let offered: unknown;
 let bridgeOf: PageBridge | undefined;
 let modules: Record<string, unknown> | undefined;
 
@@ -75,17 +92,10 @@ const settle = (to: State) => {
   }
 };
 
-/** Takes the pack from its event, checks it and runs it. */
-function onPack(event: Event): void {
-  apply(stopImmediatePropagation, event, []);
-  if (state !== "loading") return;
-  let fn: unknown;
-  try {
-    fn = apply(customEventDetail, event, []);
-  } catch {
-    return;
-  }
-  if (typeof fn !== "function" || getPrototypeOf(fn) !== FunctionProto) return;
+/** Takes the pack (the setter of the window's PACK_PROPERTY while it is on its way), checks it
+ * and runs it. */
+function receive(fn: unknown): void {
+  if (state !== "loading" || typeof fn !== "function" || getPrototypeOf(fn) !== FunctionProto) return;
   let text: string;
   try {
     text = apply(functionToString, fn, []) as string;
@@ -93,8 +103,22 @@ function onPack(event: Event): void {
     return;
   }
   if (sha256(text) !== HASH) return;
-  offered = fn;
+  letGo();
+  let ok = false;
+  try {
+    ok = run(fn as Function);
+  } catch {
+    ok = false;
+  }
+  settle(ok ? "in" : "failed");
 }
+
+/** The window's property for the handover exists only while the pack is on its way. */
+const letGo = () => {
+  const d = getOwnPropertyDescriptor(window, PACK_PROPERTY);
+  if (d && d.set === setter) deleteProperty(window, PACK_PROPERTY);
+};
+let setter: Function | undefined;
 
 function run(fn: Function): boolean {
   const globals = objectCreate(null) as Record<string, unknown>;
@@ -106,12 +130,18 @@ function run(fn: Function): boolean {
   kit.g = globals;
   kit.m = modules;
   kit.bridge = bridgeOf;
-  let ok = false;
-  withNatives(() => {
+  // The pack's modules start with the built-ins as they were at start, native functions in the
+  // wrapped members' places (as at document start before the split); its features then install
+  // through the wrappers (kit.start), each as it did then.
+  asAtStart(false, () => {
     apply(fn, undefined, [kit]);
-    ok = true;
   });
-  return ok;
+  const start = kit.start;
+  if (typeof start !== "function") return false;
+  asAtStart(true, () => {
+    apply(start, undefined, []);
+  });
+  return true;
 }
 
 /**
@@ -121,7 +151,6 @@ function run(fn: Function): boolean {
 export function installPackLoader(bridge: PageBridge, shared: Record<string, unknown>): void {
   bridgeOf = bridge;
   modules = shared;
-  apply(addEventListener, window, [PACK_EVENT, onPack, true]);
 }
 
 /** Whether the pack's features are in this frame now. */
@@ -140,17 +169,25 @@ export function whenPack(then?: () => void): void {
   if (state === "loading") return;
   if (!bridgeOf || !bridgeOf.connected) return settle("failed");
   state = "loading";
+  try {
+    // An accessor the pack's file assigns to (a setter of this script): the handover calls no
+    // function the page could have replaced. Not enumerable; gone once the pack is in.
+    const own = getOwnPropertyDescriptor({ set [PACK_PROPERTY](fn: unknown) { receive(fn); } }, PACK_PROPERTY)!;
+    setter = own.set;
+    defineProperty(window, PACK_PROPERTY, { __proto__: null, set: setter, enumerable: false, configurable: true } as PropertyDescriptor);
+  } catch {
+    return settle("failed");
+  }
+  // Answered once the file ran (or could not run): by then the pack came or it never will.
   bridgeOf.call("pack.load", {}, (error) => {
-    const fn = offered as Function | undefined;
-    offered = undefined;
-    let ok = false;
-    if (!error && fn) {
-      try {
-        ok = run(fn);
-      } catch {
-        ok = false;
-      }
+    if (state !== "loading") return;
+    letGo();
+    // A service worker stopped before it answered (AbortError) is asked again; a frame it cannot
+    // script (NotSupportedError) is not.
+    if (error && error.name !== "NotSupportedError" && ++tries < 3) {
+      state = "idle";
+      return whenPack();
     }
-    settle(ok ? "in" : "failed");
+    settle("failed");
   });
 }

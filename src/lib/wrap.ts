@@ -1,5 +1,5 @@
 import {
-  apply, defineProperty, functionToString, getOwnPropertyDescriptor, hasOwn, objectCreate, ProxyCtor, setOwn, TypeErrorCtor,
+  apply, defineProperty, deleteProperty, functionToString, getOwnPropertyDescriptor, getOwnPropertyDescriptors, hasOwn, ownKeys, objectCreate, ProxyCtor, setOwn, TypeErrorCtor,
   WeakMapCtor, weakMapGet, weakMapHas, weakMapSet,
 } from "./natives";
 
@@ -57,7 +57,7 @@ let slotList: Slot[] = [];
 
 /** `descriptor` with `half` set to `fn`, as a null-prototype object: the pack wraps after page
  * scripts ran, and defineProperty would read a missing field from a page's Object.prototype. */
-const withHalf = (descriptor: PropertyDescriptor, half: Slot["half"], fn: Function): PropertyDescriptor => {
+const withHalf = (descriptor: PropertyDescriptor, half: Slot["half"] | "configurable", fn: Function | boolean): PropertyDescriptor => {
   const out = objectCreate(null) as PropertyDescriptor & Record<string, unknown>;
   const keys = ["value", "writable", "get", "set", "enumerable", "configurable"] as const;
   for (let i = 0; i < 6; i++) if (hasOwn(descriptor, keys[i])) out[keys[i]] = descriptor[keys[i]];
@@ -125,24 +125,68 @@ export function reserve(members: [object | undefined, string, Slot["half"]][]): 
   }
 }
 
-/** Runs `fn` with the native functions back in the wrapped members' places: code that reads a
- * member when it starts (the pack's modules capture built-ins) reads the native one. Nothing of
- * the page runs meanwhile (`fn` is synchronous and reads only built-ins). */
-export function withNatives(fn: () => void): void {
-  const list = slotList, before: PropertyDescriptor[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const s = list[i];
-    setOwn(before, i, getOwnPropertyDescriptor(s.holder, s.name)!);
-    defineProperty(s.holder, s.name, withHalf(before[i], s.half, s.native));
+/** Own property descriptors of built-ins as they were at start (keepPristine). */
+const pristine: [object, Record<PropertyKey, PropertyDescriptor>, PropertyKey[]][] = [];
+
+/** Notes `objects`' own properties now, before any page script (see asAtStart). */
+export function keepPristine(objects: unknown[]): void {
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i];
+    if ((typeof o !== "object" && typeof o !== "function") || o === null) continue;
+    const all = getOwnPropertyDescriptors(o) as Record<PropertyKey, PropertyDescriptor>;
+    setOwn(pristine, pristine.length, [o, all, ownKeys(all)]);
+  }
+}
+
+const sameDescriptor = (a: PropertyDescriptor | undefined, b: PropertyDescriptor | undefined) =>
+  a === b || (!!a && !!b && a.value === b.value && a.get === b.get && a.set === b.set);
+
+/**
+ * Runs `fn` (synchronous) with the built-ins noted by keepPristine as they were at start: what a
+ * page replaced since is put back meanwhile, and then the page's again, unless `fn` changed it
+ * (wrapped it). With `ours`, the members wrapped here read as their wrapper (as they did to the
+ * features installed after them at start); else as the native function (as they did to modules
+ * starting before any feature installed). Nothing of the page runs meanwhile.
+ */
+export function asAtStart(ours: boolean, fn: () => void): void {
+  const undo: [object, PropertyKey, PropertyDescriptor | undefined, PropertyDescriptor | undefined][] = [];
+  const put = (o: object, k: PropertyKey, want: PropertyDescriptor | undefined) => {
+    const now = getOwnPropertyDescriptor(o, k);
+    if (sameDescriptor(now, want) || (now && !now.configurable)) return;
+    try {
+      if (want) defineProperty(o, k, withHalf(want, "configurable", want.configurable as never));
+      else deleteProperty(o, k);
+      setOwn(undo, undo.length, [o, k, now, want]);
+    } catch {
+      // (Not configurable: as the page left it.)
+    }
+  };
+  for (let i = 0; i < pristine.length; i++) {
+    const o = pristine[i][0], all = pristine[i][1], keys = pristine[i][2];
+    const own = ours ? apply(weakMapGet, slots, [o]) as Record<string, Slot> | undefined : undefined;
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j];
+      let want = all[k as string];
+      if (own && typeof k === "string") {
+        const value = own["value" + k], get = own["get" + k], set = own["set" + k];
+        if (value) want = withHalf(want, "value", value.proxy);
+        if (get) want = withHalf(want, "get", get.proxy);
+        if (set) want = withHalf(want, "set", set.proxy);
+      }
+      put(o, k, want);
+    }
+    // What the page added (e.g. an index setter on Array.prototype) is away meanwhile.
+    const now = ownKeys(o);
+    for (let j = 0; j < now.length; j++) if (!hasOwn(all, now[j])) put(o, now[j], undefined);
   }
   try {
     fn();
   } finally {
-    // What was there before (a slot's Proxy, or something wrapped around it since), last first:
-    // an accessor's two halves may both be slots.
-    for (let i = before.length - 1; i >= 0; i--) {
-      const s = list[i], d = before[i];
-      defineProperty(s.holder, s.name, withHalf(d, s.half, d[s.half] as Function));
+    for (let i = undo.length - 1; i >= 0; i--) {
+      const o = undo[i][0], k = undo[i][1], before = undo[i][2];
+      if (!sameDescriptor(getOwnPropertyDescriptor(o, k), undo[i][3])) continue; // wrapped by fn: stays
+      if (before) defineProperty(o, k, withHalf(before, "configurable", before.configurable as never));
+      else deleteProperty(o, k);
     }
   }
 }

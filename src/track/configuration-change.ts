@@ -12,7 +12,7 @@
 import { intercept } from "../core/media-methods";
 import { toJson } from "../lib/json";
 import {
-  addEventListener, apply, dispatchEvent, EventCtor, getOwnPropertyDescriptor, hasOwn, MapCtor, mapGet, mapSet,
+  addEventListener, appendOwn, apply, dispatchEvent, EventCtor, getOwnPropertyDescriptor, hasOwn, MapCtor, mapGet, mapSet,
   PromiseCtor, promiseThen, setOwn,
   setTimeoutFn, trackGetSettings, trackKind, trackReadyState,
 } from "../lib/natives";
@@ -72,7 +72,7 @@ export function installConfigurationChange(): void {
 
   const snapshots = (tracks: object[]): Snapshot[] => {
     const out: Snapshot[] = [];
-    for (let i = 0; i < tracks.length; i++) out[out.length] = { track: tracks[i], state: stateOf(tracks[i]) };
+    for (let i = 0; i < tracks.length; i++) appendOwn(out, { track: tracks[i], state: stateOf(tracks[i]) });
     return out;
   };
   const fireAll = (list: Snapshot[]) => {
@@ -110,7 +110,7 @@ export function installConfigurationChange(): void {
 
   watch = (track, change) => {
     const list = siblingsOf(track);
-    list[list.length] = track;
+    appendOwn(list, track);
     const done = settled(track, snapshots(list));
     apply(promiseThen, change, [done, done]);
   };
@@ -124,7 +124,7 @@ export function installConfigurationChange(): void {
       const other = all[i];
       if (other === track || apply(trackKind!, other, []) !== "video") continue;
       device ??= deviceOf(track);
-      if (deviceOf(other) === device) out[out.length] = other;
+      if (deviceOf(other) === device) appendOwn(out, other);
     }
     return out;
   };

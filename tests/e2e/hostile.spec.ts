@@ -471,6 +471,9 @@ test("a page without a feature engaged cannot tell the extension is there", asyn
 const wrappedStacks = (page: Page, format: "string" | "callsite") => page.evaluate(async (how) => {
   const E = Error as unknown as { prepareStackTrace?: (e: Error, sites: { getFileName(): string | null }[]) => string };
   if (how === "callsite") E.prepareStackTrace = (_e, sites) => sites.map((s) => s.getFileName() ?? "").join("\n");
+  // Every frame: whether the main-world script's frames are among the first ten depends on how deep
+  // the features' code calls.
+  (Error as unknown as { stackTraceLimit: number }).stackTraceLimit = 200;
   let fromGetter = "";
   await navigator.mediaDevices.getUserMedia({ get video() { fromGetter = String(new Error().stack); return true; } } as any)
     .then((s) => s.getTracks().forEach((t) => t.stop()));

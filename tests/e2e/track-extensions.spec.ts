@@ -171,11 +171,15 @@ test.describe("VideoFrame captureTime and track.stats", () => {
 
   test("where the browser lacks track.stats, the fill-in counts like native on the same track (over 5 s, within the frames it has queued)", async ({ nativePage, site }) => {
     // Native Chromium has track.stats: take it away before the production main-world script runs,
-    // so that script fills it in, and keep the native getter to compare on the same track.
+    // so that its pack fills it in, and keep the native getter to compare on the same track. (No
+    // extension here: the pack's file is run the way the service worker would, once the page's
+    // getUserMedia has asked for it.)
     const script = readFileSync(resolve(DIST, "src/main-world.iife.js"), "utf8");
+    const pack = readFileSync(resolve(DIST, "pack.js"), "utf8");
     await nativePage.goto(`${site.origin}/track-ext.html`);
-    await nativePage.evaluate((source) => {
+    await nativePage.evaluate(([source, packSource]) => {
       const w = window as any;
+      w.packSource = packSource;
       w.nativeStats = Object.getOwnPropertyDescriptor(MediaStreamTrack.prototype, "stats")!.get;
       delete (MediaStreamTrack.prototype as any).stats;
       delete w.MediaStreamTrackVideoStats;
@@ -183,10 +187,14 @@ test.describe("VideoFrame captureTime and track.stats", () => {
       const el = document.createElement("script");
       el.textContent = source;
       document.head.append(el);
-    }, script);
+    }, [script, pack]);
     const result = await nativePage.evaluate(async () => {
       const w = window as any;
-      const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
+      const asked = navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
+      const el = document.createElement("script");
+      el.textContent = w.packSource;
+      document.head.append(el);
+      const stream = await asked;
       const video = stream.getVideoTracks()[0] as any;
       const audio = stream.getAudioTracks()[0] as any;
       const filled = video.stats;

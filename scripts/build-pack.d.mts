@@ -1,0 +1,1 @@
+export function buildPack(dist: string): Promise<{ bytes: number; hash: string; early: string[]; late: string[] }>;
