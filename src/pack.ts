@@ -15,6 +15,8 @@ import { installStatsFillIn } from "./track/stats-fill-in";
 import { installLiveTracks } from "./tracking/live-tracks";
 import { installUserChooses } from "./semantics/user-chooses";
 import { transferHooks } from "./transfer/install";
+import { mediaRealm } from "./transfer/realm";
+import { apply, functionToString } from "./lib/natives";
 
 declare const __kit: { bridge: PageBridge; start?: () => void };
 
@@ -33,4 +35,6 @@ __kit.start = () => {
   installStatsFillIn();
   installCaptureTime();
   transferHooks.moved = trackContinues;
+  transferHooks.realm = mediaRealm;
+  transferHooks.realmText = () => apply(functionToString, mediaRealm, []) as string;
 };

@@ -57,14 +57,25 @@ function handshake(): void {
  * they post WAKE_MESSAGE to the top frame, and the service worker injects the half into the
  * frames of that origin (event.origin is set by the browser, not by the page). */
 function relayWakeRequests(): void {
+  // At most one injection per origin a second; a request within that second (another frame of
+  // the origin, made since) is answered by one more injection at its end, not dropped.
   const lastAsked = new Map<string, number>();
+  const later = new Set<string>();
+  const inject = (origin: string) => {
+    lastAsked.set(origin, Date.now());
+    chrome.runtime.sendMessage({ type: "bridge.inject", params: { origin } }).catch(() => undefined);
+  };
   window.addEventListener("message", (event) => {
     if (event.data !== WAKE_MESSAGE || event.source === window) return;
-    const now = Date.now();
-    if (now - (lastAsked.get(event.origin) ?? -Infinity) < 1000) return;
-    lastAsked.set(event.origin, now);
+    const origin = event.origin, since = Date.now() - (lastAsked.get(origin) ?? -Infinity);
     wake();
-    chrome.runtime.sendMessage({ type: "bridge.inject", params: { origin: event.origin } }).catch(() => undefined);
+    if (since >= 1000) return inject(origin);
+    if (later.has(origin)) return;
+    later.add(origin);
+    setTimeout(() => {
+      later.delete(origin);
+      inject(origin);
+    }, 1000 - since);
   });
 }
 

@@ -42,6 +42,7 @@ export const addEventListener = EventTarget.prototype.addEventListener;
 export const removeEventListener = EventTarget.prototype.removeEventListener;
 export const dispatchEvent = EventTarget.prototype.dispatchEvent;
 export const stopImmediatePropagation = Event.prototype.stopImmediatePropagation;
+export const preventDefault = Event.prototype.preventDefault;
 export const CustomEventCtor = CustomEvent;
 export const EventCtor = Event;
 export const customEventDetail = getOwnPropertyDescriptor(CustomEvent.prototype, "detail")!.get!;

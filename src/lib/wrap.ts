@@ -19,6 +19,18 @@ function rememberNative(fn: object, source: string): void {
 const sourceOf = (fn: object): string =>
   (apply(weakMapGet, nativeSource, [fn]) as string | undefined) ?? apply(functionToString, fn, []) as string;
 
+/** What this script defined (wrappers, attributes, the toString wrapper), by object and key: the
+ * pack installs with these in place (asAtStart). */
+const ours = new WeakMapCtor<object, Record<PropertyKey, PropertyDescriptor>>();
+
+/** defineProperty, noted as ours. */
+export function defineOurs(o: object, key: PropertyKey, descriptor: PropertyDescriptor): void {
+  defineProperty(o, key, descriptor);
+  let own = apply(weakMapGet, ours, [o]) as Record<PropertyKey, PropertyDescriptor> | undefined;
+  if (!own) apply(weakMapSet, ours, [o, own = objectCreate(null) as Record<PropertyKey, PropertyDescriptor>]);
+  own[key as string] = getOwnPropertyDescriptor(o, key)!;
+}
+
 let toStringPatched = false;
 function patchToString(): void {
   if (toStringPatched) return;
@@ -34,7 +46,7 @@ function patchToString(): void {
   });
   rememberNative(proxy, apply(functionToString, functionToString, []) as string);
   const descriptor = getOwnPropertyDescriptor(Function.prototype, "toString")!;
-  defineProperty(Function.prototype, "toString", { ...descriptor, value: proxy });
+  defineOurs(Function.prototype, "toString", { ...descriptor, value: proxy });
 }
 
 /** Makes `fn` print as native code, e.g. an interface object or a method the browser lacks. */
@@ -95,7 +107,7 @@ function wrapHalf(holder: object, name: string, half: Slot["half"], impl: Method
   if (!own) apply(weakMapSet, slots, [holder, own = objectCreate(null) as Record<string, Slot>]);
   own[half + name] = slot;
   setOwn(slotList, slotList.length, slot);
-  defineProperty(holder, name, withHalf(descriptor!, half, slot.proxy));
+  defineOurs(holder, name, withHalf(getOwnPropertyDescriptor(holder, name)!, half, slot.proxy));
   return original;
 }
 
@@ -144,11 +156,11 @@ const sameDescriptor = (a: PropertyDescriptor | undefined, b: PropertyDescriptor
 /**
  * Runs `fn` (synchronous) with the built-ins noted by keepPristine as they were at start: what a
  * page replaced since is put back meanwhile, and then the page's again, unless `fn` changed it
- * (wrapped it). With `ours`, the members wrapped here read as their wrapper (as they did to the
- * features installed after them at start); else as the native function (as they did to modules
- * starting before any feature installed). Nothing of the page runs meanwhile.
+ * (wrapped it). With `withOurs`, what this script defined reads as it defined it (wrappers, as
+ * they did to the features installed after them at start); else as the native function (as it
+ * did to modules starting before any feature installed). Nothing of the page runs meanwhile.
  */
-export function asAtStart(ours: boolean, fn: () => void): void {
+export function asAtStart(withOurs: boolean, fn: () => void): void {
   const undo: [object, PropertyKey, PropertyDescriptor | undefined, PropertyDescriptor | undefined][] = [];
   const put = (o: object, k: PropertyKey, want: PropertyDescriptor | undefined) => {
     const now = getOwnPropertyDescriptor(o, k);
@@ -163,21 +175,17 @@ export function asAtStart(ours: boolean, fn: () => void): void {
   };
   for (let i = 0; i < pristine.length; i++) {
     const o = pristine[i][0], all = pristine[i][1], keys = pristine[i][2];
-    const own = ours ? apply(weakMapGet, slots, [o]) as Record<string, Slot> | undefined : undefined;
+    const own = withOurs ? apply(weakMapGet, ours, [o]) as Record<PropertyKey, PropertyDescriptor> | undefined : undefined;
     for (let j = 0; j < keys.length; j++) {
       const k = keys[j];
-      let want = all[k as string];
-      if (own && typeof k === "string") {
-        const value = own["value" + k], get = own["get" + k], set = own["set" + k];
-        if (value) want = withHalf(want, "value", value.proxy);
-        if (get) want = withHalf(want, "get", get.proxy);
-        if (set) want = withHalf(want, "set", set.proxy);
-      }
-      put(o, k, want);
+      put(o, k, own && hasOwn(own, k) ? own[k as string] : all[k as string]);
     }
-    // What the page added (e.g. an index setter on Array.prototype) is away meanwhile.
+    // What the page added (e.g. an index setter on Array.prototype) is away meanwhile; what this
+    // script added (an attribute) is there.
     const now = ownKeys(o);
-    for (let j = 0; j < now.length; j++) if (!hasOwn(all, now[j])) put(o, now[j], undefined);
+    for (let j = 0; j < now.length; j++) {
+      if (!hasOwn(all, now[j])) put(o, now[j], own && hasOwn(own, now[j]) ? own[now[j] as string] : undefined);
+    }
   }
   try {
     fn();
@@ -223,7 +231,7 @@ export function defineAttribute(
     rememberNative(proxy, "function " + half + " " + name + "() { [native code] }");
     return proxy as () => unknown;
   };
-  defineProperty(proto, name, {
+  defineOurs(proto, name, {
     get: accessor("get", read),
     set: write ? accessor("set", write) : undefined,
     enumerable: true,

@@ -1,13 +1,16 @@
 /**
- * Transferable MediaStreamTrack and MediaStream in workers, window side: see realm.ts. A track that
- * arrives from another same-origin window (a clone living in that window's context) is tracked here
- * as a capture of this frame.
+ * Transferable MediaStreamTrack and MediaStream in workers, window side: see realm.ts, which is in
+ * the pack (src/core/pack.ts). A track that arrives from another same-origin window (a clone living
+ * in that window's context) is tracked here as a capture of this frame.
  *
  * The realm is installed lazily: its start-up reads some twenty interfaces (a realm creates each
- * on first read) and costs ~0.4 ms per frame, paid by every frame of every page. At document start
- * only thin wrappers go in, which install it at the first moment it can matter:
- * - the page gets a track from getUserMedia (before the page's own code sees the stream);
- * - `new Worker` (a worker must start with the realm to ever receive a track);
+ * on first read), and it comes with the pack. At document start only thin wrappers go in, which
+ * install it at the first moment it can matter, if the pack is in (else they bring the pack and
+ * the call is native):
+ * - the page gets a track from getUserMedia (before the page's own code sees the stream; the pack
+ *   is always in by then);
+ * - `new Worker` (a worker must start with the realm to ever receive a track): before the pack is
+ *   in, the worker starts from a small script of ours that waits for the realm (see bootstrap());
  * - window/MessagePort postMessage or structuredClone called with a transfer list or options
  *   object (a track may be in it; nothing is read from the page's arguments to find out);
  * - a MessageEvent whose data is a track envelope (a track sent to this frame over a port).
@@ -15,15 +18,22 @@
  * wrappers sit on top of them, as if installed at start.
  */
 import { announce, onResolved } from "../core/media-methods";
+import { packIn, packPending, whenPack } from "../core/pack";
 import {
-  apply, construct, defineProperty, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, MapCtor, mapDelete, mapGet, mapSet,
-  ProxyCtor,
+  addEventListener, apply, construct, defineProperty, dispatchEvent, getOwnPropertyDescriptor,
+  getPrototypeOf, hasOwn, MapCtor, preventDefault, mapDelete, mapGet, mapSet, ProxyCtor, randomId, setOwn, stopImmediatePropagation,
+  WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
-import { looksNative, wrapGetter, wrapMethod } from "../lib/wrap";
-import { mediaRealm } from "./realm";
+import { toJson } from "../lib/json";
+import { asAtStart, looksNative, wrapGetter, wrapMethod } from "../lib/wrap";
 
-/** Set by the pack (src/pack.ts): face detection follows a transferred track's source. */
-export const transferHooks: { moved?: (from: object, to: object) => void } = {};
+type A = any;
+
+/** Set by the pack (src/pack.ts): the realm (realm.ts), and face detection following a transferred
+ * track's source. */
+export const transferHooks: {
+  realm?: (host: A, base?: string, pre?: A) => void; realmText?: () => string; moved?: (from: object, to: object) => void;
+} = {};
 
 /** The envelope key of realm.ts (an own property of a message that carries tracks). */
 const KEY = "\u2060mst";
@@ -34,12 +44,27 @@ export function installTransfer(): void {
   // (`in` checks: reading an interface object would create it, which is what this file avoids.)
   if (!g.isSecureContext || !("MediaStreamTrackGenerator" in g) || !("MediaStreamTrackProcessor" in g) ||
       !("VideoFrame" in g) || !("AudioData" in g) || !("Worker" in g)) return;
-  const pre = captured();
-  let installed = false;
-  const install = (): void => {
-    if (installed) return;
+  // What the realm must not take from the page: structuredClone (it clones tracks' data with it)
+  // and the blobs of object URLs (below).
+  const pre: A = { SC: structuredClone };
+  let installed = false, asked = false;
+  let boots: ReturnType<typeof bootstrap> | undefined;
+  /** Once the pack came (or could not): the workers started meanwhile get the realm (or none). */
+  const booted = () => boots?.release(install() ? transferHooks.realmText!() : "");
+  /** Installs the realm if the pack is in (else brings it, and says false). */
+  const install = (): boolean => {
+    if (installed) return true;
+    if (!packIn() || !transferHooks.realm) {
+      if (packPending() && !asked) {
+        asked = true;
+        whenPack(booted);
+      }
+      return false;
+    }
     installed = true;
-    installRealm(pre);
+    // With the built-ins as they were at start: the realm captures what it calls now.
+    asAtStart(true, () => installRealm(transferHooks.realm!, pre));
+    return true;
   };
   onResolved("getUserMedia", install);
 
@@ -47,8 +72,7 @@ export function installTransfer(): void {
   /** A thin method wrapper: `engage(args)` says whether this call may carry a track. */
   const thin = (holder: object, name: string, engage: (args: unknown[]) => boolean) =>
     wrapMethod(holder, name, (native, thisArg, args) => {
-      if (installed || !engage(args)) return apply(native, thisArg, args);
-      install();
+      if (installed || !engage(args) || !install()) return apply(native, thisArg, args);
       // The realm's wrapper now holds the property and comes back here for the native call.
       const current = getOwnPropertyDescriptor(holder, name)?.value as Function;
       return apply(current, thisArg, args);
@@ -59,8 +83,7 @@ export function installTransfer(): void {
   thin(MessagePort.prototype, "postMessage", (a) => isObject(a[1]));
   wrapGetter(MessageEvent.prototype, "data", (native, event) => {
     const data = apply(native, event, []);
-    if (installed || !isObject(data) || !hasOwn(data as object, KEY)) return data;
-    install();
+    if (installed || !isObject(data) || !hasOwn(data as object, KEY) || !install()) return data;
     return apply(getOwnPropertyDescriptor(MessageEvent.prototype, "data")!.get!, event, []);
   });
 
@@ -95,62 +118,27 @@ export function installTransfer(): void {
   const descriptor = getOwnPropertyDescriptor(g, "Worker");
   const NativeWorker = descriptor?.value as Function | undefined;
   if (!descriptor || typeof NativeWorker !== "function") return;
+  const made = boots = bootstrap(NativeWorker, pre);
   const proxy: Function = new ProxyCtor(NativeWorker, {
     __proto__: null,
     construct(target: Function, args: unknown[], newTarget: Function) {
+      // (Installed: the realm's Worker, which holds the global now, comes back here for the native one.)
       if (installed) return construct(target, args, newTarget);
-      install();
-      const current = g.Worker as Function;
-      return construct(current, args, newTarget === proxy ? current : newTarget);
+      if (install()) {
+        const current = g.Worker as Function;
+        return construct(current, args, newTarget === proxy ? current : newTarget);
+      }
+      return packPending() ? made.make(args, newTarget) : construct(target, args, newTarget);
     },
   } as ProxyHandler<Function>);
   looksNative(proxy, "Worker");
   defineProperty(g, "Worker", { ...descriptor, value: proxy });
   const prototype = (NativeWorker as { prototype: object }).prototype;
   defineProperty(prototype, "constructor", { ...getOwnPropertyDescriptor(prototype, "constructor")!, value: proxy });
+
 }
 
-type A = any;
-
-/** Members of a collection prototype that the realm uses: [keys, descriptors] (the realm makes
- * its private copy of the class from them). Not all of them: each first read of a built-in makes
- * the engine create it, which is what this script avoids at document start. */
-function members(C: A, keys: PropertyKey[]): [PropertyKey[], PropertyDescriptor[]] {
-  const p = C.prototype, descriptors: PropertyDescriptor[] = [];
-  for (let i = 0; i < keys.length; i++) descriptors[i] = Reflect.getOwnPropertyDescriptor(p, keys[i])!;
-  return [keys, descriptors];
-}
-
-/** What the realm (realm.ts) calls, read now, before any page script: the realm itself starts
- * later, when a page may have replaced any of these. JavaScript's own built-ins, events and
- * MessagePort; not the frame pipeline's interfaces (VideoFrame, AudioData, streams): each read
- * creates an interface object (~0.01-0.02 ms, in every frame), and a page that breaks those
- * before it captures breaks only its own frames. */
-function captured(): A {
-  const R = Reflect, AP = Array.prototype, SP = String.prototype, ET = EventTarget.prototype, EP = Event.prototype;
-  const MPP = MessagePort.prototype;
-  return {
-    R: {
-      apply: R.apply, construct: R.construct, defineProperty: R.defineProperty, getOwnPropertyDescriptor: R.getOwnPropertyDescriptor,
-      getPrototypeOf: R.getPrototypeOf, setPrototypeOf: R.setPrototypeOf, ownKeys: R.ownKeys,
-    },
-    isArray: Array.isArray, Proxy, TypeError, Promise, then: Promise.prototype.then,
-    colls: [
-      members(WeakMap, ["get", "set", "has", "delete"]),
-      members(Map, ["get", "set", "has", "delete", "clear", "forEach", "size", "keys", "values", Symbol.iterator]),
-      members(Set, ["add", "has", "delete", "clear", "forEach", "size", "values", Symbol.iterator]),
-    ],
-    hasOwn: Object.prototype.hasOwnProperty, tag: Object.prototype.toString,
-    indexOf: SP.indexOf, slice: SP.slice, push: AP.push, shift: AP.shift, J: JSON.stringify,
-    fts: Function.prototype.toString,
-    Event, addL: ET.addEventListener, remL: ET.removeEventListener, dispatch: ET.dispatchEvent,
-    stopNow: EP.stopImmediatePropagation, prevent: EP.preventDefault,
-    portPost: MPP.postMessage, portClose: MPP.close, setOnMessage: R.getOwnPropertyDescriptor(MPP, "onmessage")!.set,
-    SC: structuredClone, setT: setTimeout, clearT: clearTimeout,
-  };
-}
-
-function installRealm(pre: A): void {
+function installRealm(mediaRealm: (host: A, base?: string, pre?: A) => void, pre: A): void {
   const Stream = MediaStream;
   const { apply: reflectApply, ownKeys } = Reflect;
   try {
@@ -174,4 +162,146 @@ function installRealm(pre: A): void {
   } catch {
     // An environment this was not built for: the page keeps the native behaviour.
   }
+}
+
+/**
+ * Workers made before the pack is in. A worker must start with the realm (it captures the worker's
+ * built-ins before the page's script runs), but the realm is in the pack, which may take a few
+ * milliseconds. Such a worker starts from a small script of ours that waits, before the page's
+ * script, for one message: the realm's source (with a token of this worker's, so that nothing the
+ * page posts is taken for it), or nothing if the pack cannot come. It then runs the realm, then the
+ * page's script, and then hands the page's script the messages the page posted meanwhile (events
+ * made again by us: `isTrusted` is false on those).
+ *
+ * Where the page's CSP forbids blob: workers, the worker fails to start (an `error` event, which the
+ * page does not see): a native worker of the page's script then stands behind the object the page
+ * holds, and gets again the messages without a transfer list that were posted before the failure
+ * (those with one cannot be sent twice); later workers of that kind are native at once.
+ */
+function bootstrap(NativeWorker: Function, pre: A) {
+  const WP = NativeWorker.prototype as A;
+  const nativePost = WP.postMessage as Function;
+  const nativeData = getOwnPropertyDescriptor(MessageEvent.prototype, "data")!.get!;
+  interface Boot { w: object; token: string; href: string; args: unknown[]; q: unknown[] | null; up: boolean; x?: object }
+  const byWorker = new WeakMapCtor<object, Boot>();
+  let waiting: Boot[] = [];
+  let released: string | undefined;
+  const blocked = [false, false];
+  // (Captured now: `make` runs when the page calls it. Blob is read then, as the realm would: a
+  // page that replaced it meanwhile fools only itself.)
+  const URLCtor = URL, createUrl = URL.createObjectURL, revokeUrl = URL.revokeObjectURL;
+  const on = (target: object, type: string, f: (e: Event) => void) => apply(addEventListener, target, [type, f]);
+  const isUp = (d: A) => typeof d === "object" && d !== null && hasOwn(d, KEY) && d[KEY] === 0;
+  const give = (b: Boot, text: string) =>
+    apply(nativePost, b.w, [[b.token, text ? `(${text})(null,${toJson(b.href)});` : ""]]);
+  const boot = (token: string, src: string, module: boolean) => {
+    const load = module
+      ? `if(t)try{await import(U.createObjectURL(new B([t],{type:"text/javascript"})))}catch(x){}await import(${toJson(src)});`
+      : `if(t)try{importScripts(U.createObjectURL(new B([t],{type:"text/javascript"})))}catch(x){}importScripts(${toJson(src)});`;
+    return `(function(){var T=${toJson(token)},q=[],s=self,P=Event.prototype.stopImmediatePropagation,` +
+      `D=Object.getOwnPropertyDescriptor(MessageEvent.prototype,"data").get,M=MessageEvent,B=Blob,U=URL;` +
+      `function on(e){var d=D.call(e);P.call(e);if(Array.isArray(d)&&d[0]===T&&d.length===2){s.removeEventListener("message",on);go(d[1])}else q[q.length]=e}` +
+      `${module ? "async " : ""}function go(t){${load}for(var i=0;i<q.length;i++){var e=q[i];` +
+      `s.dispatchEvent(new M("message",{data:D.call(e),ports:e.ports,origin:e.origin,lastEventId:e.lastEventId}))}}` +
+      `s.addEventListener("message",on);s.postMessage({${toJson(KEY)}:0})})()`;
+  };
+
+  wrapMethod(WP, "postMessage", (native, self, args) => {
+    const b = apply(weakMapGet, byWorker, [self]) as Boot | undefined;
+    if (b?.x) return apply(native, b.x, args);
+    const result = apply(native, self, args);
+    // A copy for a native worker, should this one fail to start (see above).
+    if (b && b.q && (args.length < 2 || args[1] === undefined)) {
+      try {
+        setOwn(b.q, b.q.length, apply(pre.SC, globalThis, [args[0]]));
+      } catch {
+        // (Posted already: it threw there first if it could not be cloned.)
+      }
+    }
+    return result;
+  });
+  wrapMethod(WP, "terminate", (native, self, args) => {
+    const b = apply(weakMapGet, byWorker, [self]) as Boot | undefined;
+    if (b) {
+      b.q = null;
+      if (b.x) apply(native, b.x, []);
+    }
+    return apply(native, self, args);
+  });
+
+  return {
+    make(args: unknown[], newTarget: Function): object {
+      const opts = args[1] as { type?: unknown } | undefined;
+      let href: string, src: string, module = false, url: string;
+      const token = randomId();
+      try {
+        if (!args.length) throw 0;
+        module = typeof opts === "object" && opts !== null && opts.type === "module";
+        if (blocked[+module]) throw 0;
+        const u = new URLCtor(args[0] as string, document.baseURI);
+        if (u.origin !== location.origin) throw 0;
+        href = u.href;
+        src = href;
+        if (u.protocol === "blob:") {
+          const blob = pre.blobs.get(href);
+          if (!blob) throw 0;
+          src = apply(createUrl, URLCtor, [blob]) as string;
+        }
+        url = apply(createUrl, URLCtor, [new Blob([boot(token, src, module)], { type: "text/javascript" })]) as string;
+      } catch {
+        return construct(NativeWorker, args, newTarget) as object;
+      }
+      let w: object;
+      try {
+        w = construct(NativeWorker, args.length > 1 ? [url, args[1]] : [url], newTarget) as object;
+      } catch {
+        return construct(NativeWorker, args, newTarget) as object;
+      } finally {
+        apply(revokeUrl, URLCtor, [url]);
+      }
+      const b: Boot = { w, token, href, args, q: [], up: false };
+      apply(weakMapSet, byWorker, [w, b]);
+      on(w, "message", (e) => {
+        if (!isUp(apply(nativeData, e, []))) return;
+        apply(stopImmediatePropagation, e, []);
+        if (b.up) return;
+        b.up = true;
+        b.q = null;
+        // Started (blob: workers run here): the realm may send it tracks once both are in.
+        if (released) pre.adopt?.(w);
+      });
+      on(w, "error", (e) => {
+        if (b.up || b.x) return;
+        apply(stopImmediatePropagation, e, []);
+        apply(preventDefault, e, []);
+        blocked[+module] = true;
+        try {
+          const x = b.x = construct(NativeWorker, args) as object;
+          const relay = (type: string, C: A) => on(x, type, (f) => apply(dispatchEvent, w, [new C(type, f)]));
+          relay("message", MessageEvent);
+          relay("messageerror", MessageEvent);
+          relay("error", ErrorEvent);
+          const q = b.q || [];
+          for (let i = 0; i < q.length; i++) apply(nativePost, x, [q[i]]);
+        } catch {
+          // (No worker at all, as natively when the script cannot load.)
+        }
+        b.q = null;
+      });
+      if (released !== undefined) give(b, released);
+      else setOwn(waiting, waiting.length, b);
+      return w;
+    },
+    /** The pack came (`text`, the realm's source) or cannot come (""). */
+    release(text: string): void {
+      if (released !== undefined) return;
+      released = text;
+      const list = waiting;
+      waiting = [];
+      for (let i = 0; i < list.length; i++) {
+        give(list[i], text);
+        if (text && list[i].up) pre.adopt?.(list[i].w);
+      }
+    },
+  };
 }

@@ -340,6 +340,8 @@ export function mediaRealm(host: A, base?: string, pre?: A): void {
   // ---- Workers created here start with this function (both realms). ----
   const NW = g.Worker;
   const workers = new WM();
+  // Workers the window's main-world script started before this realm came (src/transfer/install.ts).
+  if (pre) P.adopt = (w: A) => workers.set(w, { q: null, f: 0 });
   const blobs = P.blobs || new Mp();
   let workerText: string;
   if (NW) {

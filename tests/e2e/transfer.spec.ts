@@ -440,11 +440,25 @@ test.describe("transferable MediaStreamTrack", () => {
   test("iframes: a track sent to a same-origin frame, and one received from a frame that is then removed", async ({ page }) => {
     const result = await page.evaluate(async () => {
       const { tx } = window;
-      const frame = document.createElement("iframe");
-      frame.src = "transfer/frame.html";
-      document.body.append(frame);
-      await new Promise((r) => (frame.onload = r));
+      const open = async () => {
+        const frame = document.createElement("iframe");
+        frame.src = "transfer/frame.html";
+        document.body.append(frame);
+        await new Promise((r) => (frame.onload = r));
+        return frame;
+      };
+      // A frame that has not used a media feature yet has no pack (src/core/pack.ts), so nothing
+      // that could receive a track: posting one to it is the native DataCloneError (known limit).
+      const cold = await open();
+      const kept = await tx.camera();
+      const coldError = tx.error(() => (cold.contentWindow as Window).postMessage({ track: kept }, "*", [kept]));
+      const coldKept = kept.readyState;
+      kept.stop();
+      cold.remove();
+      const frame = await open();
       const win = frame.contentWindow as Window;
+      // This one has (its own getUserMedia).
+      (await win.tx.camera()).stop();
       const track = await tx.camera();
       const before = tx.describe(track);
       win.postMessage({ track }, "*", [track]);
@@ -466,8 +480,10 @@ test.describe("transferable MediaStreamTrack", () => {
       frame.remove();
       await tx.sleep(300);
       return { before, there, frames, originalState: track.readyState, theirState, upLive, upState: up.readyState, upEvents,
-        upIsTrack: up instanceof MediaStreamTrack };
+        upIsTrack: up instanceof MediaStreamTrack, coldError, coldKept };
     });
+    expect(result.coldError).toContain("DataCloneError");
+    expect(result.coldKept).toBe("live");
     const { settings, ...rest } = result.before as Record<string, unknown>;
     expect(result.there).toMatchObject({ ...rest, isFrameTrack: true });
     expect(result.frames).toBeGreaterThan(5);
