@@ -16,7 +16,7 @@ import { installSupportedConstraints } from "./effects/supported";
 import { installDefaultSemantics } from "./semantics/default-semantics";
 import { installHideLabels } from "./semantics/hide-labels";
 import { installConfigurationChangeAttribute } from "./track/configuration-change-attribute";
-import { installCaptureElements } from "./tracking/capture-elements";
+import { installCaptureTrigger } from "./tracking/capture-trigger";
 import { installTransfer } from "./transfer/install";
 
 const bridge = connectPageBridge();
@@ -27,7 +27,7 @@ installSupportedConstraints(bridge);
 installDefaultSemantics(bridge);
 installHideLabels(bridge);
 installConfigurationChangeAttribute();
-// The <usermedia>/<camera>/<microphone> elements' tracks go to the same hooks (lazily).
-installCaptureElements();
+// The <usermedia>/<camera>/<microphone> elements bring the pack at the first click.
+installCaptureTrigger();
 // Last: its wrappers sit outside the others (it clones and stops tracks through them).
 installTransfer();

@@ -13,6 +13,7 @@ import { installConfigurationChange } from "./track/configuration-change";
 import { installCaptureTime } from "./track/capture-time";
 import { installStatsFillIn } from "./track/stats-fill-in";
 import { installLiveTracks } from "./tracking/live-tracks";
+import { installCaptureElements } from "./tracking/capture-elements";
 import { installUserChooses } from "./semantics/user-chooses";
 import { transferHooks } from "./transfer/install";
 import { mediaRealm } from "./transfer/realm";
@@ -32,6 +33,8 @@ __kit.start = () => {
   installConfigurationChange();
   installUserChooses(bridge);
   installLiveTracks(bridge);
+  // The <usermedia>/<camera>/<microphone> elements' tracks go to the same hooks.
+  installCaptureElements();
   installStatsFillIn();
   installCaptureTime();
   transferHooks.moved = trackContinues;

@@ -4,9 +4,9 @@
  */
 import { intercept } from "../core/media-methods";
 import {
-  appendOwn, apply, isArray, overconstrainedErrorCtor, ownKeys, PromiseCtor, promiseReject, promiseThen, setOwn, trackKind, trackReadyState,
-  TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
+  appendOwn, apply, isArray, ownKeys, PromiseCtor, promiseThen, setOwn, trackReadyState, TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
+import { overconstrainedErrorCtor, promiseReject, trackKind } from "../lib/media-natives";
 import { cameraOf } from "../lib/stand-in";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 import type { PageBridge } from "../bridge/page-bridge";

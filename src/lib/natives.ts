@@ -12,14 +12,12 @@ export const getOwnPropertyDescriptor = R.getOwnPropertyDescriptor;
 export const getOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
 export const ownKeys = R.ownKeys;
 export const getPrototypeOf = R.getPrototypeOf;
-export const has = R.has;
 export const deleteProperty = R.deleteProperty;
 export const objectCreate = Object.create;
 export const isArray = Array.isArray;
 export const ProxyCtor = Proxy;
 export const PromiseCtor = Promise;
 export const promiseThen = Promise.prototype.then;
-export const promiseReject = Promise.reject;
 export const jsonParse = JSON.parse;
 export const stringFromCharCode = String.fromCharCode;
 export const numberToString = Number.prototype.toString;
@@ -80,39 +78,14 @@ export function randomId(): string {
     (apply(numberToString, (apply(mathRandom, undefined, []) as number) * 2 ** 52, [36]) as string);
 }
 
-// Media built-ins, captured before the wrappers replace them (absent in insecure contexts).
-const getter = (proto: object | undefined, name: string): Function | undefined =>
+// Media built-ins, captured before the wrappers replace them (absent in insecure contexts). Those
+// only the pack uses are in ./media-natives.ts.
+export const getter = (proto: object | undefined, name: string): Function | undefined =>
   proto ? getOwnPropertyDescriptor(proto, name)?.get : undefined;
-const deviceInfoProto = typeof MediaDeviceInfo === "undefined" ? undefined : MediaDeviceInfo.prototype;
 const trackProto = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
-export const nativeEnumerateDevices: Function | undefined =
-  typeof MediaDevices === "undefined" ? undefined : MediaDevices.prototype.enumerateDevices;
-export const deviceInfoKind = getter(deviceInfoProto, "kind");
-export const deviceInfoLabel = getter(deviceInfoProto, "label");
-export const deviceInfoDeviceId = getter(deviceInfoProto, "deviceId");
-export const deviceInfoGroupId = getter(deviceInfoProto, "groupId");
-/** InputDeviceInfo's getCapabilities, read at first use. */
-export const inputDeviceGetCapabilities = (): Function | undefined =>
-  typeof InputDeviceInfo === "undefined" ? undefined : InputDeviceInfo.prototype.getCapabilities;
 export const trackGetSettings: Function | undefined = trackProto?.getSettings;
-export const DOMExceptionCtor = DOMException;
-/** The OverconstrainedError constructor, read at first use (absent in insecure contexts). */
-export const overconstrainedErrorCtor = (): (new (constraint: string, message?: string) => Error) | undefined =>
-  typeof OverconstrainedError === "undefined" ? undefined : OverconstrainedError;
-// For in-use tracking (src/tracking/): read through the native getters, which hide-labels wraps.
-const streamProto = typeof MediaStream === "undefined" ? undefined : MediaStream.prototype;
-export const streamGetTracks: Function | undefined = streamProto?.getTracks;
-// For the capture elements (src/tracking/capture-elements.ts): a `<camera>`'s track goes to the
-// tracking hooks in a stream of its own, made without reading the page's Array iterator.
-export const MediaStreamCtor: Function | undefined = typeof MediaStream === "undefined" ? undefined : MediaStream;
-export const streamAddTrack: Function | undefined = streamProto?.addTrack;
 export const eventTarget = getOwnPropertyDescriptor(Event.prototype, "target")!.get!;
-export const ownDocument: Document | undefined = typeof document === "undefined" ? undefined : document;
-export const trackKind = getter(trackProto, "kind");
-export const trackLabel = getter(trackProto, "label");
 export const trackReadyState = getter(trackProto, "readyState");
-export const trackMuted = getter(trackProto, "muted");
-export const trackEnabled = getter(trackProto, "enabled");
 
 // The bridge's handshake (src/bridge/page-bridge.ts): a closed shadow root only this script holds,
 // and the message that asks the top frame to bring the extension's half into this frame.

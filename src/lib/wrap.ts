@@ -49,6 +49,12 @@ function patchToString(): void {
   defineOurs(Function.prototype, "toString", { ...descriptor, value: proxy });
 }
 
+/** Makes `fn` print as `source` (the transfer realm's functions, src/transfer/realm.ts). */
+export function printsAs(fn: Function, source: string): void {
+  patchToString();
+  rememberNative(fn, source);
+}
+
 /** Makes `fn` print as native code, e.g. an interface object or a method the browser lacks. */
 export function looksNative(fn: Function, name: string): void {
   patchToString();
@@ -110,6 +116,10 @@ function wrapHalf(holder: object, name: string, half: Slot["half"], impl: Method
   defineOurs(holder, name, withHalf(getOwnPropertyDescriptor(holder, name)!, half, slot.proxy));
   return original;
 }
+
+/** wrapMethod, wrapGetter or wrapSetter by `half` (the transfer realm's wrapping in a window). */
+export const wrapMember = (holder: object, name: string, half: Slot["half"], impl: MethodImpl): Function | undefined =>
+  wrapHalf(holder, name, half, impl);
 
 /** Replaces `proto[name]` (a method) by a Proxy whose calls go to `impl`, which gets the
  * native function to fall back on. Returns the native function. */

@@ -19,10 +19,9 @@ import type { PageBridge } from "../bridge/page-bridge";
 import type { PtzAxis, PtzPolicy, PtzSessionInfo, SiteConfig } from "../bridge/protocol";
 import { intercept } from "../core/media-methods";
 import {
-  addEventListener, apply, dispatchEvent, DOMExceptionCtor, EventCtor, hasOwn, isArray, overconstrainedErrorCtor, ownKeys, PromiseCtor,
-  promiseReject, promiseThen, removeEventListener, setOwn,
-  WeakMapCtor, weakMapGet, weakMapSet
+  addEventListener, apply, dispatchEvent, EventCtor, hasOwn, isArray, ownKeys, PromiseCtor, promiseThen, removeEventListener, setOwn, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
+import { DOMExceptionCtor, overconstrainedErrorCtor, promiseReject } from "../lib/media-natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 import { choosesDevices } from "../semantics/user-chooses";
 import { ptzQuestions, type PtzQuestion } from "./question";

@@ -12,10 +12,9 @@
 import type { PageBridge } from "../bridge/page-bridge";
 import { effectiveSemantics } from "../bridge/protocol";
 import {
-  appendOwn, apply, deviceInfoDeviceId, deviceInfoGroupId, deviceInfoKind, deviceInfoLabel,
-  DOMExceptionCtor, hasOwn, inputDeviceGetCapabilities, isArray, nativeEnumerateDevices,
-  overconstrainedErrorCtor, ownKeys, PromiseCtor, promiseReject, promiseThen, setOwn, TypeErrorCtor, weakMapGet
+  appendOwn, apply, hasOwn, isArray, ownKeys, PromiseCtor, promiseThen, setOwn, TypeErrorCtor, weakMapGet,
 } from "../lib/natives";
+import { deviceInfoDeviceId, deviceInfoGroupId, deviceInfoKind, deviceInfoLabel, DOMExceptionCtor, inputDeviceGetCapabilities, nativeEnumerateDevices, overconstrainedErrorCtor, promiseReject } from "../lib/media-natives";
 import { intercept } from "../core/media-methods";
 import { normalizeTrackConstraints } from "./track-constraints";
 import type { ConstraintSet, NormalizedTrackConstraints } from "./select-settings";

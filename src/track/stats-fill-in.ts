@@ -11,9 +11,9 @@
  */
 import { onResolved } from "../core/media-methods";
 import {
-  apply, getOwnPropertyDescriptor, objectCreate, promiseThen, setOwn, setTimeoutFn, streamGetTracks,
-  trackEnabled, trackKind, trackMuted, trackReadyState, TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
+  apply, getOwnPropertyDescriptor, objectCreate, promiseThen, setOwn, setTimeoutFn, trackReadyState, TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
+import { streamGetTracks, trackEnabled, trackKind, trackMuted } from "../lib/media-natives";
 import { defineAttribute, looksNative, wrapGetter } from "../lib/wrap";
 
 type Kind = "audio" | "video";

@@ -21,19 +21,12 @@
  * streams the page never reads.
  */
 import { announce } from "../core/media-methods";
-import { whenPack } from "../core/pack";
+import { early, ELEMENTS } from "./capture-trigger";
 import {
-  addEventListener, appendOwn, apply, construct, createElement, eventTarget, getPrototypeOf, isArray, MediaStreamCtor,
-  ownDocument, removeEventListener, streamAddTrack, streamGetTracks, WeakMapCtor, weakMapHas, weakMapSet,
+  addEventListener, appendOwn, apply, construct, createElement, eventTarget, getPrototypeOf, isArray, WeakMapCtor, weakMapHas, weakMapSet,
 } from "../lib/natives";
+import { MediaStreamCtor, ownDocument, streamAddTrack, streamGetTracks } from "../lib/media-natives";
 import { wrapGetter } from "../lib/wrap";
-
-/** [interface name, tag, getter, event]: the global is only tested with `in`, never read. */
-const ELEMENTS: [string, string, "stream" | "track"][] = [
-  ["HTMLUserMediaElement", "usermedia", "stream"],
-  ["HTMLCameraElement", "camera", "track"],
-  ["HTMLMicrophoneElement", "microphone", "track"],
-];
 
 export function installCaptureElements(): void {
   const g = globalThis as Record<string, unknown>;
@@ -100,9 +93,6 @@ export function installCaptureElements(): void {
   const install = () => {
     if (installed) return;
     installed = true;
-    apply(removeEventListener, window, ["click", install, true]);
-    // The features that handle its tracks are in the pack (src/core/pack.ts): on their way now.
-    whenPack();
     try {
       wrapAll();
     } catch {
@@ -136,5 +126,20 @@ export function installCaptureElements(): void {
       if (native) appendOwn(isStream ? getters.stream : getters.track, native);
     }
   };
-  apply(addEventListener, window, ["click", install, true]);
+  // In the pack (src/core/pack.ts), which comes at a frame's first click or its first use of
+  // another feature (./capture-trigger.ts): the getters are wrapped now, and the elements whose
+  // capture started before are read.
+  install();
+  for (let i = 0; i < early.length; i++) {
+    const isStream = early[i][1], list = isStream ? getters.stream : getters.track;
+    for (let j = 0; j < list.length; j++) {
+      try {
+        handOver(apply(list[j], early[i][0], []), isStream);
+        break;
+      } catch {
+        // Not that element.
+      }
+    }
+  }
+  early.length = 0;
 }

@@ -20,12 +20,12 @@
 import { announce, onResolved } from "../core/media-methods";
 import { packIn, packPending, whenPack } from "../core/pack";
 import {
-  addEventListener, apply, construct, defineProperty, dispatchEvent, getOwnPropertyDescriptor,
+  addEventListener, apply, construct, dispatchEvent, getOwnPropertyDescriptor,
   getPrototypeOf, hasOwn, MapCtor, preventDefault, mapDelete, mapGet, mapSet, ProxyCtor, randomId, setOwn, stopImmediatePropagation,
   WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
 import { toJson } from "../lib/json";
-import { asAtStart, looksNative, wrapGetter, wrapMethod } from "../lib/wrap";
+import { asAtStart, defineOurs, looksNative, printsAs, wrapGetter, wrapMember, wrapMethod } from "../lib/wrap";
 
 type A = any;
 
@@ -46,7 +46,7 @@ export function installTransfer(): void {
       !("VideoFrame" in g) || !("AudioData" in g) || !("Worker" in g)) return;
   // What the realm must not take from the page: structuredClone (it clones tracks' data with it)
   // and the blobs of object URLs (below).
-  const pre: A = { SC: structuredClone };
+  const pre: A = { SC: structuredClone, wrap: wrapMember, text: printsAs };
   let installed = false, asked = false;
   let boots: ReturnType<typeof bootstrap> | undefined;
   /** Once the pack came (or could not): the workers started meanwhile get the realm (or none). */
@@ -132,9 +132,9 @@ export function installTransfer(): void {
     },
   } as ProxyHandler<Function>);
   looksNative(proxy, "Worker");
-  defineProperty(g, "Worker", { ...descriptor, value: proxy });
+  defineOurs(g, "Worker", { ...descriptor, value: proxy });
   const prototype = (NativeWorker as { prototype: object }).prototype;
-  defineProperty(prototype, "constructor", { ...getOwnPropertyDescriptor(prototype, "constructor")!, value: proxy });
+  defineOurs(prototype, "constructor", { ...getOwnPropertyDescriptor(prototype, "constructor")!, value: proxy });
 
 }
 

@@ -67,13 +67,22 @@ export function mediaRealm(host: A, base?: string, pre?: A): void {
 
   // Function.prototype.toString prints native code for the functions made here.
   const FP = Function.prototype, fts = P.fts || FP.toString, texts = new WM();
-  const nativeText = (f: A, name?: string) => texts.set(f, name ? `function ${name}() { [native code] }` : call(fts, f));
-  // (Wraps what Function.prototype.toString is now: a page's own replacement stays in charge.)
-  const ts = new Prx(FP.toString, { __proto__: null, apply: (t: A, s: A, a: A) => texts.has(s) ? texts.get(s) : apply(t, s, a) } as A);
-  texts.set(ts, call(fts, fts));
-  defProp(FP, "toString", { ...gopd(FP, "toString"), value: ts });
+  // In a window, the main-world script's own wrapping (P.wrap, P.text: src/lib/wrap.ts) is used:
+  // its wrappers stay in place, and this realm's go behind them (a page that replaced a member
+  // keeps its replacement, which calls them).
+  const nativeText = (f: A, name?: string) => {
+    const text = name ? `function ${name}() { [native code] }` : call(fts, f);
+    P.text ? P.text(f, text) : texts.set(f, text);
+  };
+  if (!P.wrap) {
+    // (Wraps what Function.prototype.toString is now: a page's own replacement stays in charge.)
+    const ts = new Prx(FP.toString, { __proto__: null, apply: (t: A, s: A, a: A) => texts.has(s) ? texts.get(s) : apply(t, s, a) } as A);
+    texts.set(ts, call(fts, fts));
+    defProp(FP, "toString", { ...gopd(FP, "toString"), value: ts });
+  }
   /** Replaces o[k] (or its getter) by a Proxy of it whose calls go to impl(native, this, args); returns the native. */
   const wrap = (o: A, k: string, impl: A, half = "value"): A => {
+    if (P.wrap) return o && P.wrap(o, k, half, impl);
     const d: A = o && gopd(o, k), f = d && d[half];
     if (typeof f !== "function") return;
     const p = new Prx(f, { __proto__: null, apply: impl } as A);
