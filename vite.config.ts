@@ -4,7 +4,7 @@ import { defineConfig, type Plugin } from "vite";
 import { crx } from "@crxjs/vite-plugin";
 import preact from "@preact/preset-vite";
 import manifest from "./manifest.json" with { type: "json" };
-import { buildPack } from "./scripts/build-pack.mjs";
+import { buildPack, writeKit } from "./scripts/build-pack.mjs";
 
 /**
  * crxjs lists scripts imported with `?script` as web_accessible_resources. Ours are only ever
@@ -41,6 +41,10 @@ function pack(): Plugin {
     name: "capture-control:pack",
     apply: "build",
     enforce: "post",
+    // The kit the main-world script hands the pack: what the pack's code reads of the shared modules.
+    async buildStart() {
+      await writeKit();
+    },
     async closeBundle() {
       await buildPack(resolve("dist"));
     },

@@ -22,7 +22,12 @@ const src = resolve(root, "src");
  * at start, before any page script, as the features' modules did when they were part of the
  * main-world script: a page that replaces MediaStreamTrackGenerator, say, later must neither break
  * nor redirect them. */
-const LATE = new Set(["window", "document", "location", "top"]);
+const LATE = new Set(["window", "document", "location", "top",
+  // And those the features read only once they are in use (the transfer realm's, read when it
+  // installed, lazily, before the split too): a page that replaced one meanwhile fools only itself.
+  "AbortController", "AudioData", "Crypto", "LockManager", "ReadableStreamDefaultController", "WritableStream",
+  "WritableStreamDefaultWriter", "XMLHttpRequest", "ErrorEvent", "OverconstrainedError", "InputDeviceInfo", "performance",
+  "Element", "Node"]);
 
 const keyOf = (file) => relative(src, file).replace(/\.[cm]?tsx?$/, "").replace(/[/-]/g, "_");
 
@@ -32,10 +37,33 @@ async function coreModules() {
   return new Set(Object.keys(out.output[0].modules).filter((id) => !id.startsWith("\0")).map((id) => resolve(id)));
 }
 
-/** Names declared in src/core/kit-modules.ts (`import * as name from ...`). */
-function kitNames() {
+/** The modules src/core/kit-modules.ts shares (`import * as name from "path"`), by name. */
+function kitModules() {
   const text = readFileSync(resolve(src, "core/kit-modules.ts"), "utf8");
-  return new Set([...text.matchAll(/import \* as (\w+) from/g)].map((m) => m[1]));
+  return new Map([...text.matchAll(/import \* as (\w+) from "([^"]+)"/g)].map((m) => [m[1], m[2]]));
+}
+
+/**
+ * Writes src/core/kit-modules.ts again with, for each shared module, the exports the pack reads
+ * (a name that appears as a member in its code): only those are in the main-world script's kit.
+ * Run before the main-world script is built (vite.config.ts, buildStart).
+ */
+export async function writeKit() {
+  const file = resolve(src, "core/kit-modules.ts");
+  const shared = kitModules();
+  const code = (await packCode(await coreModules(), new Set(shared.keys()))).code;
+  const members = new Set([...code.matchAll(/\.([A-Za-z_$][\w$]*)/g)].map((m) => m[1]));
+  const entries = [];
+  for (const [name, path] of shared) {
+    const source = readFileSync(resolve(src, "core", path.replace(/^\.\//, "") + ".ts"), "utf8");
+    const exported = [...source.matchAll(/^export (?:const|function|let|class) (\w+)/gm)].map((m) => m[1]);
+    const used = exported.filter((e) => members.has(e)).sort();
+    entries.push(`  ${name}: { ${used.map((u) => `${u}: ${name}.${u}`).join(", ")} },`);
+  }
+  const text = readFileSync(file, "utf8");
+  const head = text.slice(0, text.indexOf("export const kitModules"));
+  const next = `${head}export const kitModules: Record<string, unknown> = {\n${entries.join("\n")}\n};\n`;
+  if (next !== text) writeFileSync(file, next);
 }
 
 function freeNames(code) {
@@ -45,10 +73,7 @@ function freeNames(code) {
   return [...new Set(scopes.globalScope.through.map((r) => r.identifier.name))].sort();
 }
 
-export async function buildPack(dist) {
-  const core = await coreModules();
-  const kit = kitNames();
-  const shared = new Set();
+async function packCode(core, kit) {
   const out = await build({
     input: resolve(src, "pack.ts"),
     write: false,
@@ -62,16 +87,22 @@ export async function buildPack(dist) {
         const key = keyOf(resolve(resolved.id));
         // Stateless modules of the main world: the pack has its own copy.
         if (!kit.has(key)) return null;
-        shared.add(key);
         return { id: `kit:${key}`, external: true };
       },
     }],
     output: { format: "iife", minify: true, globals: (id) => `__kit.m.${id.slice(4)}` },
   });
-  const code = out.output[0].code.trim();
+  return { code: out.output[0].code.trim() };
+}
+
+export async function buildPack(dist) {
+  const { code } = await packCode(await coreModules(), new Set(kitModules().keys()));
   const names = freeNames(code).filter((n) => n !== "__kit");
   for (const n of names) if (n === "eval" || n === "arguments" || !/^[A-Za-z_$][\w$]*$/.test(n)) throw new Error(`the pack reads a global it cannot be given: ${n}`);
-  const early = names.filter((n) => !LATE.has(n)), late = names.filter((n) => LATE.has(n));
+  // (And JavaScript's own objects always: the pack's code uses their prototypes through literals
+  // and syntax, and the main world notes them at start.)
+  const intrinsics = ["Object", "Array", "Function", "Promise", "String", "Number", "Map", "Set", "WeakMap", "Symbol", "Error", "Reflect", "JSON", "Math"];
+  const early = [...new Set([...names.filter((n) => !LATE.has(n)), ...intrinsics])].sort(), late = names.filter((n) => LATE.has(n));
   const fn = `function(__kit){"use strict";var ${names.map((n) => `${n}=__kit.g.${n}`).join(",")};${code}}`;
   // The check that a function with this text has no free variable at all.
   const left = freeNames(`return ${fn}`).filter((n) => n !== "__kit");

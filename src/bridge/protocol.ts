@@ -165,7 +165,9 @@ export function isPageToExtension(v: unknown): v is PageToExtension {
 export function isExtensionToPage(v: unknown): v is ExtensionToPage {
   if (!isObject(v)) return false;
   if (v.kind === "siteConfig" || v.kind === "configChanged") return isSiteConfig(v.config);
-  if (v.kind === "push") return isPushTopic(v.topic) && "data" in v;
+  // (The isolated half passes on only the topics it knows, extension/lib/messages.ts; a topic
+  // without a listener here is ignored.)
+  if (v.kind === "push") return typeof v.topic === "string" && "data" in v;
   if (v.kind === "reply") {
     if (!isId(v.id)) return false;
     if (v.ok === true) return "value" in v;

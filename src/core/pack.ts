@@ -60,15 +60,6 @@ const early = objectCreate(null) as Record<string, unknown>;
     appendOwn(objects, v);
     if (typeof v === "function") appendOwn(objects, (v as { prototype?: unknown }).prototype);
   }
-  // JavaScript's own prototypes, which the pack's code uses through literals and syntax.
-  const intrinsics = [Object, Array, Function, Promise, String, Number, Map, Set, WeakMap, Symbol, Error];
-  for (let i = 0; i < intrinsics.length; i++) {
-    appendOwn(objects, intrinsics[i]);
-    appendOwn(objects, intrinsics[i].prototype);
-  }
-  appendOwn(objects, Reflect);
-  appendOwn(objects, JSON);
-  appendOwn(objects, Math);
   keepPristine(objects);
 }
 

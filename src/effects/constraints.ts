@@ -65,6 +65,12 @@ export function copy(from: Loose): Loose {
   return out;
 }
 
-export { includes, withSorted } from "./supported";
+export { withSorted } from "./supported";
+
+/** `list.includes(item)` without the page's Array.prototype. */
+export function includes(list: unknown[], item: unknown): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === item) return true;
+  return false;
+}
 
 export const listOf = (v: unknown): unknown[] | undefined => (isArray(v) ? v as unknown[] : undefined);

@@ -8,12 +8,8 @@ import type { PageBridge } from "../bridge/page-bridge";
 import { apply, hasOwn, ownKeys, setOwn } from "../lib/natives";
 import { wrapMethod } from "../lib/wrap";
 
-export const POWER = "powerEfficient";
-export const FACE = "humanFaceDetectionMode";
-export const FRAMING = "faceFraming";
-export const BLUR = "backgroundBlur";
-/** In code-unit order. Those the browser supports natively are left to it. */
-export const NAMES = [BLUR, "eyeGazeCorrection", FRAMING, "gestureReactions", FACE, POWER];
+import { BLUR, FACE, FRAMING, NAMES } from "./names";
+export { BLUR, FACE, FRAMING, NAMES, POWER } from "./names";
 
 /** `dict` with `extra` members inserted in code-unit order, as browser dictionaries list them. */
 export function withSorted(dict: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
@@ -29,12 +25,6 @@ export function withSorted(dict: Record<string, unknown>, extra: Record<string, 
     if (i < keys.length) setOwn(out, keys[i], dict[keys[i]]);
   }
   return out;
-}
-
-/** `list.includes(item)` without the page's Array.prototype. */
-export function includes(list: unknown[], item: unknown): boolean {
-  for (let i = 0; i < list.length; i++) if (list[i] === item) return true;
-  return false;
 }
 
 const devicesProto = typeof MediaDevices === "undefined" ? undefined : MediaDevices.prototype;

@@ -56,10 +56,7 @@ export function printsAs(fn: Function, source: string): void {
 }
 
 /** Makes `fn` print as native code, e.g. an interface object or a method the browser lacks. */
-export function looksNative(fn: Function, name: string): void {
-  patchToString();
-  rememberNative(fn, "function " + name + "() { [native code] }");
-}
+export const looksNative = (fn: Function, name: string): void => printsAs(fn, "function " + name + "() { [native code] }");
 
 export type MethodImpl = (target: Function, thisArg: unknown, args: unknown[]) => unknown;
 

@@ -6,7 +6,10 @@
  * WebRTC) keep their labels, which name no device. With the setting off, the native getters run.
  */
 import type { PageBridge } from "../bridge/page-bridge";
-import { apply, hasOwn, setOwn, trackGetSettings } from "../lib/natives";
+import {
+  apply, hasOwn, setOwn,
+} from "../lib/natives";
+import { trackGetSettings } from "../lib/media-natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 
 export function installHideLabels(bridge: PageBridge): void {

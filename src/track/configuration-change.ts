@@ -12,9 +12,9 @@
 import { intercept } from "../core/media-methods";
 import { toJson } from "../lib/json";
 import {
-  addEventListener, appendOwn, apply, dispatchEvent, EventCtor, getOwnPropertyDescriptor, hasOwn, MapCtor, mapGet, mapSet, PromiseCtor, promiseThen, setOwn, setTimeoutFn, trackGetSettings, trackReadyState,
+  addEventListener, appendOwn, apply, dispatchEvent, EventCtor, getOwnPropertyDescriptor, hasOwn, MapCtor, mapGet, mapSet, PromiseCtor, promiseThen, setOwn, setTimeoutFn, trackReadyState,
 } from "../lib/natives";
-import { trackKind } from "../lib/media-natives";
+import { trackKind, trackGetSettings } from "../lib/media-natives";
 import { nativeConfigurationChange } from "./configuration-change-attribute";
 import { cameraOf } from "../lib/stand-in";
 import { liveTracks } from "../tracking/live-tracks";

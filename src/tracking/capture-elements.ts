@@ -21,7 +21,14 @@
  * streams the page never reads.
  */
 import { announce } from "../core/media-methods";
-import { early, ELEMENTS } from "./capture-trigger";
+import { early } from "./capture-trigger";
+
+/** [interface name, tag, getter]: the global is only tested with `in`, never read. */
+const ELEMENTS: [string, string, "stream" | "track"][] = [
+  ["HTMLUserMediaElement", "usermedia", "stream"],
+  ["HTMLCameraElement", "camera", "track"],
+  ["HTMLMicrophoneElement", "microphone", "track"],
+];
 import {
   addEventListener, appendOwn, apply, construct, createElement, eventTarget, getPrototypeOf, isArray, WeakMapCtor, weakMapHas, weakMapSet,
 } from "../lib/natives";

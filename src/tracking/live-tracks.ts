@@ -20,9 +20,9 @@ import type { PageBridge } from "../bridge/page-bridge";
 import type { TrackEnd, TrackReport, TrackState } from "../bridge/protocol";
 import { onResolved } from "../core/media-methods";
 import {
-  addEventListener, appendOwn, apply, dispatchEvent, EventCtor, hasOwn, isArray, MapCtor, mapDelete, mapForEach, mapGet, mapSet, randomId, trackGetSettings, trackReadyState, WeakMapCtor, weakMapGet, weakMapHas, weakMapSet,
+  addEventListener, appendOwn, apply, dispatchEvent, EventCtor, hasOwn, isArray, MapCtor, mapDelete, mapForEach, mapGet, mapSet, randomId, trackReadyState, WeakMapCtor, weakMapGet, weakMapHas, weakMapSet,
 } from "../lib/natives";
-import { streamGetTracks, trackEnabled, trackKind, trackLabel, trackMuted } from "../lib/media-natives";
+import { streamGetTracks, trackEnabled, trackKind, trackLabel, trackMuted, trackGetSettings } from "../lib/media-natives";
 import { cameraOf } from "../lib/stand-in";
 import { ptzShown } from "../ptz/shown";
 import { wrapMethod, wrapSetter } from "../lib/wrap";

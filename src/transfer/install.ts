@@ -202,7 +202,7 @@ function bootstrap(NativeWorker: Function, pre: A) {
       `D=Object.getOwnPropertyDescriptor(MessageEvent.prototype,"data").get,M=MessageEvent,B=Blob,U=URL;` +
       `function on(e){var d=D.call(e);P.call(e);if(Array.isArray(d)&&d[0]===T&&d.length===2){s.removeEventListener("message",on);go(d[1])}else q[q.length]=e}` +
       `${module ? "async " : ""}function go(t){${load}for(var i=0;i<q.length;i++){var e=q[i];` +
-      `s.dispatchEvent(new M("message",{data:D.call(e),ports:e.ports,origin:e.origin,lastEventId:e.lastEventId}))}}` +
+      `s.dispatchEvent(new M("message",{data:D.call(e),ports:e.ports}))}}` +
       `s.addEventListener("message",on);s.postMessage({${toJson(KEY)}:0})})()`;
   };
 
