@@ -8,12 +8,13 @@
  * which comes the first time the frame needs it (src/core/pack.ts).
  */
 import { connectPageBridge } from "./bridge/page-bridge";
-import { installMediaMethods, waits } from "./core/media-methods";
+import { installMediaMethods } from "./core/media-methods";
 import { kitModules } from "./core/kit-modules";
 import { installPackLoader } from "./core/pack";
 import { reserveMembers } from "./core/reserve";
 import { installSupportedConstraints } from "./effects/supported";
 import { installDefaultSemantics } from "./semantics/default-semantics";
+import { installHideLabels } from "./semantics/hide-labels";
 import { installConfigurationChangeAttribute } from "./track/configuration-change-attribute";
 import { installCaptureTrigger } from "./tracking/capture-trigger";
 import { installTransfer } from "./transfer/install";
@@ -24,8 +25,8 @@ installMediaMethods();
 reserveMembers();
 installSupportedConstraints(bridge);
 installDefaultSemantics(bridge);
-// Hidden device names (in the pack): enumerateDevices waits for it where they are hidden.
-waits.enumerateDevices = () => bridge.connected && bridge.siteConfig().hideLabels;
+// Here, not in the pack: device names stay hidden in a frame the pack cannot reach.
+installHideLabels(bridge);
 installConfigurationChangeAttribute();
 // The <usermedia>/<camera>/<microphone> elements bring the pack at the first click.
 installCaptureTrigger();

@@ -15,7 +15,6 @@ import { installStatsFillIn } from "./track/stats-fill-in";
 import { installLiveTracks } from "./tracking/live-tracks";
 import { installCaptureElements } from "./tracking/capture-elements";
 import { installUserChooses } from "./semantics/user-chooses";
-import { installHideLabels } from "./semantics/hide-labels";
 import { transferHooks } from "./transfer/install";
 import { mediaRealm } from "./transfer/realm";
 import { apply, functionToString } from "./lib/natives";
@@ -33,7 +32,6 @@ __kit.start = () => {
   // After the PTZ gate: it compares what the page may see, and PTZ's own muting counts as muted.
   installConfigurationChange();
   installUserChooses(bridge);
-  installHideLabels(bridge);
   installLiveTracks(bridge);
   // The <usermedia>/<camera>/<microphone> elements' tracks go to the same hooks.
   installCaptureElements();

@@ -74,16 +74,11 @@ export function later(run: () => unknown): unknown {
   }));
 }
 
-/** Set at start (src/main-world.iife.ts): whether enumerateDevices must wait for the pack (the
- * site's device names are hidden, src/semantics/hide-labels.ts). */
-export const waits: { enumerateDevices?: () => boolean } = {};
-
 function route(method: MethodName) {
   const run = routed(method);
   // getUserMedia waits for the pack: its features (picker, PTZ, effects, tracking) are there.
-  const wait = method === "getUserMedia" ? () => true : method === "enumerateDevices" ? () => !!waits.enumerateDevices?.() : undefined;
-  return !wait ? run : (native: Function, thisArg: unknown, args: unknown[]): unknown =>
-    packPending() && wait() ? later(() => run(native, thisArg, args)) : run(native, thisArg, args);
+  return method !== "getUserMedia" ? run : (native: Function, thisArg: unknown, args: unknown[]): unknown =>
+    packPending() ? later(() => run(native, thisArg, args)) : run(native, thisArg, args);
 }
 
 function routed(method: MethodName) {

@@ -31,9 +31,7 @@ function waitFor(holder: object, name: string, engage: (args: unknown[]) => bool
 
 export function reserveMembers(): void {
   const track = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
-  const device = typeof MediaDeviceInfo === "undefined" ? undefined : MediaDeviceInfo.prototype;
   reserve([
-    [device, "label", "get"], [device, "toJSON", "value"],
     [track, "label", "get"], [track, "muted", "get"], [track, "stats", "get"], [track, "enabled", "set"],
     [track, "stop", "value"], [track, "clone", "value"], [track, "getConstraints", "value"],
     [typeof PermissionStatus === "undefined" ? undefined : PermissionStatus.prototype, "state", "get"],

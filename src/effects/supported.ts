@@ -51,17 +51,10 @@ export function ourConstraints(): string[] {
   return known;
 }
 
-let pipeline: boolean | undefined;
-/** Whether this realm has what the effects' frame pipeline needs (`in` checks: reading the
- * interface objects would create them). */
-export function pipelinePossible(): boolean {
-  if (pipeline === undefined) {
-    const g = globalThis as object;
-    pipeline = "Worker" in g && "MediaStreamTrackProcessor" in g && "MediaStreamTrackGenerator" in g &&
-      "VideoFrame" in g && "MessageChannel" in g;
-  }
-  return pipeline;
-}
+/** Whether this realm has the effects' frame pipeline (an `in` check: reading the interface object
+ * would create it). Chromium has MediaStreamTrackGenerator where it has the processor, VideoFrame
+ * and workers: in a window of a secure context. */
+const pipelinePossible = () => "MediaStreamTrackGenerator" in globalThis;
 
 /** Whether a page may use `name` now: face detection, framing and blur only where our workers may
  * run (the extension reachable, blob: workers allowed, the frame pipeline's interfaces there). */

@@ -31,6 +31,5 @@ export const trackKind = getter(trackProto, "kind");
 export const trackLabel = getter(trackProto, "label");
 export const trackMuted = getter(trackProto, "muted");
 export const trackEnabled = getter(trackProto, "enabled");
-export const trackGetSettings: Function | undefined = trackProto?.getSettings;
 export const has = Reflect.has;
 export const promiseReject = Promise.reject;

@@ -83,6 +83,7 @@ export function randomId(): string {
 export const getter = (proto: object | undefined, name: string): Function | undefined =>
   proto ? getOwnPropertyDescriptor(proto, name)?.get : undefined;
 const trackProto = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
+export const trackGetSettings: Function | undefined = trackProto?.getSettings;
 export const eventTarget = getOwnPropertyDescriptor(Event.prototype, "target")!.get!;
 export const trackReadyState = getter(trackProto, "readyState");
 

@@ -9,7 +9,7 @@ import type { PageBridge } from "../bridge/page-bridge";
 import {
   apply, hasOwn, setOwn,
 } from "../lib/natives";
-import { trackGetSettings } from "../lib/media-natives";
+import { trackGetSettings } from "../lib/natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 
 export function installHideLabels(bridge: PageBridge): void {

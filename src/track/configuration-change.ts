@@ -14,7 +14,8 @@ import { toJson } from "../lib/json";
 import {
   addEventListener, appendOwn, apply, dispatchEvent, EventCtor, getOwnPropertyDescriptor, hasOwn, MapCtor, mapGet, mapSet, PromiseCtor, promiseThen, setOwn, setTimeoutFn, trackReadyState,
 } from "../lib/natives";
-import { trackKind, trackGetSettings } from "../lib/media-natives";
+import { trackGetSettings } from "../lib/natives";
+import { trackKind } from "../lib/media-natives";
 import { nativeConfigurationChange } from "./configuration-change-attribute";
 import { cameraOf } from "../lib/stand-in";
 import { liveTracks } from "../tracking/live-tracks";

@@ -22,7 +22,8 @@ import { onResolved } from "../core/media-methods";
 import {
   addEventListener, appendOwn, apply, dispatchEvent, EventCtor, hasOwn, isArray, MapCtor, mapDelete, mapForEach, mapGet, mapSet, randomId, trackReadyState, WeakMapCtor, weakMapGet, weakMapHas, weakMapSet,
 } from "../lib/natives";
-import { streamGetTracks, trackEnabled, trackKind, trackLabel, trackMuted, trackGetSettings } from "../lib/media-natives";
+import { trackGetSettings } from "../lib/natives";
+import { streamGetTracks, trackEnabled, trackKind, trackLabel, trackMuted } from "../lib/media-natives";
 import { cameraOf } from "../lib/stand-in";
 import { ptzShown } from "../ptz/shown";
 import { wrapMethod, wrapSetter } from "../lib/wrap";

@@ -195,14 +195,12 @@ function bootstrap(NativeWorker: Function, pre: A) {
   const give = (b: Boot, text: string) =>
     apply(nativePost, b.w, [[b.token, text ? `(${text})(null,${toJson(b.href)});` : ""]]);
   const boot = (token: string, src: string, module: boolean) => {
-    const load = module
-      ? `if(t)try{await import(U.createObjectURL(new B([t],{type:"text/javascript"})))}catch(x){}await import(${toJson(src)});`
-      : `if(t)try{importScripts(U.createObjectURL(new B([t],{type:"text/javascript"})))}catch(x){}importScripts(${toJson(src)});`;
+    const load = (url: string) => module ? `await import(${url});` : `importScripts(${url});`;
     return `(function(){var T=${toJson(token)},q=[],s=self,P=Event.prototype.stopImmediatePropagation,` +
-      `D=Object.getOwnPropertyDescriptor(MessageEvent.prototype,"data").get,M=MessageEvent,B=Blob,U=URL;` +
+      `D=Object.getOwnPropertyDescriptor(MessageEvent.prototype,"data").get;` +
       `function on(e){var d=D.call(e);P.call(e);if(Array.isArray(d)&&d[0]===T&&d.length===2){s.removeEventListener("message",on);go(d[1])}else q[q.length]=e}` +
-      `${module ? "async " : ""}function go(t){${load}for(var i=0;i<q.length;i++){var e=q[i];` +
-      `s.dispatchEvent(new M("message",{data:D.call(e),ports:e.ports}))}}` +
+      `${module ? "async " : ""}function go(t){if(t)try{${load(`URL.createObjectURL(new Blob([t],{type:"text/javascript"}))`)}}catch(x){}` +
+      `${load(toJson(src))}for(var i=0;i<q.length;i++)s.dispatchEvent(new MessageEvent("message",{data:D.call(q[i]),ports:q[i].ports}))}` +
       `s.addEventListener("message",on);s.postMessage({${toJson(KEY)}:0})})()`;
   };
 

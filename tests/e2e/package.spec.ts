@@ -27,6 +27,8 @@ test("the zip holds the built extension, everything it refers to, and no maps or
     expect(paths).toEqual(expect.arrayContaining([
       "_locales/en/messages.json", "_locales/de/messages.json", "welcome/index.html",
       "extension/picker/index.html", "extension/ptz-prompt/index.html", "icons/icon-live-16.png", "icons/icon-live-32.png",
+      // The pack the service worker runs in a frame that uses a feature (src/core/pack.ts).
+      "pack.js",
       // The effect models (face detection; person segmentation for backgroundBlur) and their notice.
       "effects/face_detection_short_range.tflite", "effects/selfie_segmentation_landscape.tflite", "effects/NOTICE.txt",
     ]));

@@ -1,0 +1,54 @@
+/**
+ * The pack (src/core/pack.ts): the features' code that the main-world start script loads into a
+ * frame when the frame first needs it. Its file must be one function with no free variables whose
+ * SHA-256 the start script holds, and a page must neither hand the start script a function of its
+ * own nor see the handover property outside the moment the pack is on its way.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse } from "acorn";
+import { analyze } from "eslint-scope";
+import { DIST, expect, liveCaptureCount, openExtensionPage, test } from "./fixtures";
+
+const PROPERTY = "\u2060capture-control:pack";
+
+test("the pack's file is one function with no free variables, and the start script holds its hash and is under 20 KiB", () => {
+  const file = readFileSync(resolve(DIST, "pack.js"), "utf8");
+  const prefix = `this[${JSON.stringify(PROPERTY)}]=`;
+  expect(file.startsWith(prefix)).toBe(true);
+  const fn = file.slice(prefix.length, file.indexOf(";\n//# sourceURL="));
+  const ast = parse(`(${fn})`, { ecmaVersion: "latest", sourceType: "script", ranges: true });
+  const free = analyze(ast, { ecmaVersion: 2022, sourceType: "script" }).globalScope.through.map((r) => r.identifier.name);
+  expect(free).toEqual([]);
+  const start = readFileSync(resolve(DIST, "src/main-world.iife.js"), "utf8");
+  expect(start).toContain(createHash("sha256").update(fn, "utf16le").digest("hex"));
+  expect(start).not.toContain("__CAPTURE_CONTROL_PACK");
+  expect(Buffer.byteLength(start)).toBeLessThan(20 * 1024);
+});
+
+test("a page that offers the start script a function of its own while the pack is on its way gains nothing, and the features arrive", async ({ fresh, site }) => {
+  const { context, extensionId } = fresh;
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/index.html`);
+  const before = await page.evaluate((name) => Object.getOwnPropertyDescriptor(window, name) === undefined, PROPERTY);
+  const result = await page.evaluate(async (name) => {
+    const w = window as unknown as { kitSeen?: unknown };
+    // Same shape as the pack; a page's own function, so its text is not the pack's.
+    const mine = function (__kit: unknown) { w.kitSeen = __kit; (__kit as { start?: unknown }).start = () => undefined; };
+    const asked = navigator.mediaDevices.getUserMedia({ video: true });
+    const d = Object.getOwnPropertyDescriptor(window, name);
+    const during = { setter: typeof d?.set, enumerable: Object.keys(window).includes(name), getter: typeof d?.get };
+    (window as unknown as Record<string, unknown>)[name] = mine;
+    d?.set?.call(window, mine);
+    d?.set?.call(window, () => undefined);
+    const stream = await asked;
+    const tracks = stream.getTracks().length;
+    return { during, tracks, kitSeen: w.kitSeen !== undefined, after: Object.getOwnPropertyDescriptor(window, name) === undefined };
+  }, PROPERTY);
+  expect(before).toBe(true);
+  expect(result).toEqual({ during: { setter: "function", enumerable: false, getter: "undefined" }, tracks: 1, kitSeen: false, after: true });
+  // The real pack came: the capture is tracked (its code is in the pack).
+  const popup = await openExtensionPage(context, extensionId, "popup/index.html");
+  await expect.poll(() => liveCaptureCount(popup)).toBe(1);
+});
