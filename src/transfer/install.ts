@@ -192,8 +192,12 @@ function bootstrap(NativeWorker: Function, pre: A) {
   const URLCtor = URL, createUrl = URL.createObjectURL, revokeUrl = URL.revokeObjectURL;
   const on = (target: object, type: string, f: (e: Event) => void) => apply(addEventListener, target, [type, f]);
   const isUp = (d: A) => typeof d === "object" && d !== null && hasOwn(d, KEY) && d[KEY] === 0;
-  const give = (b: Boot, text: string) =>
-    apply(nativePost, b.w, [[b.token, text ? `(${text})(null,${toJson(b.href)});` : ""]]);
+  /** The realm to a worker (the realm in the window may then send it tracks: while it starts, they
+   * wait in its queue of messages; if it fails to start, it is given up again above). */
+  const give = (b: Boot) => {
+    apply(nativePost, b.w, [[b.token, released ? `(${released})(null,${toJson(b.href)});` : ""]]);
+    if (released && !b.x) pre.adopt?.(b.w);
+  };
   const boot = (token: string, src: string, module: boolean) => {
     const load = (url: string) => module ? `await import(${url});` : `importScripts(${url});`;
     return `(function(){var T=${toJson(token)},q=[],s=self,P=Event.prototype.stopImmediatePropagation,` +
@@ -262,17 +266,15 @@ function bootstrap(NativeWorker: Function, pre: A) {
       on(w, "message", (e) => {
         if (!isUp(apply(nativeData, e, []))) return;
         apply(stopImmediatePropagation, e, []);
-        if (b.up) return;
         b.up = true;
         b.q = null;
-        // Started (blob: workers run here): the realm may send it tracks once both are in.
-        if (released) pre.adopt?.(w);
       });
       on(w, "error", (e) => {
         if (b.up || b.x) return;
         apply(stopImmediatePropagation, e, []);
         apply(preventDefault, e, []);
         blocked[+module] = true;
+        pre.adopt?.(w, 1);
         try {
           const x = b.x = construct(NativeWorker, args) as object;
           const relay = (type: string, C: A) => on(x, type, (f) => apply(dispatchEvent, w, [new C(type, f)]));
@@ -286,8 +288,8 @@ function bootstrap(NativeWorker: Function, pre: A) {
         }
         b.q = null;
       });
-      if (released !== undefined) give(b, released);
-      else setOwn(waiting, waiting.length, b);
+      if (released === undefined) setOwn(waiting, waiting.length, b);
+      else give(b);
       return w;
     },
     /** The pack came (`text`, the realm's source) or cannot come (""). */
@@ -296,10 +298,7 @@ function bootstrap(NativeWorker: Function, pre: A) {
       released = text;
       const list = waiting;
       waiting = [];
-      for (let i = 0; i < list.length; i++) {
-        give(list[i], text);
-        if (text && list[i].up) pre.adopt?.(list[i].w);
-      }
+      for (let i = 0; i < list.length; i++) give(list[i]);
     },
   };
 }

@@ -350,7 +350,8 @@ export function mediaRealm(host: A, base?: string, pre?: A): void {
   const NW = g.Worker;
   const workers = new WM();
   // Workers the window's main-world script started before this realm came (src/transfer/install.ts).
-  if (pre) P.adopt = (w: A) => workers.set(w, { q: null, f: 0 });
+  // (`drop`: it failed to start after all, CSP.)
+  if (pre) P.adopt = (w: A, drop?: number) => drop ? workers.delete(w) : workers.set(w, { q: null, f: 0 });
   const blobs = P.blobs || new Mp();
   let workerText: string;
   if (NW) {
