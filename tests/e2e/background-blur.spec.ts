@@ -312,13 +312,18 @@ test("faceFraming and backgroundBlur together: one pipeline frames the face and 
     await page.evaluate(() => window.keep(window.blurred));
     const both = await settle({ faceFraming: true, backgroundBlur: true });
     expect(both.settings).toEqual([true, true]);
-    const face = await page.evaluate(({ r, m }) => window.look(window.blurred, r, m), { r: regions, m: middle });
+    // The same crop as framing alone: the face where it was (on a loaded machine the framing may
+    // still be moving when the edges have settled: it comes to rest there).
+    let face = await page.evaluate(({ r, m }) => window.look(window.blurred, r, m), { r: regions, m: middle });
+    await expect.poll(async () => {
+      face = await page.evaluate(({ r, m }) => window.look(window.blurred, r, m), { r: regions, m: middle });
+      return face.faceDiff[0];
+    }, { timeout: 15_000, intervals: [500] }).toBeLessThan(10);
     test.info().annotations.push({ type: "both", description: JSON.stringify({ framed: framed.look, both: both.look, face }) });
     // (Measured: 32 framed, ~1 framed and blurred.)
     expect(framed.look.edges.left).toBeGreaterThan(10);
     expect(both.look.edges.left).toBeLessThan(framed.look.edges.left * 0.25);
-    // The same crop as framing alone: the face where it was, as sharp.
-    expect(face.faceDiff[0]).toBeLessThan(10);
+    // As sharp as framing alone.
     expect(face.faceEdges[0]).toBeGreaterThan(framed.look.faceEdges[0] * 0.75);
     await page.evaluate(() => window.blurred.stop());
     await expect.poll(() => page.workers().length).toBe(0);
