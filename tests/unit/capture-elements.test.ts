@@ -1,7 +1,8 @@
 /**
- * src/tracking/capture-elements.ts with stand-ins for the browser: what the e2e tests cannot see,
- * that start-up never reads the elements' interface objects (each first read costs a frame
- * 70-260 µs in Chromium 156) and that the getters are wrapped only at the frame's first click.
+ * src/tracking/capture-trigger.ts (start) and capture-elements.ts (the pack) with stand-ins for
+ * the browser: what the e2e tests cannot see, that start-up never reads the elements' interface
+ * objects (each first read costs a frame 70-260 µs in Chromium 156) nor wraps anything, and that
+ * the getters are wrapped when the pack installs (it comes at the frame's first click).
  * The real elements are tested in tests/e2e/capture-elements.spec.ts.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -53,10 +54,10 @@ beforeAll(async () => {
     Object.defineProperty(scope, name, { configurable: true, get: () => (reads.push(name), value) });
   }
   Object.assign(scope, { window: new EventTarget(), document: doc, Document: DocumentStandIn, MediaStream: StreamStandIn });
-  const { installCaptureElements } = await import("../../src/tracking/capture-elements");
+  const { installCaptureTrigger } = await import("../../src/tracking/capture-trigger");
   const { onResolved } = await import("../../src/core/media-methods");
   onResolved("getUserMedia", (value) => announced.push(value));
-  installCaptureElements();
+  installCaptureTrigger();
 });
 
 describe("capture elements, lazily", () => {
@@ -67,8 +68,11 @@ describe("capture elements, lazily", () => {
     expect(Object.getOwnPropertyDescriptor(CameraStandIn.prototype, "track")!.get).toBe(originalTrack);
   });
 
-  it("wraps the getters at the first click, from elements of its own, still without reading the globals", () => {
+  it("wraps the getters when the pack installs, from elements of its own, still without reading the globals", async () => {
     (scope.window as EventTarget).dispatchEvent(new Event("click"));
+    expect(doc.created).toEqual([]);
+    const { installCaptureElements } = await import("../../src/tracking/capture-elements");
+    installCaptureElements();
     expect(reads).toEqual([]);
     expect(doc.created).toEqual(["usermedia", "camera"]);
     const stream = Object.getOwnPropertyDescriptor(UserMediaStandIn.prototype, "stream")!.get!;
