@@ -36,12 +36,16 @@ const LATE: string = LATE_PLACEHOLDER;
 const G = globalThis as unknown as Record<string, unknown>;
 const FunctionProto = Function.prototype;
 
-/** "a,b,c" → ["a", "b", "c"], without the page's String.prototype.split. */
+let snapped = 0;
+/** "a,b|c" → ["a", "b", "c"] (and `snapped` 2), without the page's String.prototype.split. */
 function names(list: string): string[] {
   const out: string[] = [];
   let from = 0;
   for (let i = 0; i <= list.length; i++) {
-    if (i === list.length || apply(stringCharCodeAt, list, [i]) === 44) {
+    const c = i < list.length ? apply(stringCharCodeAt, list, [i]) : 44;
+    // ("|" ends the names whose members are noted too; see below.)
+    if (c === 124) snapped = out.length + (i > from ? 1 : 0);
+    if (c === 44 || c === 124) {
       if (i > from) appendOwn(out, apply(stringSlice, list, [from, i]) as string);
       from = i + 1;
     }
@@ -55,8 +59,9 @@ const early = objectCreate(null) as Record<string, unknown>;
   const list = names(EARLY), objects: unknown[] = [];
   for (let i = 0; i < list.length; i++) {
     const v = early[list[i]] = G[list[i]];
-    // And their members (statics, prototypes), which the pack's modules read when they start.
-    if (v === G || v === null || (typeof v !== "object" && typeof v !== "function")) continue;
+    // And, for those the build put first, their members (statics, prototypes), which the pack's
+    // modules read when they start (scripts/build-pack.mjs, SNAPSHOT).
+    if (i >= snapped || v === null || (typeof v !== "object" && typeof v !== "function")) continue;
     appendOwn(objects, v);
     if (typeof v === "function") appendOwn(objects, (v as { prototype?: unknown }).prototype);
   }
