@@ -39,7 +39,11 @@ const LATE = new Set(["window", "document", "location", "top",
  */
 const SNAPSHOT = new Set(["Object", "Array", "Function", "Promise", "Map", "Set", "WeakMap", "Symbol", "Reflect", "JSON",
   "Math", "EventTarget", "Event", "MediaStream", "MediaStreamTrack", "MessagePort", "Worker", "MessageChannel", "URL", "Blob",
-  "MediaStreamTrackGenerator", "MediaStreamTrackProcessor", "VideoFrame"]);
+  "MediaStreamTrackGenerator", "MediaStreamTrackProcessor", "VideoFrame",
+  // And those with members the main world wraps at start (the pack's modules must read the native
+  // functions there, as they did at document start: a PTZ check that called its own wrapper would
+  // never end).
+  "MediaDevices", "MediaDeviceInfo", "Permissions", "PermissionStatus", "MessageEvent"]);
 
 const keyOf = (file) => relative(src, file).replace(/\.[cm]?tsx?$/, "").replace(/[/-]/g, "_");
 
