@@ -66,13 +66,13 @@ export type MethodImpl = (target: Function, thisArg: unknown, args: unknown[]) =
  * page scripts may have kept a reference to the member) add layers behind it instead of replacing
  * it, so a reference the page took at any time goes through every layer.
  */
-interface Slot { holder: object; name: string; half: "value" | "get" | "set"; native: Function; proxy: Function; top: Function }
+interface Slot { top: Function }
+type Half = "value" | "get" | "set";
 const slots = new WeakMapCtor<object, Record<string, Slot>>();
-let slotList: Slot[] = [];
 
 /** `descriptor` with `half` set to `fn`, as a null-prototype object: the pack wraps after page
  * scripts ran, and defineProperty would read a missing field from a page's Object.prototype. */
-const withHalf = (descriptor: PropertyDescriptor, half: Slot["half"] | "configurable", fn: Function | boolean): PropertyDescriptor => {
+const withHalf = (descriptor: PropertyDescriptor, half: Half | "configurable", fn: Function | boolean): PropertyDescriptor => {
   const out = objectCreate(null) as PropertyDescriptor & Record<string, unknown>;
   const keys = ["value", "writable", "get", "set", "enumerable", "configurable"] as const;
   for (let i = 0; i < 6; i++) if (hasOwn(descriptor, keys[i])) out[keys[i]] = descriptor[keys[i]];
@@ -88,7 +88,7 @@ const layer = (prev: Function, impl: MethodImpl): Function => new ProxyCtor(prev
 
 /** Wraps `holder[name]`'s function (`half`: the value, or an accessor's get or set) with `impl`,
  * which gets the function it wraps (native, or the layer below). Returns that function. */
-function wrapHalf(holder: object, name: string, half: Slot["half"], impl: MethodImpl | undefined): Function | undefined {
+function wrapHalf(holder: object, name: string, half: Half, impl: MethodImpl | undefined): Function | undefined {
   let own = apply(weakMapGet, slots, [holder]) as Record<string, Slot> | undefined;
   const existing = own?.[half + name];
   if (existing) {
@@ -100,22 +100,21 @@ function wrapHalf(holder: object, name: string, half: Slot["half"], impl: Method
   const original = descriptor?.[half];
   if (typeof original !== "function") return undefined;
   patchToString();
-  const slot: Slot = { holder, name, half, native: original, proxy: original, top: impl ? layer(original, impl) : original };
-  slot.proxy = new ProxyCtor(original, {
+  const slot: Slot = { top: impl ? layer(original, impl) : original };
+  const proxy = new ProxyCtor(original, {
     apply(_target, thisArg, args) {
       return apply(slot.top, thisArg, args);
     },
   });
-  rememberNative(slot.proxy, sourceOf(original));
+  rememberNative(proxy, sourceOf(original));
   if (!own) apply(weakMapSet, slots, [holder, own = objectCreate(null) as Record<string, Slot>]);
   own[half + name] = slot;
-  setOwn(slotList, slotList.length, slot);
-  defineOurs(holder, name, withHalf(getOwnPropertyDescriptor(holder, name)!, half, slot.proxy));
+  defineOurs(holder, name, withHalf(getOwnPropertyDescriptor(holder, name)!, half, proxy));
   return original;
 }
 
 /** wrapMethod, wrapGetter or wrapSetter by `half` (the transfer realm's wrapping in a window). */
-export const wrapMember = (holder: object, name: string, half: Slot["half"], impl: MethodImpl): Function | undefined =>
+export const wrapMember = (holder: object, name: string, half: Half, impl: MethodImpl): Function | undefined =>
   wrapHalf(holder, name, half, impl);
 
 /** Replaces `proto[name]` (a method) by a Proxy whose calls go to `impl`, which gets the
@@ -137,7 +136,7 @@ export const wrapSetter = (proto: object, name: string, impl: MethodImpl): Funct
 /** Wraps members now with nothing in between (calls go to the native function) so that the
  * layers the pack adds later sit behind a Proxy the page could not have held a reference around:
  * [holder, name, half] triples; holders that do not exist are skipped. */
-export function reserve(members: [object | undefined, string, Slot["half"]][]): void {
+export function reserve(members: [object | undefined, string, Half][]): void {
   for (let i = 0; i < members.length; i++) {
     const m = members[i];
     if (m[0]) wrapHalf(m[0], m[1], m[2], undefined);
