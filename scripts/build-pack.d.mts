@@ -1,2 +1,2 @@
-export function buildPack(dist: string): Promise<{ bytes: number; hash: string; early: string[]; late: string[] }>;
+export function buildPack(dist: string): Promise<{ bytes: number; head: string; early: string[]; late: string[] }>;
 export function writeKit(): Promise<void>;

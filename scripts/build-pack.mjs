@@ -1,18 +1,18 @@
 // Builds the pack (src/pack.ts → dist/pack.js; see src/core/pack.ts) after Vite wrote the
-// main-world script, and fills the pack's hash and globals into that script. Called by
+// main-world script, and fills the globals the pack reads into that script. Called by
 // vite.config.ts when a build closes.
 //
 // The pack is one function expression with NO free variables: the modules it shares with the
 // main-world script become members of its parameter's `m` (the main world's own instances), and
 // every global its code reads is declared at its top from the parameter's `g`. What it does then
-// depends only on its text, which the main world checks (SHA-256) before it runs it.
-import { createHash } from "node:crypto";
+// depends only on its text, which the main world compares with the service worker's answer before it runs it.
 import { readFileSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { build } from "rolldown";
 import { parse } from "acorn";
 import { analyze } from "eslint-scope";
-import { EARLY_PLACEHOLDER, HASH_PLACEHOLDER, LATE_PLACEHOLDER, PACK_FILE, PACK_PROPERTY } from "../src/core/pack-contract.ts";
+import { createHash } from "node:crypto";
+import { EARLY_PLACEHOLDER, HEAD_PLACEHOLDER, LATE_PLACEHOLDER, PACK_FILE, PACK_PROPERTY } from "../src/core/pack-contract.ts";
 
 const root = process.cwd();
 const src = resolve(root, "src");
@@ -122,19 +122,23 @@ export async function buildPack(dist) {
   const late = names.filter((n) => LATE.has(n));
   // Those whose members are noted at start too come first, before a "|".
   const early = [...all.filter((n) => SNAPSHOT.has(n)), "|", ...all.filter((n) => !SNAPSHOT.has(n))];
-  const fn = `function(__kit){"use strict";var ${names.map((n) => `${n}=__kit.g.${n}`).join(",")};${code}}`;
+  // The text starts by naming its build (a directive, which does nothing): a start script of
+  // another build (a page loaded before an update) refuses the pack, whose kit it may not match.
+  const head = `function(__kit){"use strict";"${createHash("sha256").update(code).digest("hex").slice(0, 16)}";`;
+  const fn = `${head}var ${names.map((n) => `${n}=__kit.g.${n}`).join(",")};${code}}`;
   // The check that a function with this text has no free variable at all.
   const left = freeNames(`return ${fn}`).filter((n) => n !== "__kit");
   if (left.length) throw new Error(`the pack still reads globals: ${left.join(", ")}`);
-  const hash = createHash("sha256").update(fn, "utf16le").digest("hex");
   writeFileSync(resolve(dist, PACK_FILE),
     `this[${JSON.stringify(PACK_PROPERTY)}]=${fn};\n//# sourceURL=<anonymous>\n`);
   const mainFile = resolve(dist, "src/main-world.iife.js");
   let main = readFileSync(mainFile, "utf8");
-  for (const [placeholder, value] of [[HASH_PLACEHOLDER, hash], [EARLY_PLACEHOLDER, early.join(",").replace(",|,", "|")], [LATE_PLACEHOLDER, late.join(",")]]) {
-    if (!main.includes(placeholder)) throw new Error(`the main-world script lacks ${placeholder}`);
-    main = main.split(placeholder).join(value);
+  for (const [placeholder, value] of [[HEAD_PLACEHOLDER, head], [EARLY_PLACEHOLDER, early.join(",").replace(",|,", "|")], [LATE_PLACEHOLDER, late.join(",")]]) {
+    // The whole string literal, quotes included: the head has quotes of its own.
+    const literal = new RegExp(`(["'\`])${placeholder}\\1`, "g");
+    if (!literal.test(main)) throw new Error(`the main-world script lacks ${placeholder}`);
+    main = main.replace(literal, () => JSON.stringify(value));
   }
   writeFileSync(mainFile, main);
-  return { bytes: Buffer.byteLength(fn), hash, early, late };
+  return { bytes: Buffer.byteLength(fn), head, early, late };
 }

@@ -21,7 +21,7 @@ import { installTransfer } from "./transfer/install";
 
 const bridge = connectPageBridge();
 installPackLoader(bridge, kitModules);
-installMediaMethods();
+installMediaMethods(bridge);
 reserveMembers();
 installSupportedConstraints(bridge);
 installDefaultSemantics(bridge);

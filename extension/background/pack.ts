@@ -1,10 +1,33 @@
 /**
  * Runs the pack (dist/pack.js, src/core/pack.ts) in the main world of the frame that asked for it,
- * and only that frame's current document: its main-world script checks and takes it (or, if it was
- * not this extension's pack, refuses it). Asked for once per document, at its first use of a feature.
+ * and only that frame's current document ("pack.load"), and tells it the source text of the pack's
+ * function ("pack.text", asked at the same time): the frame's main-world script runs the function
+ * it was given whose text is this one (a page's own functions, offered in its place, have other
+ * texts). Asked for once per document, at its first use of a feature.
  */
-import { PACK_FILE } from "../../src/core/pack-contract";
+import { PACK_FILE, PACK_PROPERTY } from "../../src/core/pack-contract";
 import { MessageError, type ContentHandlers } from "./messenger";
+
+/** The file is `this[PACK_PROPERTY]=<function>;` and a sourceURL comment (scripts/build-pack.mjs). */
+export const packFunctionText = (file: string): string | undefined => {
+  const prefix = `this[${JSON.stringify(PACK_PROPERTY)}]=`;
+  const end = file.lastIndexOf(";\n//# sourceURL=");
+  return file.startsWith(prefix) && end > prefix.length ? file.slice(prefix.length, end) : undefined;
+};
+
+let text: Promise<string> | undefined;
+/** Read once per service-worker run: the extension's own file. */
+const packText = (): Promise<string> => text ??= fetch(chrome.runtime.getURL(PACK_FILE))
+  .then((response) => response.text())
+  .then((file) => {
+    const fn = packFunctionText(file);
+    if (fn === undefined) throw new Error(`${PACK_FILE} is not a pack`);
+    return fn;
+  })
+  .catch((error: unknown) => {
+    text = undefined;
+    throw error;
+  });
 
 export const packContentHandlers: ContentHandlers = {
   "pack.load": async (_params, sender) => {
@@ -19,4 +42,5 @@ export const packContentHandlers: ContentHandlers = {
     }
     return null;
   },
+  "pack.text": () => packText(),
 };

@@ -87,6 +87,9 @@ export interface RpcCalls {
   /** The frame needs the pack (src/core/pack.ts): the service worker runs dist/pack.js in this
    * frame's main world, then answers. */
   "pack.load": { params: Record<string, never>; result: null };
+  /** The source text of the pack's function, which the frame's main world runs only if the
+   * function it is given has exactly this text. */
+  "pack.text": { params: Record<string, never>; result: string };
 }
 
 /** One capture source as the page reports it: its id in this frame, kind and device label, and
@@ -104,7 +107,7 @@ export interface PtzSessionInfo {
   values: Partial<Record<PtzAxis, number>>;
 }
 export type RpcName = keyof RpcCalls;
-export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open", "tracking.started", "tracking.ended", "tracking.state", "ptz.request", "ptz.session", "ptz.moved", "effects.face", "pack.load"];
+export const RPC_NAMES: readonly RpcName[] = ["site.config", "picker.open", "tracking.started", "tracking.ended", "tracking.state", "ptz.request", "ptz.session", "ptz.moved", "effects.face", "pack.load", "pack.text"];
 
 /** main world → isolated world */
 export type PageToExtension =

@@ -1,4 +1,7 @@
-import { appendOwn, apply, PromiseCtor, promiseThen } from "../lib/natives";
+import type { PageBridge } from "../bridge/page-bridge";
+import { effectiveSemantics } from "../bridge/protocol";
+import { NAMES } from "../effects/names";
+import { appendOwn, apply, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, objectCreate, ownKeys, PromiseCtor, promiseThen } from "../lib/natives";
 import { wrapMethod } from "../lib/wrap";
 import { packPending, whenPack } from "./pack";
 
@@ -74,11 +77,63 @@ export function later(run: () => unknown): unknown {
   }));
 }
 
+let bridgeOf: PageBridge | undefined;
+const ObjectProto = Object.prototype;
+const protoKeys = ownKeys(ObjectProto).length;
+// Track constraints some feature acts on (effects, PTZ); "advanced" may hold any of them.
+const FEATURED = [...NAMES, "pan", "tilt", "zoom", "advanced"];
+
+/** A copy (own data properties, no prototype) of a plain object whose own keys `ok` takes, each
+ * value through `map`; `undefined` for anything else. No getter of the page runs. */
+function copy(o: unknown, ok: (key: string) => boolean, map: (v: unknown) => unknown): Record<string, unknown> | undefined {
+  if (typeof o !== "object" || o === null || getPrototypeOf(o) !== ObjectProto) return;
+  const out = objectCreate(null) as Record<string, unknown>, keys = ownKeys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i], d = getOwnPropertyDescriptor(o, key)!;
+    if (typeof key !== "string" || !ok(key) || !hasOwn(d, "value") || (out[key] = map(d.value)) === undefined) return;
+  }
+  return out;
+}
+
+/** For a getUserMedia call that every feature passes on unchanged (the site's settings engage
+ * none: no picker, no forced effect; and the constraints are a plain object of `audio` and
+ * `video` only, each a boolean or a plain object of data properties none of whose names a
+ * feature acts on), the constraints to give the browser: a copy, so what it reads is what was
+ * checked. A page that added to Object.prototype gets the pack's decision instead. */
+function passedOn(constraints: unknown): Record<string, unknown> | undefined {
+  const config = bridgeOf!.siteConfig();
+  if (effectiveSemantics(config) !== "browser-chooses" || config.powerSaving || config.blurBackground || config.frameFace ||
+    ownKeys(ObjectProto).length !== protoKeys) return;
+  return copy(constraints, (key) => key === "audio" || key === "video", (track) => typeof track === "boolean" ? track
+    : copy(track, (key) => {
+      for (let k = 0; k < FEATURED.length; k++) if (key === FEATURED[k]) return false;
+      return true;
+    }, (v) => v));
+}
+
 function route(method: MethodName) {
   const run = routed(method);
+  if (method !== "getUserMedia") return run;
   // getUserMedia waits for the pack: its features (picker, PTZ, effects, tracking) are there.
-  return method !== "getUserMedia" ? run : (native: Function, thisArg: unknown, args: unknown[]): unknown =>
-    packPending() ? later(() => run(native, thisArg, args)) : run(native, thisArg, args);
+  return (native: Function, thisArg: unknown, args: unknown[]): unknown => {
+    if (!packPending()) return run(native, thisArg, args);
+    let plain: Record<string, unknown> | undefined;
+    try {
+      plain = passedOn(args[0]);
+    } catch {
+      // A page's proxy threw: the pack decides.
+    }
+    if (!plain) return later(() => run(native, thisArg, args));
+    // Such a call goes to the browser now, while the pack comes; the stream goes to the page once
+    // the pack's hooks saw it (as they would have), an error at once.
+    return new PromiseCtor((resolve, reject) => {
+      whenPack();
+      apply(promiseThen, apply(native, thisArg, [plain]), [(stream: unknown) => whenPack(() => {
+        resolve(stream);
+        announce(method, stream);
+      }), reject]);
+    });
+  };
 }
 
 function routed(method: MethodName) {
@@ -96,7 +151,8 @@ function routed(method: MethodName) {
   };
 }
 
-export function installMediaMethods(): void {
+export function installMediaMethods(bridge: PageBridge): void {
+  bridgeOf = bridge;
   if (typeof MediaDevices !== "undefined") {
     wrapMethod(MediaDevices.prototype, "getUserMedia", route("getUserMedia"));
     wrapMethod(MediaDevices.prototype, "enumerateDevices", route("enumerateDevices"));

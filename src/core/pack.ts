@@ -12,11 +12,13 @@
  * member, given here: JavaScript's built-ins as they were at start, the rest as they are now), so
  * what it does depends only on its source text. It is handed over by assigning it to a property of
  * the window that exists only while the pack is on its way, whose setter is this script's (no
- * function the page could replace is called). Before running it, this script
- * checks that its source text is the build's (SHA-256, embedded here at build time) and that it is
- * a plain function of this realm: a page may intercept the handover or hand over a function of its
- * own, but a function with the same text is the same code, and any other is refused. What a page
- * can do is keep the pack from arriving; then every feature stays native, as in a frame the
+ * function the page could replace is called). The setter only keeps what it is given. The service
+ * worker answers the request, after the file ran, with the pack's source text, over the bridge
+ * (which the page can neither read nor forge); this script then runs the plain function of this
+ * realm given meanwhile whose text is that text. A page may intercept the handover or hand over
+ * functions of its own, but a function with the same text is the same code, and any other is
+ * never called. What a page can do is keep the pack from arriving; then every feature stays
+ * native, as in a frame the
  * extension cannot reach. See docs/ARCHITECTURE.md, "The pack".
  */
 import type { PageBridge } from "../bridge/page-bridge";
@@ -24,12 +26,13 @@ import {
   appendOwn, apply, defineProperty, deleteProperty, functionToString, getOwnPropertyDescriptor, getPrototypeOf, objectCreate,
   stringCharCodeAt, stringSlice,
 } from "../lib/natives";
-import { sha256 } from "../lib/sha256";
 import { asAtStart, keepPristine } from "../lib/wrap";
-import { EARLY_PLACEHOLDER, HASH_PLACEHOLDER, LATE_PLACEHOLDER, PACK_PROPERTY } from "./pack-contract";
+import { EARLY_PLACEHOLDER, HEAD_PLACEHOLDER, LATE_PLACEHOLDER, PACK_PROPERTY } from "./pack-contract";
 
-// Filled in by the build (vite.config.ts); a placeholder left as it is matches no pack.
-const HASH: string = HASH_PLACEHOLDER;
+// Filled in by the build (vite.config.ts).
+// The start of the pack's text, naming its build: the pack of another build (the service worker
+// was updated since this page loaded) may not fit this script's kit, and is refused.
+const HEAD: string = HEAD_PLACEHOLDER;
 const EARLY: string = EARLY_PLACEHOLDER;
 const LATE: string = LATE_PLACEHOLDER;
 
@@ -88,25 +91,43 @@ const settle = (to: State) => {
   }
 };
 
-/** Takes the pack (the setter of the window's PACK_PROPERTY while it is on its way), checks it
- * and runs it. */
-function receive(fn: unknown): void {
-  if (state !== "loading" || typeof fn !== "function" || getPrototypeOf(fn) !== FunctionProto) return;
-  let text: string;
-  try {
-    text = apply(functionToString, fn, []) as string;
-  } catch {
-    return;
+/** What the window's PACK_PROPERTY was given while the pack is on its way (its setter): plain
+ * functions of this realm, at most a few (a page that offers more only keeps its frame native). */
+let offered: Function[] = [];
+/** The pack's source text, as the service worker answered it ("pack.text"). */
+let expected: string | undefined;
+/** Whether the service worker said the file ran ("pack.load"). */
+let ran = false;
+
+/** Runs the function offered whose text is the pack's, once that text is known; fails once the
+ * file ran and none was. Called as either arrives: the text usually comes first, so the pack then
+ * runs inside the file's own assignment. */
+function take(): void {
+  if (state !== "loading" || expected === undefined) return;
+  for (let i = 0; i < offered.length; i++) {
+    let mine = false;
+    try {
+      mine = apply(functionToString, offered[i], []) === expected;
+    } catch {
+      // Not a function whose text can be read: not the pack.
+    }
+    if (!mine) continue;
+    const fn = offered[i];
+    offered = [];
+    letGo();
+    let ok = false;
+    try {
+      ok = run(fn);
+    } catch {
+      ok = false;
+    }
+    return settle(ok ? "in" : "failed");
   }
-  if (sha256(text) !== HASH) return;
-  letGo();
-  let ok = false;
-  try {
-    ok = run(fn as Function);
-  } catch {
-    ok = false;
+  offered = [];
+  if (ran) {
+    letGo();
+    settle("failed");
   }
-  settle(ok ? "in" : "failed");
 }
 
 /** The window's property for the handover exists only while the pack is on its way. */
@@ -168,22 +189,47 @@ export function whenPack(then?: () => void): void {
   try {
     // An accessor the pack's file assigns to (a setter of this script): the handover calls no
     // function the page could have replaced. Not enumerable; gone once the pack is in.
-    const own = getOwnPropertyDescriptor({ set [PACK_PROPERTY](fn: unknown) { receive(fn); } }, PACK_PROPERTY)!;
+    const own = getOwnPropertyDescriptor({
+      set [PACK_PROPERTY](fn: unknown) {
+        if (state !== "loading" || typeof fn !== "function" || getPrototypeOf(fn) !== FunctionProto || offered.length > 3) return;
+        appendOwn(offered, fn);
+        take();
+      },
+    }, PACK_PROPERTY)!;
     setter = own.set;
     defineProperty(window, PACK_PROPERTY, { __proto__: null, set: setter, enumerable: false, configurable: true } as PropertyDescriptor);
   } catch {
     return settle("failed");
   }
-  // Answered once the file ran (or could not run): by then the pack came or it never will.
+  // Both at once: the text is answered at once, the file is run meanwhile.
+  if (expected === undefined) {
+    bridgeOf.call("pack.text", {}, (error, text) => {
+      if (state !== "loading") return;
+      if (error || typeof text !== "string" || apply(stringSlice, text, [0, HEAD.length]) !== HEAD) {
+        letGo();
+        return settle("failed");
+      }
+      expected = text;
+      take();
+    });
+  }
+  // Answered once the file ran (or could not run): by then its function was given to the setter,
+  // or it never will be.
   bridgeOf.call("pack.load", {}, (error) => {
     if (state !== "loading") return;
-    letGo();
     // A service worker stopped before it answered (AbortError) is asked again; a frame it cannot
     // script (NotSupportedError) is not.
     if (error && error.name !== "NotSupportedError" && ++tries < 3) {
+      letGo();
+      offered = [];
       state = "idle";
       return whenPack();
     }
-    settle("failed");
+    if (error) {
+      letGo();
+      return settle("failed");
+    }
+    ran = true;
+    take();
   });
 }

@@ -2,10 +2,8 @@
  * Track API extensions (issue 6): configurationchange, VideoFrame captureTime and the track.stats
  * fill-in, on the production build with the fake camera (PTZ 100..400).
  */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import type { BrowserContext, CDPSession, Page } from "@playwright/test";
-import { DIST, expect, extensionWorker, launch, openExtensionPage, test } from "./fixtures";
+import { expect, extensionWorker, launch, openExtensionPage, test } from "./fixtures";
 
 const PTZ_CAMERA = "--use-fake-device-for-media-stream=device-count=3,hardware-support=pan-tilt-zoom";
 
@@ -169,32 +167,22 @@ test.describe("VideoFrame captureTime and track.stats", () => {
     expect({ ...ext, marked: 0 }).toEqual(native);
   });
 
-  test("where the browser lacks track.stats, the fill-in counts like native on the same track (over 5 s, within the frames it has queued)", async ({ nativePage, site }) => {
-    // Native Chromium has track.stats: take it away before the production main-world script runs,
-    // so that its pack fills it in, and keep the native getter to compare on the same track. (No
-    // extension here: the pack's file is run the way the service worker would, once the page's
-    // getUserMedia has asked for it.)
-    const script = readFileSync(resolve(DIST, "src/main-world.iife.js"), "utf8");
-    const pack = readFileSync(resolve(DIST, "pack.js"), "utf8");
-    await nativePage.goto(`${site.origin}/track-ext.html`);
-    await nativePage.evaluate(([source, packSource]) => {
+  test("where the browser lacks track.stats, the fill-in counts like native on the same track (over 5 s, within the frames it has queued)", async ({ fresh, site }) => {
+    // Native Chromium has track.stats: take it away before the main-world script runs (an init
+    // script runs before the extension's document_start scripts), so that the pack fills it in,
+    // and keep the native getter to compare on the same track.
+    const nativePage = await fresh.context.newPage();
+    await nativePage.addInitScript(() => {
       const w = window as any;
-      w.packSource = packSource;
       w.nativeStats = Object.getOwnPropertyDescriptor(MediaStreamTrack.prototype, "stats")!.get;
       delete (MediaStreamTrack.prototype as any).stats;
       delete w.MediaStreamTrackVideoStats;
       delete w.MediaStreamTrackAudioStats;
-      const el = document.createElement("script");
-      el.textContent = source;
-      document.head.append(el);
-    }, [script, pack]);
+    });
+    await nativePage.goto(`${site.origin}/track-ext.html`);
     const result = await nativePage.evaluate(async () => {
       const w = window as any;
-      const asked = navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
-      const el = document.createElement("script");
-      el.textContent = w.packSource;
-      document.head.append(el);
-      const stream = await asked;
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: true });
       const video = stream.getVideoTracks()[0] as any;
       const audio = stream.getAudioTracks()[0] as any;
       const filled = video.stats;
