@@ -84,9 +84,10 @@ const protoKeys = ownKeys(ObjectProto).length;
 const FEATURED = [...NAMES, "pan", "tilt", "zoom", "advanced"];
 
 /** A copy (own data properties, no prototype) of a plain object whose own keys `ok` takes, each
- * value through `map`; `undefined` for anything else. No getter of the page runs. */
+ * value through `map`; `undefined` for another object (and a TypeError for a primitive). No getter
+ * of the page runs. */
 function copy(o: unknown, ok: (key: string) => boolean, map: (v: unknown) => unknown): Record<string, unknown> | undefined {
-  if (typeof o !== "object" || o === null || getPrototypeOf(o) !== ObjectProto) return;
+  if (getPrototypeOf(o as object) !== ObjectProto) return;
   const out = objectCreate(null) as Record<string, unknown>, keys = ownKeys(o);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i], d = getOwnPropertyDescriptor(o, key)!;
@@ -121,7 +122,7 @@ function route(method: MethodName) {
     try {
       plain = passedOn(args[0]);
     } catch {
-      // A page's proxy threw: the pack decides.
+      // Not an object, or a page's proxy threw: the pack decides.
     }
     if (!plain) return later(() => run(native, thisArg, args));
     // Such a call goes to the browser now, while the pack comes; the stream goes to the page once

@@ -24,7 +24,7 @@
 import type { PageBridge } from "../bridge/page-bridge";
 import {
   appendOwn, apply, defineProperty, deleteProperty, functionToString, getOwnPropertyDescriptor, getPrototypeOf, objectCreate,
-  stringCharCodeAt, stringSlice,
+  stringSlice, stringSplit,
 } from "../lib/natives";
 import { asAtStart, keepPristine } from "../lib/wrap";
 import { EARLY_PLACEHOLDER, HEAD_PLACEHOLDER, LATE_PLACEHOLDER, PACK_PROPERTY } from "./pack-contract";
@@ -39,32 +39,22 @@ const LATE: string = LATE_PLACEHOLDER;
 const G = globalThis as unknown as Record<string, unknown>;
 const FunctionProto = Function.prototype;
 
-let snapped = 0;
-/** "a,b|c" → ["a", "b", "c"] (and `snapped` 2), without the page's String.prototype.split. */
-function names(list: string): string[] {
-  const out: string[] = [];
-  let from = 0;
-  for (let i = 0; i <= list.length; i++) {
-    const c = i < list.length ? apply(stringCharCodeAt, list, [i]) : 44;
-    // ("|" ends the names whose members are noted too; see below.)
-    if (c === 124) snapped = out.length + (i > from ? 1 : 0);
-    if (c === 44 || c === 124) {
-      if (i > from) appendOwn(out, apply(stringSlice, list, [from, i]) as string);
-      from = i + 1;
-    }
-  }
-  return out;
-}
+// The lists, read now (before any page script, so String.prototype.split is still the
+// browser's): "a,b|c" → ["a", "b"], ["c"].
+const split = (list: string, by: string) => apply(stringSplit, list, [by]) as string[];
+const parts = split(EARLY, "|");
+const snapped = split(parts[0], ","), unsnapped = split(parts[1], ","), late = split(LATE, ",");
 
 // JavaScript's own built-ins that the pack reads, as they are now, before any page script.
 const early = objectCreate(null) as Record<string, unknown>;
 {
-  const list = names(EARLY), objects: unknown[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const v = early[list[i]] = G[list[i]];
+  const objects: unknown[] = [];
+  for (let i = 0; i < unsnapped.length; i++) early[unsnapped[i]] = G[unsnapped[i]];
+  for (let i = 0; i < snapped.length; i++) {
+    const v = early[snapped[i]] = G[snapped[i]];
     // And, for those the build put first, their members (statics, prototypes), which the pack's
     // modules read when they start (scripts/build-pack.mjs, SNAPSHOT).
-    if (i >= snapped || v === null || (typeof v !== "object" && typeof v !== "function")) continue;
+    if (v === null || (typeof v !== "object" && typeof v !== "function")) continue;
     appendOwn(objects, v);
     if (typeof v === "function") appendOwn(objects, (v as { prototype?: unknown }).prototype);
   }
@@ -79,6 +69,7 @@ let bridgeOf: PageBridge | undefined;
 let modules: Record<string, unknown> | undefined;
 
 const settle = (to: State) => {
+  letGo();
   state = to;
   const run = waiting;
   waiting = [];
@@ -112,22 +103,17 @@ function take(): void {
       // Not a function whose text can be read: not the pack.
     }
     if (!mine) continue;
-    const fn = offered[i];
-    offered = [];
-    letGo();
-    let ok = false;
+    let ok: boolean | undefined;
     try {
-      ok = run(fn);
+      ok = run(offered[i]);
     } catch {
-      ok = false;
+      // As if it had not come.
     }
+    offered = [];
     return settle(ok ? "in" : "failed");
   }
   offered = [];
-  if (ran) {
-    letGo();
-    settle("failed");
-  }
+  if (ran) settle("failed");
 }
 
 /** The window's property for the handover exists only while the pack is on its way. */
@@ -138,11 +124,8 @@ const letGo = () => {
 let setter: Function | undefined;
 
 function run(fn: Function): boolean {
-  const globals = objectCreate(null) as Record<string, unknown>;
-  const late = names(LATE);
+  const globals = objectCreate(early) as Record<string, unknown>;
   for (let i = 0; i < late.length; i++) globals[late[i]] = G[late[i]];
-  const list = names(EARLY);
-  for (let i = 0; i < list.length; i++) globals[list[i]] = early[list[i]];
   const kit = objectCreate(null) as Record<string, unknown>;
   kit.g = globals;
   kit.m = modules;
@@ -205,10 +188,7 @@ export function whenPack(then?: () => void): void {
   if (expected === undefined) {
     bridgeOf.call("pack.text", {}, (error, text) => {
       if (state !== "loading") return;
-      if (error || typeof text !== "string" || apply(stringSlice, text, [0, HEAD.length]) !== HEAD) {
-        letGo();
-        return settle("failed");
-      }
+      if (error || typeof text !== "string" || apply(stringSlice, text, [0, HEAD.length]) !== HEAD) return settle("failed");
       expected = text;
       take();
     });
@@ -225,10 +205,7 @@ export function whenPack(then?: () => void): void {
       state = "idle";
       return whenPack();
     }
-    if (error) {
-      letGo();
-      return settle("failed");
-    }
+    if (error) return settle("failed");
     ran = true;
     take();
   });

@@ -23,6 +23,7 @@ export const stringFromCharCode = String.fromCharCode;
 export const numberToString = Number.prototype.toString;
 export const stringCharCodeAt = String.prototype.charCodeAt;
 export const stringSlice = String.prototype.slice;
+export const stringSplit = String.prototype.split;
 export const TypeErrorCtor = TypeError;
 export const WeakMapCtor = WeakMap;
 export const weakMapGet = WeakMap.prototype.get;

@@ -304,6 +304,37 @@ test.describe("pan/tilt/zoom", () => {
     expect(windows).toEqual(["picker", "picker", "ptz-prompt"]);
   });
 
+  test("a page's first getUserMedia cannot carry PTZ past a Block: not through a proxy that answers the check and the browser differently, nor through Object.prototype", async ({ site }) => {
+    await grantBrowserPtz(await b.context.newPage(), site.origin);
+    await setPtz(b, site.origin, "block");
+    // Each on a new document: its first call goes to the browser before the pack is in when no
+    // feature acts on it (src/core/media-methods.ts, passedOn).
+    const first = async (how: "proxy" | "prototype" | "plain" | "asked") => {
+      const page = await openPtzPage(b, site.origin);
+      const result = await page.evaluate(async (how) => {
+        const ptz = { pan: true, tilt: true, zoom: true };
+        let c: unknown = { video: how === "asked" ? ptz : {} };
+        // Own properties say {video: {}}; reading video says PTZ.
+        if (how === "proxy") c = new Proxy({ video: {} }, { get: (t, k) => k === "video" ? ptz : Reflect.get(t, k) });
+        if (how === "prototype") (Object.prototype as any).pan = true;
+        const stream = await navigator.mediaDevices.getUserMedia(c as MediaStreamConstraints);
+        delete (Object.prototype as any).pan;
+        const track = stream.getVideoTracks()[0];
+        const out = { settings: "pan" in track.getSettings(), caps: "pan" in track.getCapabilities() };
+        track.stop();
+        return out;
+      }, how);
+      await page.close();
+      return result;
+    };
+    for (const how of ["proxy", "prototype", "plain", "asked"] as const) {
+      expect(await first(how), how).toEqual({ settings: false, caps: false });
+    }
+    // And with the gate open, the same page code does get PTZ (so the checks above can fail).
+    await setPtz(b, site.origin, "allow");
+    expect(await first("asked")).toEqual({ settings: true, caps: true });
+  });
+
   test("mandatory PTZ stays the native TypeError, without a prompt", async ({ site }) => {
     const page = await openPtzPage(b, site.origin);
     let prompted = false;
