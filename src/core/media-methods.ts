@@ -86,8 +86,8 @@ const FEATURED = [...NAMES, "pan", "tilt", "zoom", "advanced"];
 /** A copy (own data properties, no prototype) of a plain object whose own keys `ok` takes, each
  * value through `map`; `undefined` for another object (and a TypeError for a primitive). No getter
  * of the page runs. */
-function copy(o: unknown, ok: (key: string) => boolean, map: (v: unknown) => unknown): Record<string, unknown> | undefined {
-  if (getPrototypeOf(o as object) !== ObjectProto) return;
+function copy(o: object, ok: (key: string) => boolean, map: (v: unknown) => unknown): Record<string, unknown> | undefined {
+  if (getPrototypeOf(o) !== ObjectProto) return;
   const out = objectCreate(null) as Record<string, unknown>, keys = ownKeys(o);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i], d = getOwnPropertyDescriptor(o, key)!;
@@ -105,8 +105,8 @@ function passedOn(constraints: unknown): Record<string, unknown> | undefined {
   const config = bridgeOf!.siteConfig();
   if (effectiveSemantics(config) !== "browser-chooses" || config.powerSaving || config.blurBackground || config.frameFace ||
     ownKeys(ObjectProto).length !== protoKeys) return;
-  return copy(constraints, (key) => key === "audio" || key === "video", (track) => typeof track === "boolean" ? track
-    : copy(track, (key) => {
+  return copy(constraints as object, (key) => key === "audio" || key === "video", (track) => typeof track === "boolean" ? track
+    : copy(track as object, (key) => {
       for (let k = 0; k < FEATURED.length; k++) if (key === FEATURED[k]) return false;
       return true;
     }, (v) => v));

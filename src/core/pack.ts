@@ -184,11 +184,23 @@ export function whenPack(then?: () => void): void {
   } catch {
     return settle("failed");
   }
+  // A service worker stopped before it answered (AbortError) is asked again, both questions; a
+  // frame it cannot script (NotSupportedError) is not. (An answer to an earlier round is ignored.)
+  const round = tries;
+  const failed = (error: { name: string }): void => {
+    if (round !== tries || state !== "loading") return;
+    if (error.name === "NotSupportedError" || ++tries > 2) return settle("failed");
+    letGo();
+    offered = [];
+    state = "idle";
+    whenPack();
+  };
   // Both at once: the text is answered at once, the file is run meanwhile.
   if (expected === undefined) {
     bridgeOf.call("pack.text", {}, (error, text) => {
-      if (state !== "loading") return;
-      if (error || typeof text !== "string" || apply(stringSlice, text, [0, HEAD.length]) !== HEAD) return settle("failed");
+      if (error) return failed(error);
+      if (round !== tries || state !== "loading") return;
+      if (typeof text !== "string" || apply(stringSlice, text, [0, HEAD.length]) !== HEAD) return settle("failed");
       expected = text;
       take();
     });
@@ -196,16 +208,8 @@ export function whenPack(then?: () => void): void {
   // Answered once the file ran (or could not run): by then its function was given to the setter,
   // or it never will be.
   bridgeOf.call("pack.load", {}, (error) => {
-    if (state !== "loading") return;
-    // A service worker stopped before it answered (AbortError) is asked again; a frame it cannot
-    // script (NotSupportedError) is not.
-    if (error && error.name !== "NotSupportedError" && ++tries < 3) {
-      letGo();
-      offered = [];
-      state = "idle";
-      return whenPack();
-    }
-    if (error) return settle("failed");
+    if (error) return failed(error);
+    if (round !== tries || state !== "loading") return;
     ran = true;
     take();
   });
