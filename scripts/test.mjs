@@ -30,6 +30,10 @@ if (existsSync("test-results/unit.json")) {
   const unit = JSON.parse(readFileSync("test-results/unit.json", "utf8"));
   passed += unit.numPassedTests;
   failed += unit.numFailedTests;
+  // A file that fails before its tests run counts as one failure (its tests are only "skipped").
+  for (const file of unit.testResults ?? []) {
+    if (file.status === "failed" && !file.assertionResults.some((a) => a.status === "failed")) failed += 1;
+  }
   skipped += unit.numPendingTests + (unit.numTodoTests ?? 0);
 } else if (unitStatus !== 0) failed += 1;
 if (existsSync("test-results/e2e.json")) {

@@ -43,7 +43,7 @@ const FunctionProto = Function.prototype;
 // browser's): "a,b|c" → ["a", "b"], ["c"].
 const split = (list: string, by: string) => apply(stringSplit, list, [by]) as string[];
 const parts = split(EARLY, "|");
-const snapped = split(parts[0], ","), unsnapped = split(parts[1], ","), late = split(LATE, ",");
+const snapped = split(parts[0], ","), unsnapped = split(parts[1] || "", ","), late = split(LATE, ",");
 
 // JavaScript's own built-ins that the pack reads, as they are now, before any page script.
 const early = objectCreate(null) as Record<string, unknown>;
