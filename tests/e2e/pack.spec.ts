@@ -56,3 +56,30 @@ test("a page that offers the start script a function of its own while the pack i
   const popup = await openExtensionPage(context, extensionId, "popup/index.html");
   await expect.poll(() => liveCaptureCount(popup)).toBe(1);
 });
+
+test("a service worker stopped while a frame's pack is on its way: its getUserMedia still resolves, and a later document gets the features", async ({ fresh, site }) => {
+  const { context, extensionId } = fresh;
+  // A session opened beforehand, so that the stop lands within milliseconds of the call.
+  const options = await openExtensionPage(context, extensionId, "options/index.html");
+  const cdp = await context.newCDPSession(options);
+  await cdp.send("ServiceWorker.enable");
+  for (const delay of [0, 1, 3, 6, 10, 20]) {
+    const page = await context.newPage();
+    await page.goto(`${site.origin}/index.html`);
+    const asked = page.evaluate(() => navigator.mediaDevices.getUserMedia({ video: true }).then((s) => {
+      const state = s.getVideoTracks()[0].readyState;
+      s.getTracks().forEach((t) => t.stop());
+      return state;
+    }));
+    await new Promise((r) => setTimeout(r, delay));
+    await cdp.send("ServiceWorker.stopAllWorkers");
+    expect(await asked, `stopped ${delay} ms after the call`).toBe("live");
+    await page.close();
+  }
+  await cdp.detach();
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/index.html`);
+  await page.evaluate(() => navigator.mediaDevices.getUserMedia({ video: true }));
+  const popup = await openExtensionPage(context, extensionId, "popup/index.html");
+  await expect.poll(() => liveCaptureCount(popup)).toBe(1);
+});
