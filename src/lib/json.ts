@@ -1,19 +1,15 @@
-import { apply, hasOwn, isArray, jsonParse, numberToString, objectCreate, ownKeys, stringCharCodeAt, stringFromCharCode, stringSlice } from "./natives";
+import { apply, hasOwn, isArray, jsonParse, jsonStringify, objectCreate, ownKeys } from "./natives";
 
 /**
- * JSON for the bridge that a page cannot influence: `JSON.stringify` would consult `toJSON`
+ * JSON for the bridge that a page cannot influence: `JSON.stringify` of an object would consult `toJSON`
  * on `Object.prototype`/`Array.prototype`, which a page may define. This serializer reads own
  * data properties only and accepts exactly the shapes the bridge sends.
  */
 export function toJson(value: unknown): string {
-  if (value === null || value === undefined) return "null";
   const type = typeof value;
-  if (type === "boolean") return value ? "true" : "false";
-  if (type === "number") {
-    const n = value as number;
-    return n === n && n !== Infinity && n !== -Infinity ? (apply(numberToString, n, []) as string) : "null";
-  }
-  if (type === "string") return quote(value as string);
+  // A primitive's JSON reads no `toJSON` (only an object's): the browser's, captured at start.
+  if (type === "string" || type === "number" || type === "boolean") return apply(jsonStringify, undefined, [value]) as string;
+  if (value === null || value === undefined) return "null";
   if (isArray(value)) {
     let out = "[";
     for (let i = 0; i < value.length; i++) out += (i ? "," : "") + toJson(value[i]);
@@ -36,19 +32,7 @@ export function toJson(value: unknown): string {
   return "null";
 }
 
-function quote(text: string): string {
-  let out = '"';
-  for (let i = 0; i < text.length; i++) {
-    const code = apply(stringCharCodeAt, text, [i]) as number;
-    if (code === 0x22) out += '\\"';
-    else if (code === 0x5c) out += "\\\\";
-    else if (code < 0x20 || (code >= 0xd800 && code <= 0xdfff)) {
-      const hex = apply(numberToString, code, [16]) as string;
-      out += "\\u" + (apply(stringSlice, "0000", [hex.length]) as string) + hex;
-    } else out += stringFromCharCode(code);
-  }
-  return out + '"';
-}
+const quote = (text: string): string => apply(jsonStringify, undefined, [text]) as string;
 
 /** Parses JSON into null-prototype objects, so properties inherited from a tampered
  * `Object.prototype` never appear as message fields. Returns undefined on bad input. */

@@ -19,6 +19,7 @@ export const ProxyCtor = Proxy;
 export const PromiseCtor = Promise;
 export const promiseThen = Promise.prototype.then;
 export const jsonParse = JSON.parse;
+export const jsonStringify = JSON.stringify;
 export const stringFromCharCode = String.fromCharCode;
 export const numberToString = Number.prototype.toString;
 export const stringCharCodeAt = String.prototype.charCodeAt;
@@ -55,9 +56,11 @@ export const mouseEventRelatedTarget = (): Function =>
 const mathRandom = Math.random;
 
 /** `object[key] = value` as an own data property, never running a setter a page put on a
- * prototype (e.g. `Array.prototype[0]` or `Object.prototype.video`). */
+ * prototype (e.g. `Array.prototype[0]` or `Object.prototype.video`). The descriptor has no
+ * prototype: defineProperty reads its missing fields (`get`, `set`) through it, and a page's
+ * `Object.prototype.get` would see the value. */
 export function setOwn(object: object, key: PropertyKey, value: unknown): void {
-  defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  defineProperty(object, key, { __proto__: null, value, writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
 }
 
 /** `list.push(item)` without the page's `Array.prototype.push` or index setters. */

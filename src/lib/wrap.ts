@@ -156,8 +156,11 @@ export function keepPristine(objects: unknown[]): void {
   }
 }
 
+/** A descriptor's own field: a missing one read through the object would be a page's
+ * `Object.prototype` member (and run its getter). */
+const field = (d: PropertyDescriptor, k: "value" | "get" | "set") => hasOwn(d, k) ? d[k] : undefined;
 const sameDescriptor = (a: PropertyDescriptor | undefined, b: PropertyDescriptor | undefined) =>
-  a === b || (!!a && !!b && a.value === b.value && a.get === b.get && a.set === b.set);
+  a === b || (!!a && !!b && field(a, "value") === field(b, "value") && field(a, "get") === field(b, "get") && field(a, "set") === field(b, "set"));
 
 /**
  * Runs `fn` (synchronous) with the built-ins noted by keepPristine as they were at start: what a
@@ -238,10 +241,11 @@ export function defineAttribute(
     return proxy as () => unknown;
   };
   defineOurs(proto, name, {
+    __proto__: null,
     get: accessor("get", read),
     set: write ? accessor("set", write) : undefined,
     enumerable: true,
     configurable: true,
-  });
+  } as PropertyDescriptor);
   return true;
 }

@@ -54,7 +54,7 @@ export function mediaRealm(host: A, base?: string, pre?: A): void {
   const then = (p: A, f: A, r?: A) => apply(pThen, p, r ? [f, r] : [f]);
   const hasOwn = (o: A, k: A) => apply(hasOwnP, o, [k]);
   const dv = (value: A): A => ({ __proto__: null, value, writable: true, enumerable: false, configurable: true });
-  const setv = (o: A, k: A, v: A) => defProp(o, k, { ...dv(v), enumerable: true });
+  const setv = (o: A, k: A, v: A) => defProp(o, k, { __proto__: null, ...dv(v), enumerable: true });
   const getter = (p: A, k: string) => gopd(p, k)!.get!;
   const call = (f: A, t: A, ...a: A[]): A => apply(f, t, a);
   const isA = (x: A, p: A) => { for (let q = x; (q = getProto(q)); ) if (q === p) return 1; };

@@ -83,3 +83,23 @@ test("a service worker stopped while a frame's pack is on its way: its getUserMe
   const popup = await openExtensionPage(context, extensionId, "popup/index.html");
   await expect.poll(() => liveCaptureCount(popup)).toBe(1);
 });
+
+test("accessors a page put on Object.prototype under descriptor field names are not run while the pack arrives and installs", async ({ page, site }) => {
+  await page.goto(`${site.origin}/index.html`);
+  const result = await page.evaluate(async () => {
+    const calls: string[] = [];
+    const fields = ["value", "writable", "get", "set", "enumerable", "configurable"];
+    // (A page's getter here would run in the middle of putting its own replacements away.)
+    for (const k of fields) Object.defineProperty(Object.prototype, k, { __proto__: null, get() { calls.push(k); return undefined; }, configurable: true } as PropertyDescriptor);
+    let tracks = 0;
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+      tracks = stream.getTracks().length;
+      stream.getTracks().forEach((t) => t.stop());
+    } finally {
+      for (const k of fields) delete (Object.prototype as any)[k];
+    }
+    return { calls, tracks };
+  });
+  expect(result).toEqual({ calls: [], tracks: 1 });
+});

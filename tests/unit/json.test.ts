@@ -52,14 +52,24 @@ describe("toJson", () => {
     expect(/[\u0000-\u001f]/.test(text)).toBe(false);
   });
 
-  it("round-trips lone surrogates and surrogate pairs as escapes", () => {
+  it("round-trips lone surrogates (as escapes, so the text is well-formed) and surrogate pairs", () => {
     const strings = ["\ud800", "\udfff", "a\ud83db", "x\ude00y", "\ud83d\ude00", "\udc00\ud800", "é€ 日本"];
     for (const s of strings) {
       const text = toJson(s);
       expect(JSON.parse(text)).toBe(s);
-      expect(/[\ud800-\udfff]/.test(text)).toBe(false);
+      expect(text.isWellFormed()).toBe(true);
     }
     expect(toJson("\ud800")).toBe('"\\ud800"');
+  });
+
+  it("is not misled by a page's toJSON, even on String.prototype and Number.prototype", () => {
+    const protos = [Object.prototype, Array.prototype, String.prototype, Number.prototype, Boolean.prototype] as unknown as Record<string, unknown>[];
+    for (const p of protos) p.toJSON = () => "hijacked";
+    try {
+      expect(toJson({ a: "s", b: [1, true, "x"], c: { d: 2.5 } })).toBe('{"a":"s","b":[1,true,"x"],"c":{"d":2.5}}');
+    } finally {
+      for (const p of protos) delete p.toJSON;
+    }
   });
 
   it("writes NaN and infinities as null", () => {
