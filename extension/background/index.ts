@@ -13,7 +13,7 @@ import { injectBridge, reconnectOpenPages } from "./bridge-inject";
 import { answerPrompt, checkPrompt, openPicker, promptView, startPromptListeners } from "./prompts";
 import { permissionUiHandlers, startPermissionListeners } from "./permissions";
 import { ptzContentHandlers, ptzUiHandlers, startPtz } from "./ptz";
-import { startTracking, trackingContentHandlers, trackingUiHandlers } from "./tracking";
+import { registerWarmSites, startTracking, trackingContentHandlers, trackingUiHandlers } from "./tracking";
 import { effectsContentHandlers } from "./effects";
 import { packContentHandlers } from "./pack";
 import { settingsTransferUiHandlers } from "./settings-transfer";
@@ -89,8 +89,12 @@ browser.storage.onChanged.addListener((changes, area) => {
 // On install, update and browser start, check storage and bring the registrations in line.
 browser.runtime.onInstalled.addListener((details) => {
   void getSettings().then(applyFlagScripts);
+  void registerWarmSites();
   // A first install (not an update or a browser update) opens the welcome page.
   if (details.reason === "install") void browser.tabs.create({ url: browser.runtime.getURL("welcome/index.html") }).catch(() => undefined);
   if (details.reason === "update") void reconnectOpenPages();
 });
-browser.runtime.onStartup.addListener(() => void getSettings().then(applyFlagScripts));
+browser.runtime.onStartup.addListener(() => {
+  void getSettings().then(applyFlagScripts);
+  void registerWarmSites();
+});

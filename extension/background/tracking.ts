@@ -20,6 +20,7 @@ import {
   addEntries, clearHistory, isHistoryEntry, isRetentionDays, loadHistory, MAX_HISTORY_ENTRIES, prune, type CaptureKind,
   type HistoryEntry, type StoredHistory,
 } from "./tracking-history";
+import { syncWarmSites } from "./warm-sites";
 import { tabIndex } from "./tab-index";
 
 export const LIVE_KEY = "liveCaptures";
@@ -205,6 +206,7 @@ async function runJobs(): Promise<void> {
         }));
         try {
           await browser.storage.local.set({ [HISTORY_KEY]: history });
+          void syncWarmSites(history.entries);
           written = true;
           for (const job of historyJobs) results.set(job, { ok: true, value: history });
         } catch (error) {
@@ -467,6 +469,10 @@ async function goToTab(message: Record<string, unknown>): Promise<void> {
 
 /** Clears or changes the history, with the ended captures still waiting to be written. */
 const changeHistory = (change: (h: StoredHistory) => StoredHistory): Promise<StoredHistory> => enqueue({ history: change });
+
+/** The warm sites' registration from the stored history (after an install, update or browser
+ * start: the registered script's file may have moved). */
+export const registerWarmSites = async (): Promise<void> => syncWarmSites((await readHistory()).entries, true);
 
 /** The history as the options page shows it, with the ended captures not written yet. */
 async function historyNow(): Promise<StoredHistory> {

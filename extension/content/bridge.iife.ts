@@ -14,7 +14,7 @@ import {
   isContentDeferred, isContentError, isPagePushMessage, isRpcResultMessage, isToContentMessage,
 } from "../lib/messages";
 import {
-  FLAG_BLUR_BACKGROUND, FLAG_FRAME_FACE, FLAG_HIDE_LABELS, FLAG_POWER_SAVING, FLAG_USER_CHOOSES, readSiteFlags,
+  FLAG_BLUR_BACKGROUND, FLAG_FRAME_FACE, FLAG_HIDE_LABELS, FLAG_POWER_SAVING, FLAG_USER_CHOOSES, readSiteFlags, WARM_HOOK,
 } from "./site-flags/flags";
 
 const node = document.createElement("span");
@@ -179,6 +179,9 @@ function report(call: string, params: unknown, left = 2): Promise<unknown> {
 const shared = globalThis as { captureControlBridge?: boolean };
 if (!shared.captureControlBridge) {
   shared.captureControlBridge = true;
+  // The warm flag's hook (site-flags/warm.iife.ts): a site the user captured on lately loads the
+  // pack at start, so that its first getUserMedia need not wait for it.
+  (shared as Record<string, unknown>)[WARM_HOOK] = () => toPage({ kind: "push", topic: "warm", data: null });
   handshake();
   if (window === window.top) relayWakeRequests();
 }

@@ -126,9 +126,10 @@ export type ExtensionToPage =
 
 /** Topics the service worker may push to a frame; each feature validates its own `data`.
  * ptz.control `{active}`: this site lost or regained control of PTZ; ptz.move `{pan?, tilt?, zoom?}`:
- * the user moved the camera from the popup. */
+ * the user moved the camera from the popup. (And one the isolated half sends itself: `warm`, the
+ * site is one the user captured on lately, so the frame loads the pack now; src/core/pack.ts.) */
 export const PUSH_TOPICS = ["test.echo", "tracking.stop", "ptz.control", "ptz.move"] as const;
-export type PushTopic = (typeof PUSH_TOPICS)[number];
+export type PushTopic = (typeof PUSH_TOPICS)[number] | "warm";
 
 export function isPushTopic(v: unknown): v is PushTopic {
   for (let i = 0; i < PUSH_TOPICS.length; i++) if (PUSH_TOPICS[i] === v) return true;

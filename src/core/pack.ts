@@ -151,6 +151,9 @@ function run(fn: Function): boolean {
 export function installPackLoader(bridge: PageBridge, shared: Record<string, unknown>): void {
   bridgeOf = bridge;
   modules = shared;
+  // A site the user captured on lately (extension/background/warm-sites.ts): its top frames load
+  // the pack at start.
+  bridge.onPush("warm", () => whenPack());
 }
 
 /** Whether the pack's features are in this frame now. */

@@ -11,6 +11,9 @@ export const FLAG_HIDE_LABELS = 2;
 export const FLAG_POWER_SAVING = 4;
 export const FLAG_BLUR_BACKGROUND = 8;
 export const FLAG_FRAME_FACE = 16;
+/** The warm flag (extension/background/warm-sites.ts) calls this hook of the isolated half, which
+ * runs before it (the manifest's scripts come before registered ones). */
+export const WARM_HOOK = "captureControlWarm";
 
 export function setSiteFlag(bit: number): void {
   const scope = globalThis as unknown as Record<string, number | undefined>;
