@@ -144,7 +144,7 @@ export function reserve(members: [object | undefined, string, Half][]): void {
 }
 
 /** Own property descriptors of built-ins as they were at start (keepPristine). */
-const pristine: [object, Record<PropertyKey, PropertyDescriptor>, PropertyKey[]][] = [];
+const pristine: [object, Record<PropertyKey, PropertyDescriptor>][] = [];
 
 /** Notes `objects`' own properties now, before any page script (see asAtStart). */
 export function keepPristine(objects: unknown[]): void {
@@ -152,7 +152,7 @@ export function keepPristine(objects: unknown[]): void {
     const o = objects[i];
     if ((typeof o !== "object" && typeof o !== "function") || o === null) continue;
     const all = getOwnPropertyDescriptors(o) as Record<PropertyKey, PropertyDescriptor>;
-    setOwn(pristine, pristine.length, [o, all, ownKeys(all)]);
+    setOwn(pristine, pristine.length, [o, all]);
   }
 }
 
@@ -183,7 +183,7 @@ export function asAtStart(withOurs: boolean, fn: () => void): void {
     }
   };
   for (let i = 0; i < pristine.length; i++) {
-    const o = pristine[i][0], all = pristine[i][1], keys = pristine[i][2];
+    const o = pristine[i][0], all = pristine[i][1], keys = ownKeys(all);
     const own = withOurs ? apply(weakMapGet, ours, [o]) as Record<PropertyKey, PropertyDescriptor> | undefined : undefined;
     for (let j = 0; j < keys.length; j++) {
       const k = keys[j];
