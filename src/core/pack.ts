@@ -12,14 +12,13 @@
  * member, given here: JavaScript's built-ins as they were at start, the rest as they are now), so
  * what it does depends only on its source text. It is handed over by assigning it to a property of
  * the window that exists only while the pack is on its way, whose setter is this script's (no
- * function the page could replace is called). The setter only keeps what it is given. The service
- * worker answers the request, after the file ran, with the pack's source text, over the bridge
- * (which the page can neither read nor forge); this script then runs the plain function of this
- * realm given meanwhile whose text is that text. A page may intercept the handover or hand over
+ * function the page could replace is called). The setter only keeps what it is given. With the
+ * request to run the file, this script asks the service worker for the pack's source text (over
+ * the bridge, which the page can neither read nor forge), and runs the plain function of this
+ * realm it was given whose text is that text. A page may intercept the handover or hand over
  * functions of its own, but a function with the same text is the same code, and any other is
  * never called. What a page can do is keep the pack from arriving; then every feature stays
- * native, as in a frame the
- * extension cannot reach. See docs/ARCHITECTURE.md, "The pack".
+ * native, as in a frame the extension cannot reach. See docs/ARCHITECTURE.md, "The pack".
  */
 import type { PageBridge } from "../bridge/page-bridge";
 import {
@@ -29,9 +28,9 @@ import {
 import { asAtStart, keepPristine } from "../lib/wrap";
 import { EARLY_PLACEHOLDER, HEAD_PLACEHOLDER, LATE_PLACEHOLDER, PACK_PROPERTY } from "./pack-contract";
 
-// Filled in by the build (vite.config.ts).
-// The start of the pack's text, naming its build: the pack of another build (the service worker
-// was updated since this page loaded) may not fit this script's kit, and is refused.
+// Filled in by the build (vite.config.ts). HEAD: the start of the pack's text, naming its build;
+// the pack of another build (the service worker was updated since this page loaded) may not fit
+// this script's kit, and is refused.
 const HEAD: string = HEAD_PLACEHOLDER;
 const EARLY: string = EARLY_PLACEHOLDER;
 const LATE: string = LATE_PLACEHOLDER;
@@ -195,6 +194,7 @@ export function whenPack(then?: () => void): void {
     if (error.name === "NotSupportedError" || ++tries > 2) return settle("failed");
     letGo();
     offered = [];
+    ran = false;
     state = "idle";
     whenPack();
   };
