@@ -12,7 +12,8 @@ import { build } from "rolldown";
 import { parse } from "acorn";
 import { analyze } from "eslint-scope";
 import { createHash } from "node:crypto";
-import { EARLY_PLACEHOLDER, HEAD_PLACEHOLDER, LATE_PLACEHOLDER, PACK_FILE, PACK_PROPERTY } from "../src/core/pack-contract.ts";
+import { EARLY_PLACEHOLDER, HEAD_PLACEHOLDER, LATE_PLACEHOLDER, PACK_FILE } from "../src/core/pack-contract.ts";
+import { packFile } from "../src/core/pack-file.ts";
 
 const root = process.cwd();
 const src = resolve(root, "src");
@@ -129,8 +130,7 @@ export async function buildPack(dist) {
   // The check that a function with this text has no free variable at all.
   const left = freeNames(`return ${fn}`).filter((n) => n !== "__kit");
   if (left.length) throw new Error(`the pack still reads globals: ${left.join(", ")}`);
-  writeFileSync(resolve(dist, PACK_FILE),
-    `this[${JSON.stringify(PACK_PROPERTY)}]=${fn};\n//# sourceURL=<anonymous>\n`);
+  writeFileSync(resolve(dist, PACK_FILE), packFile(fn));
   const mainFile = resolve(dist, "src/main-world.iife.js");
   let main = readFileSync(mainFile, "utf8");
   for (const [placeholder, value] of [[HEAD_PLACEHOLDER, head], [EARLY_PLACEHOLDER, early.join(",").replace(",|,", "|")], [LATE_PLACEHOLDER, late.join(",")]]) {

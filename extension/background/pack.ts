@@ -5,15 +5,9 @@
  * it was given whose text is this one (a page's own functions, offered in its place, have other
  * texts). Asked for once per document, at its first use of a feature.
  */
-import { PACK_FILE, PACK_PROPERTY } from "../../src/core/pack-contract";
+import { PACK_FILE } from "../../src/core/pack-contract";
+import { packFunctionText } from "../../src/core/pack-file";
 import { MessageError, type ContentHandlers } from "./messenger";
-
-/** The file is `this[PACK_PROPERTY]=<function>;` and a sourceURL comment (scripts/build-pack.mjs). */
-export const packFunctionText = (file: string): string | undefined => {
-  const prefix = `this[${JSON.stringify(PACK_PROPERTY)}]=`;
-  const end = file.lastIndexOf(";\n//# sourceURL=");
-  return file.startsWith(prefix) && end > prefix.length ? file.slice(prefix.length, end) : undefined;
-};
 
 let text: Promise<string> | undefined;
 /** Read once per service-worker run: the extension's own file. */

@@ -70,14 +70,19 @@ export function planFlagScripts(settings: StoredSettings, files?: Record<string,
 
 let applying: Promise<void> = Promise.resolve();
 
+/** Unregisters whichever of `ids` are registered, then registers `scripts` (the flag scripts here,
+ * the warm sites' in warm-sites.ts). */
+export async function replaceRegisteredScripts(ids: string[], scripts: chrome.scripting.RegisteredContentScript[]): Promise<void> {
+  const existing = await chrome.scripting.getRegisteredContentScripts({ ids });
+  if (existing.length) await chrome.scripting.unregisterContentScripts({ ids: existing.map((s) => s.id) });
+  if (scripts.length) await chrome.scripting.registerContentScripts(scripts);
+}
+
 /** Replaces the registered flag scripts by the plan for `settings`. */
 export function applyFlagScripts(settings: StoredSettings): Promise<void> {
   const run = async () => {
     const plan = planFlagScripts(settings, undefined, bridgeFile());
-    const existing = await chrome.scripting.getRegisteredContentScripts({ ids: FLAG_SCRIPT_IDS });
-    if (existing.length) await chrome.scripting.unregisterContentScripts({ ids: existing.map((s) => s.id) });
-    if (!plan.length) return;
-    await chrome.scripting.registerContentScripts(plan.map((script) => ({
+    await replaceRegisteredScripts(FLAG_SCRIPT_IDS, plan.map((script) => ({
       id: script.id,
       js: script.js,
       matches: script.matches,

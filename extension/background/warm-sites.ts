@@ -7,7 +7,7 @@
  */
 import warmFile from "../content/site-flags/warm.iife.ts?script";
 import type { HistoryEntry } from "./tracking-history";
-import { originToPattern } from "./site-flag-scripts";
+import { originToPattern, replaceRegisteredScripts } from "./site-flag-scripts";
 
 export const WARM_SCRIPT_ID = "site-warm";
 export const MAX_WARM_SITES = 20;
@@ -35,14 +35,10 @@ export function syncWarmSites(entries: readonly HistoryEntry[], force = false): 
   const key = [...patterns].sort().join(" ");
   const run = async () => {
     if (!force && key === registered) return;
-    const existing = await chrome.scripting.getRegisteredContentScripts({ ids: [WARM_SCRIPT_ID] });
-    if (existing.length) await chrome.scripting.unregisterContentScripts({ ids: [WARM_SCRIPT_ID] });
-    if (patterns.length) {
-      await chrome.scripting.registerContentScripts([{
-        id: WARM_SCRIPT_ID, js: [warmFile], matches: patterns, runAt: "document_start", allFrames: false,
-        world: "ISOLATED", persistAcrossSessions: true,
-      }]);
-    }
+    await replaceRegisteredScripts([WARM_SCRIPT_ID], patterns.length ? [{
+      id: WARM_SCRIPT_ID, js: [warmFile], matches: patterns, runAt: "document_start", allFrames: false,
+      world: "ISOLATED", persistAcrossSessions: true,
+    }] : []);
     registered = key;
   };
   applying = applying.then(run, run).catch((error: unknown) => {
