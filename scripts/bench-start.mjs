@@ -16,7 +16,7 @@ try {
   const page = await browser.newPage();
   await page.goto(`http://localhost:${server.address().port}/index.html`);
   console.log("| round | empty script, ms a frame | start script, ms a frame |\n|---:|---:|---:|");
-  for (let round = 1; round <= 4; round++) {
+  for (let round = 1; round <= Number(process.env.ROUNDS ?? 4); round++) {
     const { empty, start } = await page.evaluate((code) => {
       const run = (text) => {
         let total = 0;

@@ -15,6 +15,7 @@ import { permissionUiHandlers, startPermissionListeners } from "./permissions";
 import { ptzContentHandlers, ptzUiHandlers, startPtz } from "./ptz";
 import { registerWarmSites, startTracking, trackingContentHandlers, trackingUiHandlers } from "./tracking";
 import { effectsContentHandlers } from "./effects";
+import { startNavigationWatch } from "./navigation-watch";
 import { packContentHandlers } from "./pack";
 import { settingsTransferUiHandlers } from "./settings-transfer";
 import type { SiteConfig } from "../../src/bridge/protocol";
@@ -70,6 +71,8 @@ startPromptListeners();
 startPermissionListeners();
 startPtz();
 startTracking();
+// Navigation and tab-update events, heard while one of the above holds something in a tab.
+startNavigationWatch();
 
 /** Tells open pages about new settings, and re-registers the site-flag scripts for new pages. */
 async function settingsChanged(settings: StoredSettings): Promise<void> {

@@ -16,6 +16,7 @@ import {
   addGrants, asPermissionSetting, dropGrants, isCaptureKind, isGrantRecord, isPermissionSetting, ONE_TIME_GRANTS_KEY,
   originsOfTabs, parseOneTimeGrants, planReverts, type OneTimeGrant,
 } from "./one-time-grants";
+import { onWatchedTabRemoved, onWatchedTabReplaced, onWatchedTabUpdated, watchedCollection } from "./navigation-watch";
 import { forgetDevice, listRemembered, rememberedFor } from "./remembered";
 import { normalizeOrigin } from "./settings-schema";
 import { originToPattern } from "./site-flag-scripts";
@@ -43,20 +44,30 @@ function patternOf(origin: string): string {
   return pattern;
 }
 
+/** One-time grants are taken back when no tab shows their site: a tab's new address matters
+ * while there are any (./navigation-watch.ts). */
+const holdingGrants = watchedCollection("one-time permissions");
+
 // Every change to the grant records, and the permission changes that go with them, runs in turn.
 const serialized = serialQueue();
 
 /** The records; a value that is not a list of well-formed records is backed up and reported
  * before the readable records replace it (checked-storage.ts). */
-const readGrants = (): Promise<OneTimeGrant[]> => readChecked("local", ONE_TIME_GRANTS_KEY, (raw) => ({
-  value: parseOneTimeGrants(raw),
-  problem: raw === undefined || (Array.isArray(raw) && raw.every(isGrantRecord)) ? null
-    : "Some one-time camera or microphone permissions to undo could not be read.",
-}));
+async function readGrants(): Promise<OneTimeGrant[]> {
+  const records = await readChecked("local", ONE_TIME_GRANTS_KEY, (raw) => ({
+    value: parseOneTimeGrants(raw),
+    problem: raw === undefined || (Array.isArray(raw) && raw.every(isGrantRecord)) ? null
+      : "Some one-time camera or microphone permissions to undo could not be read.",
+  }));
+  holdingGrants(records.length > 0);
+  return records;
+}
 
 async function writeGrants(records: OneTimeGrant[]): Promise<void> {
+  holdingGrants(true);
   if (records.length) await browser.storage.local.set({ [ONE_TIME_GRANTS_KEY]: records });
   else await browser.storage.local.remove(ONE_TIME_GRANTS_KEY);
+  holdingGrants(records.length > 0);
 }
 
 /**
@@ -113,12 +124,17 @@ function revertGrants(atStartup: boolean): Promise<void> {
 /** Call once, synchronously at the top level of the service worker, so the events wake it. */
 export function startPermissionListeners(): void {
   const check = () => void revertGrants(false);
-  browser.tabs.onRemoved.addListener(check);
-  browser.tabs.onReplaced.addListener(check);
-  browser.tabs.onUpdated.addListener((_tabId, change) => {
+  onWatchedTabRemoved(check);
+  onWatchedTabReplaced(check);
+  onWatchedTabUpdated((_tabId, change) => {
     if (change.url !== undefined) check();
   });
   browser.runtime.onStartup.addListener(() => void revertGrants(true));
+  // Records written elsewhere than writeGrants (none in the extension; a test plants them).
+  browser.storage.onChanged.addListener((changes, area) => {
+    const change = changes[ONE_TIME_GRANTS_KEY];
+    if (area === "local" && change) holdingGrants(Array.isArray(change.newValue) && change.newValue.length > 0);
+  });
   // A tab may have closed while the worker was not running to hear it.
   check();
 }

@@ -22,6 +22,7 @@ import { getSitePermission, grantForPicker } from "./permissions";
 import { rememberDevice, rememberedFor } from "./remembered";
 import { getSiteSettings, setSiteSettings } from "./settings-store";
 import type { PtzPolicy } from "../../src/bridge/protocol";
+import { onNavigationCommitted, onWatchedTabRemoved, onWatchedTabUpdated, watchedCollection } from "./navigation-watch";
 import { tabIndex } from "./tab-index";
 
 export const PROMPTS_KEY = "prompts";
@@ -76,7 +77,7 @@ function isPrompt(key: string, v: unknown): v is Prompt {
 }
 
 /** The queue; requests that cannot be read are backed up and reported (checked-storage.ts). */
-const index = tabIndex<Prompts>((prompts) => Object.values(prompts).map((p) => p.tabId));
+const index = tabIndex<Prompts>((prompts) => Object.values(prompts).map((p) => p.tabId), watchedCollection("picker prompts"));
 const load = (): Promise<Prompts> => index.load(() =>
   readChecked("session", PROMPTS_KEY, (raw) => parseEntries(raw, isPrompt, "waiting device picker requests")));
 
@@ -374,13 +375,13 @@ export function startPromptListeners(): void {
   // The user closed the picker window: a dismissal.
   browser.windows.onRemoved.addListener((windowId) => void dismissWhere((p) => p.windowId === windowId));
   // The tab went away: nothing to answer, the picker closes.
-  browser.tabs.onRemoved.addListener((tabId) => void dismissWhere((p) => p.tabId === tabId));
+  onWatchedTabRemoved((tabId) => void dismissWhere((p) => p.tabId === tabId));
   // A discarded tab (status "unloaded"); crashes fire nothing, see checkPrompt.
-  browser.tabs.onUpdated.addListener((tabId, change) => {
+  onWatchedTabUpdated((tabId, change) => {
     if (change.status === "unloaded") void dismissWhere((p) => p.tabId === tabId);
   });
   // The asking document went away (navigation or reload of it or of its tab).
-  chrome.webNavigation.onCommitted.addListener((details) => {
+  onNavigationCommitted((details) => {
     void dismissWhere((p) => p.tabId === details.tabId && (details.frameId === 0 || p.frameId === details.frameId), details.tabId);
   });
 }

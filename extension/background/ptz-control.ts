@@ -11,10 +11,11 @@ import browser from "webextension-polyfill";
 import type { PtzAxis, PtzSessionInfo } from "../../src/bridge/protocol";
 import { checkMove, checkSessionInfo, PTZ_COMMANDS, stepValue, type PtzControlView } from "../lib/ptz";
 import { isInt, isOptionalString, readChecked, type Parsed } from "./checked-storage";
-import { MessageError, pushToFrame, type ContentSender } from "./messenger";
+import { frameAlive, MessageError, pushToFrame, type ContentSender } from "./messenger";
 import { serialQueue } from "./serial";
 import { restoreToolbarTab } from "./tracking";
 import { holdTabTitle } from "./toolbar";
+import { onNavigationCommitted, onWatchedTabRemoved, onWatchedTabUpdated, watchedCollection } from "./navigation-watch";
 import { tabIndex } from "./tab-index";
 
 const KEY = "ptzControl";
@@ -63,7 +64,7 @@ export function parseControlState(raw: unknown): Parsed<ControlState> {
   return { value, problem: dropped ? `${dropped} pan/tilt/zoom sessions could not be read.` : null };
 }
 
-const index = tabIndex<ControlState>((state) => state.sessions.map((s) => s.tabId));
+const index = tabIndex<ControlState>((state) => state.sessions.map((s) => s.tabId), watchedCollection("PTZ sessions"));
 const load = (): Promise<ControlState> => index.load(() => readChecked("session", KEY, parseControlState));
 const save = (state: ControlState) => index.save(state, (value) => browser.storage.session.set({ [KEY]: value }));
 
@@ -90,6 +91,11 @@ export function startSession(params: unknown, sender: ContentSender): Promise<nu
       site, active: true, startedAt: Date.now(),
     });
     await giveControl(state, site);
+    return null;
+  }).then(async () => {
+    // The frame's navigation or its tab's close may have come before this call, while nothing else
+    // of the tab was in use (./navigation-watch.ts): the worker was not listening then.
+    if (!(await frameAlive(sender))) ptzFrameEnded(sender.tabId, sender.frameId, sender.documentId);
     return null;
   });
 }
@@ -201,10 +207,12 @@ export function ptzFrameEnded(tabId: number, frameId: number, documentId: string
 }
 
 export function startPtzControlListeners(): void {
-  browser.tabs.onRemoved.addListener((tabId) => ended((s) => s.tabId === tabId));
-  browser.tabs.onUpdated.addListener((tabId, change) => {
+  onWatchedTabRemoved((tabId) => ended((s) => s.tabId === tabId));
+  onWatchedTabUpdated((tabId, change) => {
     if (change.status === "unloaded") ended((s) => s.tabId === tabId); // crashed or discarded
   });
-  chrome.webNavigation.onCommitted.addListener((d) =>
+  // Whether a session is open in some tab (./navigation-watch.ts).
+  void load().catch(() => undefined);
+  onNavigationCommitted((d) =>
     ended((s) => s.tabId === d.tabId && (d.frameId === 0 || s.frameId === d.frameId), d.tabId));
 }

@@ -16,6 +16,7 @@ import { isInt, isOptionalString, isStringOrNull, parseEntries, readChecked } fr
 import { frameAlive, MessageError, sendToFrame, type ContentSender } from "./messenger";
 import { getSiteSettings, setSiteSettings } from "./settings-store";
 import { serialQueue } from "./serial";
+import { onNavigationCommitted, onWatchedTabRemoved, onWatchedTabUpdated, watchedCollection } from "./navigation-watch";
 import { tabIndex } from "./tab-index";
 
 const KEY = "ptzPrompts";
@@ -55,7 +56,8 @@ function isPtzPrompt(key: string, v: unknown): v is PtzPrompt {
 }
 
 /** The prompts; those that cannot be read are backed up and reported (checked-storage.ts). */
-const index = tabIndex<PtzPrompts>((prompts) => Object.values(prompts).flatMap((p) => p.waiters.map((w) => w.tabId)));
+const index = tabIndex<PtzPrompts>((prompts) => Object.values(prompts).flatMap((p) => p.waiters.map((w) => w.tabId)),
+  watchedCollection("PTZ prompts"));
 const load = (): Promise<PtzPrompts> =>
   index.load(() => readChecked("session", KEY, (raw) => parseEntries(raw, isPtzPrompt, "waiting PTZ prompts")));
 const save = (prompts: PtzPrompts) => index.save(prompts, (value) => browser.storage.session.set({ [KEY]: value }));
@@ -219,11 +221,11 @@ export function startPtzPromptListeners(): void {
     const answered = Object.values(await load()).filter((p) => p.windowId === windowId && p.answer);
     for (const p of answered) await carryOut(p.id);
   }));
-  browser.tabs.onRemoved.addListener((tabId) => void dropWaiters((w) => w.tabId === tabId));
+  onWatchedTabRemoved((tabId) => void dropWaiters((w) => w.tabId === tabId));
   // A discarded tab (status "unloaded"); crashes fire nothing, see checkPtzPrompt.
-  browser.tabs.onUpdated.addListener((tabId, change) => {
+  onWatchedTabUpdated((tabId, change) => {
     if (change.status === "unloaded") void dropWaiters((w) => w.tabId === tabId);
   });
-  chrome.webNavigation.onCommitted.addListener((d) =>
+  onNavigationCommitted((d) =>
     void dropWaiters((w) => w.tabId === d.tabId && (d.frameId === 0 || w.frameId === d.frameId), d.tabId));
 }

@@ -19,8 +19,14 @@ export interface TabIndex<T> {
   mayHave(tabId: number | undefined): boolean;
 }
 
-export function tabIndex<T>(tabsOf: (value: T) => Iterable<number>): TabIndex<T> {
+/** `holding` (./navigation-watch.ts) hears, after every read or write, whether the collection may
+ * hold anything: false only when the index knows it holds nothing. */
+export function tabIndex<T>(tabsOf: (value: T) => Iterable<number>, holding?: (anything: boolean) => void): TabIndex<T> {
   let tabs: Set<number> | null = null;
+  const known = (next: Set<number> | null) => {
+    tabs = next;
+    holding?.(next === null || next.size > 0);
+  };
   // A read that began before a write, or while one was under way, may end after it with the older
   // value: only reads that no write overlapped are noted.
   let writes = 0;
@@ -32,10 +38,10 @@ export function tabIndex<T>(tabsOf: (value: T) => Iterable<number>): TabIndex<T>
       try {
         value = await read();
       } catch (error) {
-        tabs = null;
+        known(null);
         throw error;
       }
-      if (before === writes && !writing) tabs = new Set(tabsOf(value));
+      if (before === writes && !writing) known(new Set(tabsOf(value)));
       return value;
     },
     async save(value, write) {
@@ -43,17 +49,17 @@ export function tabIndex<T>(tabsOf: (value: T) => Iterable<number>): TabIndex<T>
       writing++;
       const next = new Set(tabsOf(value));
       if (tabs) for (const t of tabs) next.add(t);
-      tabs = next;
+      known(next);
       try {
         await write(value);
       } catch (error) {
-        tabs = null;
+        known(null);
         throw error;
       } finally {
         writing--;
       }
       // (Writes end in the order they began: the last to end wrote the newest value.)
-      if (!writing && tabs) tabs = new Set(tabsOf(value));
+      if (!writing && tabs) known(new Set(tabsOf(value)));
     },
     mayHave: (tabId) => tabId === undefined || tabs === null || tabs.has(tabId),
   };

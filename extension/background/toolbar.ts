@@ -17,6 +17,7 @@
  * Not serialized here: tracking.ts calls these inside its serial queue, after each registry change.
  */
 import browser from "webextension-polyfill";
+import { watchedCollection } from "./navigation-watch";
 import type { LiveGroup } from "./tracking";
 
 export const TOOLBAR_KEY = "toolbarTabs";
@@ -55,11 +56,24 @@ function globalTitle(groups: LiveGroup[]): string {
   return message(video && audio ? "badgeTitleBoth" : video ? "badgeTitleCamera" : audio ? "badgeTitleMicrophone" : "extName");
 }
 
+/** Tabs with values of their own need to hear when a document commits in them. */
+const holding = watchedCollection("toolbar looks of tabs");
+
 async function loadState(): Promise<ToolbarState> {
   const raw = (await browser.storage.session.get(TOOLBAR_KEY))[TOOLBAR_KEY] as Partial<ToolbarState> | undefined;
   const tabs = typeof raw?.tabs === "object" && raw.tabs !== null ? raw.tabs : {};
+  holding(Object.keys(tabs).length > 0);
   return { title: typeof raw?.title === "string" ? raw.title : "", tabs };
 }
+
+async function saveState(state: ToolbarState): Promise<void> {
+  holding(true);
+  await browser.storage.session.set({ [TOOLBAR_KEY]: state });
+  holding(Object.keys(state.tabs).length > 0);
+}
+
+/** Reads the state once at worker start (whether any tab has values of its own). */
+export const loadToolbarState = (): Promise<unknown> => loadState().catch(() => undefined);
 
 /** Tabs whose title shows a notice (the PTZ one) until the given time: in-use updates leave it. */
 const noticeUntil = new Map<number, number>();
@@ -112,7 +126,7 @@ export async function updateToolbar(groups: LiveGroup[], force?: number): Promis
     if (await applyTab(tabId, want, title, force)) state.tabs[tabId] = want;
     else delete state.tabs[tabId];
   }
-  if (changed) await browser.storage.session.set({ [TOOLBAR_KEY]: { title, tabs: state.tabs } satisfies ToolbarState });
+  if (changed) await saveState({ title, tabs: state.tabs });
 }
 
 /** A new document committed in the tab's top frame: Chrome dropped the tab's own values. */
@@ -120,7 +134,7 @@ export async function toolbarTabNavigated(tabId: number): Promise<void> {
   const state = await loadState();
   if (!(tabId in state.tabs)) return;
   delete state.tabs[tabId];
-  await browser.storage.session.set({ [TOOLBAR_KEY]: state });
+  await saveState(state);
 }
 
 /** A closed tab. */

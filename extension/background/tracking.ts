@@ -15,12 +15,13 @@ import type { TrackEnd, TrackReport, TrackState } from "../../src/bridge/protoco
 import { frameExists, MessageError, pushToFrame, tabAlive, type ContentSender } from "./messenger";
 import { isInt, isStringOrNull, parseEntries, readChecked } from "./checked-storage";
 import { serialQueue } from "./serial";
-import { toolbarTabClosed, toolbarTabNavigated, updateToolbar } from "./toolbar";
+import { loadToolbarState, toolbarTabClosed, toolbarTabNavigated, updateToolbar } from "./toolbar";
 import {
   addEntries, clearHistory, isHistoryEntry, isRetentionDays, loadHistory, MAX_HISTORY_ENTRIES, prune, type CaptureKind,
   type HistoryEntry, type StoredHistory,
 } from "./tracking-history";
 import { syncWarmSites } from "./warm-sites";
+import { onNavigationCommitted, onWatchedTabRemoved, onWatchedTabReplaced, onWatchedTabUpdated, watchedCollection } from "./navigation-watch";
 import { tabIndex } from "./tab-index";
 
 export const LIVE_KEY = "liveCaptures";
@@ -90,7 +91,7 @@ function isLiveCapture(key: string, v: unknown): v is LiveCapture {
 /** The registry; entries that cannot be read are backed up and reported (checked-storage.ts). */
 /** Which tabs the registry holds captures of (./tab-index.ts): a frame's navigation in any other
  * tab costs no storage round trip. */
-const liveIndex = tabIndex<Registry>((live) => Object.values(live).map((c) => c.tabId));
+const liveIndex = tabIndex<Registry>((live) => Object.values(live).map((c) => c.tabId), watchedCollection("captures in use"));
 const loadLive = (): Promise<Registry> => liveIndex.load(() =>
   readChecked("session", LIVE_KEY, (raw) => parseEntries(raw, isLiveCapture, "cameras and microphones in use")));
 
@@ -381,6 +382,11 @@ export async function capturesStarted(params: unknown, sender: ContentSender): P
       if (!recentlyEnded.has(key)) live[key] ??= capture;
     }
     return null;
+  }).then(async () => {
+    // The tab's close or navigation may have come before this report, while nothing else of the
+    // tab was in use (./navigation-watch.ts): the worker was not listening then.
+    await verify(sender.tabId);
+    return null;
   });
 }
 
@@ -505,16 +511,16 @@ export const trackingUiHandlers: Record<string, (message: Record<string, unknown
 /** Listeners at the worker's top level (they wake a stopped worker), and the reconciliation with
  * the tabs that still exist, which runs on every worker start. */
 export function startTracking(): void {
-  browser.tabs.onRemoved.addListener((tabId) => {
+  onWatchedTabRemoved((tabId) => {
     void serialized(() => toolbarTabClosed(tabId));
     void endWhere((c) => c.tabId === tabId);
   });
-  browser.tabs.onReplaced.addListener((_added, removed) => void endWhere((c) => c.tabId === removed));
+  onWatchedTabReplaced((_added, removed) => void endWhere((c) => c.tabId === removed));
   // A crashed renderer (sad tab) or a discarded tab.
-  browser.tabs.onUpdated.addListener((tabId, change) => {
+  onWatchedTabUpdated((tabId, change) => {
     if (change.status === "unloaded") void endWhere((c) => c.tabId === tabId);
   });
-  chrome.webNavigation.onCommitted.addListener((details) => {
+  onNavigationCommitted((details) => {
     const documentId = (details as { documentId?: string }).documentId ?? null;
     // A new top-level document: Chrome has dropped the tab's own toolbar icon and title.
     if (details.frameId === 0) void serialized(() => toolbarTabNavigated(details.tabId));
@@ -524,6 +530,8 @@ export function startTracking(): void {
       .then(() => details.frameId === 0 ? verify(details.tabId) : undefined);
   });
   void verify();
+  // Whether a tab has toolbar values of its own (./navigation-watch.ts).
+  void serialized(loadToolbarState);
   // Ended captures a stopped worker had not written to the history yet.
   void changeRegistry(() => undefined).catch(() => undefined);
 }

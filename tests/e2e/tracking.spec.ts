@@ -3,8 +3,8 @@
  * Stop and Go to tab, the badge, and the history with its exports. Fake devices: cameras
  * fake_device_0..2, microphones "Fake Default Audio Input", "Fake Audio Input 1..2".
  */
-import type { BrowserContext, Frame, Page } from "@playwright/test";
-import { expect, openExtensionPage, stopServiceWorkers, test } from "./fixtures";
+import type { BrowserContext, Frame, Page, Worker } from "@playwright/test";
+import { expect, extensionWorker, openExtensionPage, stopServiceWorkers, test } from "./fixtures";
 
 const CAMERA = "fake_device_0";
 const MIC = "Fake Default Audio Input";
@@ -135,6 +135,49 @@ test.describe("in use now", () => {
       [site.origin, "video", CAMERA], [site.otherOrigin, "audio", MIC],
     ].sort());
     for (const e of entries) expect(e.end - e.start).toBeGreaterThanOrEqual(1000);
+  });
+
+  test("navigation events reach the worker only while something is in a tab, and then wake it", async ({ fresh, site }) => {
+    const { context, extensionId } = fresh;
+    const listening = (w: Worker) => w.evaluate(() => [chrome.webNavigation.onCommitted, chrome.tabs.onUpdated, chrome.tabs.onRemoved,
+      chrome.tabs.onReplaced].map((event) => event.hasListeners()));
+    // Nothing in any tab: a page load (of every frame) costs the worker nothing, not even a start.
+    await expect.poll(async () => listening(await extensionWorker(context))).toEqual([false, false, false, false]);
+    const idle = await context.newPage();
+    await idle.goto(`${site.origin}/index.html`);
+    // (A web page's DevTools session sees the extension's worker start and stop.)
+    const cdp = await context.newCDPSession(idle);
+    const starts: string[] = [];
+    cdp.on("ServiceWorker.workerVersionUpdated", (event) => {
+      for (const v of event.versions) if (v.scriptURL.startsWith(`chrome-extension://${extensionId}/`)) starts.push(v.runningStatus);
+    });
+    await cdp.send("ServiceWorker.enable");
+    await cdp.send("ServiceWorker.stopAllWorkers");
+    await expect.poll(() => starts.at(-1)).toBe("stopped");
+    starts.length = 0;
+    await idle.goto(`${site.origin}/iframes-100.html`);
+    await idle.waitForTimeout(1500);
+    expect(starts).toEqual([]);
+    await cdp.detach();
+    await idle.close();
+    const a = await context.newPage();
+    await a.goto(`${site.origin}/gum.html`);
+    await ask(a, "v", { video: true });
+    await expect.poll(async () => listening(await extensionWorker(context))).toEqual([true, true, true, true]);
+
+    // A capture in a tab: its navigation starts a stopped worker, which ends the capture then (not
+    // at its next start for another reason, which would note a later end).
+    await stopServiceWorkers(context, extensionId);
+    const navigated = Date.now();
+    await a.goto(`${site.origin}/index.html`);
+    await a.waitForTimeout(3000);
+    const popup = await openPopup(context, extensionId);
+    await expect(rows(popup)).toHaveCount(0);
+    const entries = await history(popup);
+    expect(entries).toHaveLength(1);
+    expect(entries[0].end - navigated).toBeLessThan(2000);
+    // Nothing in a tab any more (the tab's own toolbar look went with its document).
+    await expect.poll(async () => listening(await extensionWorker(context))).toEqual([false, false, false, false]);
   });
 
   test("the list survives ServiceWorker.stopAllWorkers, and Stop still works after", async ({ fresh, site }) => {

@@ -14,9 +14,13 @@ const fake = vi.hoisted(() => {
     failSet: false,
     listeners: {} as Record<string, Listener[]>,
   };
-  const event = (name: string) => ({ addListener: (l: Listener) => { (state.listeners[name] ??= []).push(l); } });
+  const event = (name: string) => ({
+    addListener: (l: Listener) => { (state.listeners[name] ??= []).push(l); },
+    removeListener: (l: Listener) => { state.listeners[name] = (state.listeners[name] ?? []).filter((x) => x !== l); },
+  });
   const browser = {
     storage: {
+      onChanged: event("storage.onChanged"),
       local: {
         get: async (key: string) => (key in state.storage ? { [key]: structuredClone(state.storage[key]) } : {}),
         set: async (items: Record<string, unknown>) => { Object.assign(state.storage, structuredClone(items)); },
@@ -25,7 +29,6 @@ const fake = vi.hoisted(() => {
     },
     tabs: {
       query: async () => state.tabs,
-      onRemoved: event("tabs.onRemoved"), onReplaced: event("tabs.onReplaced"), onUpdated: event("tabs.onUpdated"),
     },
     runtime: { onStartup: event("runtime.onStartup") },
   };
@@ -42,12 +45,16 @@ const fake = vi.hoisted(() => {
   });
   (globalThis as unknown as { chrome: unknown }).chrome = {
     contentSettings: { camera: contentSetting("video"), microphone: contentSetting("audio") },
+    // (Heard through navigation-watch.ts, while there are grants to take back.)
+    tabs: { onUpdated: event("tabs.onUpdated"), onRemoved: event("tabs.onRemoved"), onReplaced: event("tabs.onReplaced") },
+    webNavigation: { onCommitted: event("webNavigation.onCommitted") },
   };
   return { state, browser };
 });
 vi.mock("webextension-polyfill", () => ({ default: fake.browser }));
 
 const { grantForPicker, permissionUiHandlers, startPermissionListeners } = await import("../../extension/background/permissions");
+const { startNavigationWatch } = await import("../../extension/background/navigation-watch");
 const { state } = fake;
 
 const SITE = "https://meet.example";
@@ -70,6 +77,7 @@ beforeEach(() => {
 });
 
 startPermissionListeners();
+startNavigationWatch();
 
 describe("grantForPicker", () => {
   it("allows the kinds not yet allowed and records a one-time grant", async () => {
@@ -126,6 +134,11 @@ describe("one-time grants are undone", () => {
     await fire("tabs.onUpdated", 1, { url: "https://elsewhere.example/" });
     expect(setting("video", SITE)).toBe("ask");
     expect(state.storage.oneTimeGrants).toBeUndefined();
+    // Nothing left to take back: tab events no longer reach (or wake) the worker.
+    const heard = () => ["tabs.onUpdated", "tabs.onRemoved", "tabs.onReplaced"].map((name) => state.listeners[name]?.length);
+    expect(heard()).toEqual([0, 0, 0]);
+    await grantForPicker(SITE, ["audio"], { persistent: false });
+    expect(heard()).toEqual([1, 1, 1]);
   });
 
   it("keeps the grant while a tab is loading the site", async () => {
