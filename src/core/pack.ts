@@ -54,8 +54,9 @@ const early = objectCreate(null) as Record<string, unknown>;
     // And, for those the build put first, their members (statics, prototypes), which the pack's
     // modules read when they start (scripts/build-pack.mjs, SNAPSHOT).
     if (v === null || (typeof v !== "object" && typeof v !== "function")) continue;
-    appendOwn(objects, v);
-    if (typeof v === "function") appendOwn(objects, (v as { prototype?: unknown }).prototype);
+    // (Plain writes: no page script ran yet, so Array.prototype has no index setters of a page's.)
+    objects[objects.length] = v;
+    if (typeof v === "function") objects[objects.length] = (v as { prototype?: unknown }).prototype;
   }
   keepPristine(objects);
 }
