@@ -14,11 +14,16 @@ export const MAX_WARM_SITES = 20;
 
 /** The match patterns of the sites captured on in a top frame, most recent first, at most `max`. */
 export function warmPatterns(entries: readonly HistoryEntry[], max = MAX_WARM_SITES): string[] {
-  const recent = entries.filter((e) => e.topOrigin === null).sort((a, b) => b.end - a.end);
+  // Each site's latest end in one pass, then only the sites sorted (a history of up to 10,000
+  // entries has few sites; this runs after every history write).
+  const latest = new Map<string, number>();
+  for (const e of entries) {
+    if (e.topOrigin === null && e.end > (latest.get(e.origin) ?? -Infinity)) latest.set(e.origin, e.end);
+  }
   const out: string[] = [];
-  for (const entry of recent) {
-    const pattern = originToPattern(entry.origin);
-    if (pattern && !out.includes(pattern)) out.push(pattern);
+  for (const [origin] of [...latest].sort((a, b) => b[1] - a[1])) {
+    const pattern = originToPattern(origin);
+    if (pattern) out.push(pattern);
     if (out.length >= max) break;
   }
   return out;
