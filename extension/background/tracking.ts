@@ -12,7 +12,7 @@
 import { ptzFrameEnded } from "./ptz-control";
 import browser from "webextension-polyfill";
 import type { TrackEnd, TrackReport, TrackState } from "../../src/bridge/protocol";
-import { frameExists, MessageError, pushToFrame, tabAlive, type ContentSender } from "./messenger";
+import { frameAlive, frameExists, MessageError, pushToFrame, tabAlive, type ContentSender } from "./messenger";
 import { isInt, isStringOrNull, parseEntries, readChecked } from "./checked-storage";
 import { serialQueue } from "./serial";
 import { loadToolbarState, toolbarTabClosed, toolbarTabNavigated, updateToolbar } from "./toolbar";
@@ -366,9 +366,10 @@ export async function capturesStarted(params: unknown, sender: ContentSender): P
   if (!Array.isArray(captures) || !captures.length || captures.length > MAX_PER_FRAME || !captures.every(isTrackReport)) {
     throw new MessageError("TypeError", "malformed capture report");
   }
+  const documentId = sender.documentId ?? null;
+  const senders = (c: LiveCapture) => c.tabId === sender.tabId && c.frameId === sender.frameId && c.documentId === documentId;
   return changeRegistry((live) => {
-    const documentId = sender.documentId ?? null;
-    const mine = Object.values(live).filter((c) => c.tabId === sender.tabId && c.frameId === sender.frameId && c.documentId === documentId);
+    const mine = Object.values(live).filter(senders);
     if (mine.length + captures.length > MAX_PER_FRAME) throw new MessageError("QuotaExceededError", "too many live captures");
     const now = Date.now();
     for (const r of captures as TrackReport[]) {
@@ -384,8 +385,9 @@ export async function capturesStarted(params: unknown, sender: ContentSender): P
     return null;
   }).then(async () => {
     // The tab's close or navigation may have come before this report, while nothing else of the
-    // tab was in use (./navigation-watch.ts): the worker was not listening then.
-    await verify(sender.tabId);
+    // tab was in use (./navigation-watch.ts): the worker was not listening then. Only the
+    // sender's document is in question.
+    if (!(await frameAlive(sender))) await endWhere(senders);
     return null;
   });
 }
