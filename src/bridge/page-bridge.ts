@@ -1,7 +1,7 @@
 import { fromJson, toJson } from "../lib/json";
 import {
-  addEventListener, appendOwn, apply, attachShadow, createElement, customEventDetail, CustomEventCtor,
-  dispatchEvent, EventCtor, MapCtor, mapDelete, mapForEach, mapGet, mapSet, mouseEventRelatedTarget, nodeFirstChild,
+  addEventListener, appendOwn, apply, createElement, customEventDetail, CustomEventCtor,
+  dispatchEvent, EventCtor, MapCtor, mapDelete, mapForEach, mapGet, mapSet, mouseEventRelatedTarget, nativeAttachShadow, nodeFirstChild,
   nodeRemoveChild, randomId, setTimeoutFn, stopImmediatePropagation, windowPostMessage, windowTop,
 } from "../lib/natives";
 import {
@@ -61,12 +61,16 @@ export function connectPageBridge(): PageBridge {
       if (configAnswers !== before) return;
       dropChannel();
     }
-    if (!createElement || !attachShadow) return;
+    if (!createElement) return;
     const theirs = apply(mouseEventRelatedTarget(), event, []) as EventTarget | null;
     if (!theirs) return;
     if (!root) {
+      const attachShadow = nativeAttachShadow();
+      if (!attachShadow) return;
       host = apply(createElement, document, ["span"]) as Element;
-      root = apply(attachShadow, host, [{ mode: "closed" }]) as ShadowRoot;
+      // (No prototype: the other members of the dictionary are read through it, and a page's
+      // Object.prototype getters would run and could make the root clonable or serializable.)
+      root = apply(attachShadow, host, [{ __proto__: null, mode: "closed" }]) as ShadowRoot;
     }
     // Offered on the asker's own node, which a page cannot listen to unless it made it.
     apply(dispatchEvent, theirs, [new MouseEvent(OFFER_EVENT, { relatedTarget: host })]);

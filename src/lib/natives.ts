@@ -94,7 +94,25 @@ export const trackReadyState = getter(trackProto, "readyState");
 // The bridge's handshake (src/bridge/page-bridge.ts): a closed shadow root only this script holds,
 // and the message that asks the top frame to bring the extension's half into this frame.
 export const createElement = typeof Document === "undefined" ? undefined : Document.prototype.createElement;
-export const attachShadow = typeof Element === "undefined" ? undefined : Element.prototype.attachShadow;
+const NATIVE_ATTACH_SHADOW = "function attachShadow() { [native code] }";
+/**
+ * Element's attachShadow for the bridge's trust anchor, read at the first handshake: reading
+ * Element at start would create the interface in every frame (~0.1 ms), and most frames never
+ * shake hands. A page may have replaced it by then, so what is there is taken only if it is the
+ * browser's own attachShadow (this realm's or another frame's, which works alike): its text,
+ * through the toString captured now, is exactly the native one. V8 prints a native function by its
+ * internal name, not its `name` property; a page's function prints its source, and a Proxy or a
+ * bound function prints without a name. Anything else: undefined, and the frame stays native.
+ */
+export function nativeAttachShadow(): Function | undefined {
+  try {
+    const fn = getOwnPropertyDescriptor(Element.prototype, "attachShadow")?.value;
+    if (typeof fn === "function" && apply(functionToString, fn, []) === NATIVE_ATTACH_SHADOW) return fn;
+  } catch {
+    // No Element here, or the page made reading it throw: no handshake.
+  }
+  return undefined;
+}
 export const nodeFirstChild = typeof Node === "undefined" ? undefined : getOwnPropertyDescriptor(Node.prototype, "firstChild")!.get;
 export const nodeRemoveChild = typeof Node === "undefined" ? undefined : Node.prototype.removeChild;
 export const windowTop = typeof window === "undefined" ? undefined : getOwnPropertyDescriptor(window, "top")?.get;

@@ -8,16 +8,21 @@ import {
  * `length`, `prototype` and property attributes stay the native ones; `Function.prototype.toString`
  * is itself wrapped once so that wrappers and new getters print as native code.
  */
-const nativeSource = new WeakMapCtor<object, string>();
+const nativeSource = new WeakMapCtor<object, string | object>();
 
-function rememberNative(fn: object, source: string): void {
+/** Makes `fn` print as `source`, or as the function `source` prints (a wrapper as what it wraps:
+ * the text is made only if a page asks for it, not for each of the ~40 wraps in every frame). */
+function rememberNative(fn: object, source: string | object): void {
   apply(weakMapSet, nativeSource, [fn, source]);
 }
 
 /** The source text to show for `fn`: a wrapper's own, so that wrapping a wrapper (two features
  * on one method) still prints the native text. */
-const sourceOf = (fn: object): string =>
-  (apply(weakMapGet, nativeSource, [fn]) as string | undefined) ?? apply(functionToString, fn, []) as string;
+const sourceOf = (fn: object): string => {
+  const known = apply(weakMapGet, nativeSource, [fn]) as string | object | undefined;
+  if (typeof known === "string") return known;
+  return known ? sourceOf(known) : apply(functionToString, fn, []) as string;
+};
 
 /** What this script defined (wrappers, attributes, the toString wrapper), by object and key: the
  * pack installs with these in place (asAtStart). */
@@ -39,7 +44,7 @@ function patchToString(): void {
     apply(target, thisArg, args) {
       if ((typeof thisArg === "function" || typeof thisArg === "object") && thisArg !== null &&
           apply(weakMapHas, nativeSource, [thisArg])) {
-        return apply(weakMapGet, nativeSource, [thisArg]);
+        return sourceOf(thisArg);
       }
       return apply(target, thisArg, args);
     },
@@ -106,7 +111,7 @@ function wrapHalf(holder: object, name: string, half: Half, impl: MethodImpl | u
       return apply(slot.top, thisArg, args);
     },
   });
-  rememberNative(proxy, sourceOf(original));
+  rememberNative(proxy, original);
   if (!own) apply(weakMapSet, slots, [holder, own = objectCreate(null) as Record<string, Slot>]);
   own[half + name] = slot;
   defineOurs(holder, name, withHalf(getOwnPropertyDescriptor(holder, name)!, half, proxy));

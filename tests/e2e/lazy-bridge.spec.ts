@@ -64,6 +64,50 @@ test.describe("the bridge in frames", () => {
     expect(await pickInFrame(extContext, frame, "fake_device_2")).toBe("fake_device_2");
   });
 
+  // The bridge reads attachShadow at the first handshake, not at start, and takes it only if it is
+  // the browser's own: a page that replaced it before must not get the channel through it.
+  for (const mode of ["its own function", "a Proxy of the native", "a bound function"] as const) {
+    test(`a frame whose page replaced attachShadow with ${mode} before the handshake stays native`, async ({ page, extContext, site }) => {
+      const frame = await childFrame(page, `${site.origin}/gum-frame.html?src=${encodeURIComponent(`${site.otherOrigin}/gum.html`)}`, site.otherOrigin);
+      let pickers = 0;
+      extContext.on("page", (p) => { if (isPicker(p)) pickers++; });
+      await frame.evaluate((mode) => {
+        const w = window as any;
+        const native = Element.prototype.attachShadow;
+        w.spied = 0;
+        w.roots = [];
+        const open = function (this: Element) {
+          w.spied++;
+          const root = native.call(this, { mode: "open" });
+          w.roots.push(root);
+          return root;
+        };
+        const replacement = mode === "its own function" ? open
+          : mode === "a Proxy of the native" ? new Proxy(native, { apply: (_t, self) => open.call(self) })
+          : function (this: Element) { return open.call(this); }.bind(document.createElement("span"));
+        Object.defineProperty(Element.prototype, "attachShadow", { value: replacement, writable: true, configurable: true });
+        w.ask("tampered", { video: true, semantics: "user-chooses" });
+      }, mode);
+      // No channel: the call goes on as the browser's own (after the half's wait).
+      await expect.poll(() => frame.evaluate(() => (window as any).outcome("tampered").state), { timeout: 15_000 }).not.toBe("pending");
+      expect(await frame.evaluate(() => ({ spied: (window as any).spied, roots: (window as any).roots.length }))).toEqual({ spied: 0, roots: 0 });
+      expect(pickers).toBe(0);
+      expect(await frame.evaluate(() => (navigator.mediaDevices as any).defaultSemantics)).toBe("browser-chooses");
+    });
+  }
+
+  test("a frame whose page put another frame's attachShadow in place still gets the half", async ({ page, extContext, site }) => {
+    const frame = await childFrame(page, `${site.origin}/gum-frame.html?src=${encodeURIComponent(`${site.otherOrigin}/gum.html`)}`, site.otherOrigin);
+    await frame.evaluate(() => {
+      const other = document.createElement("iframe");
+      document.body.append(other);
+      const theirs = (other.contentWindow as any).Element.prototype.attachShadow;
+      Object.defineProperty(Element.prototype, "attachShadow", { value: theirs, writable: true, configurable: true });
+    });
+    // The browser's own function, of another realm: as good as this frame's.
+    expect(await pickInFrame(extContext, frame, "fake_device_2")).toBe("fake_device_2");
+  });
+
   test("an about:blank iframe the page adds later gets the half when it asks", async ({ page, extContext, site }) => {
     await page.goto(`${site.origin}/gum.html`);
     await page.evaluate(() => {
