@@ -28,12 +28,13 @@ const sourceOf = (fn: object): string => {
  * pack installs with these in place (asAtStart). */
 const ours = new WeakMapCtor<object, Record<PropertyKey, PropertyDescriptor>>();
 
-/** defineProperty, noted as ours. */
+/** defineProperty, noted as ours. `descriptor` is complete (every field its own), so it is what
+ * the property now is, and is noted as it is. */
 export function defineOurs(o: object, key: PropertyKey, descriptor: PropertyDescriptor): void {
   defineProperty(o, key, descriptor);
   let own = apply(weakMapGet, ours, [o]) as Record<PropertyKey, PropertyDescriptor> | undefined;
   if (!own) apply(weakMapSet, ours, [o, own = objectCreate(null) as Record<PropertyKey, PropertyDescriptor>]);
-  own[key as string] = getOwnPropertyDescriptor(o, key)!;
+  own[key as string] = descriptor;
 }
 
 let toStringPatched = false;
@@ -76,14 +77,10 @@ type Half = "value" | "get" | "set";
 const slots = new WeakMapCtor<object, Record<string, Slot>>();
 
 /** `descriptor` with `half` set to `fn`, as a null-prototype object: the pack wraps after page
- * scripts ran, and defineProperty would read a missing field from a page's Object.prototype. */
-const withHalf = (descriptor: PropertyDescriptor, half: Half | "configurable", fn: Function | boolean): PropertyDescriptor => {
-  const out = objectCreate(null) as PropertyDescriptor & Record<string, unknown>;
-  const keys = ["value", "writable", "get", "set", "enumerable", "configurable"] as const;
-  for (let i = 0; i < 6; i++) if (hasOwn(descriptor, keys[i])) out[keys[i]] = descriptor[keys[i]];
-  out[half] = fn;
-  return out;
-};
+ * scripts ran, and defineProperty would read a missing field from a page's Object.prototype.
+ * (Spread copies own fields only, and defines them: no page setter or getter runs.) */
+const withHalf = (descriptor: PropertyDescriptor, half: Half | "configurable", fn: Function | boolean): PropertyDescriptor =>
+  ({ __proto__: null, ...descriptor, [half]: fn }) as PropertyDescriptor;
 
 const layer = (prev: Function, impl: MethodImpl): Function => new ProxyCtor(prev, {
   apply(_target, thisArg, args) {
@@ -101,10 +98,10 @@ function wrapHalf(holder: object, name: string, half: Half, impl: MethodImpl | u
     if (impl) existing.top = layer(below, impl);
     return below;
   }
-  const descriptor = getOwnPropertyDescriptor(holder, name);
-  const original = descriptor?.[half];
-  if (typeof original !== "function") return undefined;
   patchToString();
+  const descriptor = getOwnPropertyDescriptor(holder, name);
+  const original = descriptor && hasOwn(descriptor, half) ? descriptor[half] : undefined;
+  if (typeof original !== "function") return undefined;
   const slot: Slot = { top: impl ? layer(original, impl) : original };
   const proxy = new ProxyCtor(original, {
     apply(_target, thisArg, args) {
@@ -114,7 +111,7 @@ function wrapHalf(holder: object, name: string, half: Half, impl: MethodImpl | u
   rememberNative(proxy, original);
   if (!own) apply(weakMapSet, slots, [holder, own = objectCreate(null) as Record<string, Slot>]);
   own[half + name] = slot;
-  defineOurs(holder, name, withHalf(getOwnPropertyDescriptor(holder, name)!, half, proxy));
+  defineOurs(holder, name, withHalf(descriptor!, half, proxy));
   return original;
 }
 
