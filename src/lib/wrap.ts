@@ -146,7 +146,7 @@ export function reserve(members: [object | undefined, string, Half][]): void {
 }
 
 /** Own property descriptors of built-ins as they were at start (keepPristine). */
-const pristine: [object, PropertyKey[], PropertyDescriptor[]][] = [];
+const pristine: [object, PropertyKey[], PropertyDescriptor[], Record<PropertyKey, PropertyDescriptor> | undefined][] = [];
 
 /** Notes `objects`' own properties now, before any page script (see asAtStart). Only then: it
  * writes its arrays plainly (a page's index setters on Array.prototype cannot exist yet; setOwn's
@@ -159,7 +159,9 @@ export function keepPristine(objects: unknown[]): void {
     // object of them (measured: ~0.25 ms a frame less for the set the pack needs).
     const keys = ownKeys(o), descriptors: PropertyDescriptor[] = [];
     for (let j = 0; j < keys.length; j++) descriptors[j] = getOwnPropertyDescriptor(o, keys[j])!;
-    pristine[pristine.length] = [o, keys, descriptors];
+    // (The fourth, the descriptors by key, is made when the pack arrives. It is an own element from
+    // now on, so that neither its read nor its write then meets a page's Array.prototype[3].)
+    pristine[pristine.length] = [o, keys, descriptors, undefined];
   }
 }
 
@@ -190,11 +192,16 @@ export function asAtStart(withOurs: boolean, fn: () => void): void {
     }
   };
   for (let i = 0; i < pristine.length; i++) {
-    const o = pristine[i][0], keys = pristine[i][1], all = objectCreate(null) as Record<PropertyKey, PropertyDescriptor>;
+    const o = pristine[i][0], keys = pristine[i][1];
+    // By key, made at the first call (the pack's arrival calls this twice).
+    let all = pristine[i][3];
+    if (!all) {
+      all = pristine[i][3] = objectCreate(null) as Record<PropertyKey, PropertyDescriptor>;
+      for (let j = 0; j < keys.length; j++) all[keys[j] as string] = pristine[i][2][j];
+    }
     const own = withOurs ? apply(weakMapGet, ours, [o]) as Record<PropertyKey, PropertyDescriptor> | undefined : undefined;
     for (let j = 0; j < keys.length; j++) {
       const k = keys[j];
-      all[k as string] = pristine[i][2][j];
       put(o, k, own && hasOwn(own, k) ? own[k as string] : all[k as string]);
     }
     // What the page added (e.g. an index setter on Array.prototype) is away meanwhile; what this
