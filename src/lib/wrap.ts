@@ -98,10 +98,12 @@ function wrapHalf(holder: object, name: string, half: Half, impl: MethodImpl | u
     if (impl) existing.top = layer(below, impl);
     return below;
   }
-  patchToString();
   const descriptor = getOwnPropertyDescriptor(holder, name);
   const original = descriptor && hasOwn(descriptor, half) ? descriptor[half] : undefined;
   if (typeof original !== "function") return undefined;
+  // Only once something is wrapped. (It changes no descriptor but Function.prototype.toString's,
+  // whose value the wrap below replaces anyway: `descriptor` stays what the property is.)
+  patchToString();
   const slot: Slot = { top: impl ? layer(original, impl) : original };
   const proxy = new ProxyCtor(original, {
     apply(_target, thisArg, args) {
