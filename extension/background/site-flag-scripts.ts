@@ -70,12 +70,32 @@ export function planFlagScripts(settings: StoredSettings, files?: Record<string,
 
 let applying: Promise<void> = Promise.resolve();
 
-/** Unregisters whichever of `ids` are registered, then registers `scripts` (the flag scripts here,
- * the warm sites' in warm-sites.ts). */
+/**
+ * Makes the registered scripts among `ids` exactly `scripts` (the flag scripts here, the warm
+ * sites' in warm-sites.ts): those still wanted are updated in place, the others unregistered, new
+ * ones registered. Chrome sends every such change to every renderer, so an update is one message
+ * where removing and adding again were two (measured: each pair landed in a page's first
+ * getUserMedia when a capture had just ended), and no document starts between the two without
+ * the script.
+ */
 export async function replaceRegisteredScripts(ids: string[], scripts: chrome.scripting.RegisteredContentScript[]): Promise<void> {
-  const existing = await chrome.scripting.getRegisteredContentScripts({ ids });
-  if (existing.length) await chrome.scripting.unregisterContentScripts({ ids: existing.map((s) => s.id) });
-  if (scripts.length) await chrome.scripting.registerContentScripts(scripts);
+  const existing = new Set((await chrome.scripting.getRegisteredContentScripts({ ids })).map((s) => s.id));
+  const wanted = new Set(scripts.map((s) => s.id));
+  const gone = [...existing].filter((id) => !wanted.has(id));
+  const kept = scripts.filter((s) => existing.has(s.id));
+  const added = scripts.filter((s) => !existing.has(s.id));
+  if (gone.length) await chrome.scripting.unregisterContentScripts({ ids: gone });
+  if (kept.length) {
+    try {
+      // Every field given, so nothing of the old registration stays (an update keeps what it is
+      // not told: exceptions that are gone must be cleared).
+      await chrome.scripting.updateContentScripts(kept.map((s) => ({ ...s, excludeMatches: s.excludeMatches ?? [] })));
+    } catch {
+      await chrome.scripting.unregisterContentScripts({ ids: kept.map((s) => s.id) });
+      await chrome.scripting.registerContentScripts(kept);
+    }
+  }
+  if (added.length) await chrome.scripting.registerContentScripts(added);
 }
 
 /** Replaces the registered flag scripts by the plan for `settings`. */

@@ -83,10 +83,41 @@ export function holdTabTitle(tabId: number, ms: number): void {
   noticeUntil.set(tabId, Date.now() + ms);
 }
 
+type IconPaths = typeof NORMAL_ICON;
+type IconPixels = Record<string, ImageData>;
+const pixels = new Map<IconPaths, Promise<IconPixels | undefined>>();
+
+/** An icon's pixels, decoded once per worker run. Given a path, setIcon fetches and decodes the
+ * files in the worker on every call (measured: 5-15 ms of the worker each, twice for every
+ * capture that starts or ends); the pixels cost that once. Undefined where the worker cannot
+ * decode them (then the path is given). */
+function pixelsOf(paths: IconPaths): Promise<IconPixels | undefined> {
+  let decoded = pixels.get(paths);
+  if (!decoded) {
+    decoded = (async () => {
+      if (typeof OffscreenCanvas === "undefined" || typeof createImageBitmap === "undefined") return undefined;
+      const out: IconPixels = {};
+      for (const [size, file] of Object.entries(paths)) {
+        const bitmap = await createImageBitmap(await (await fetch(chrome.runtime.getURL(file))).blob());
+        const side = Number(size);
+        const context = new OffscreenCanvas(side, side).getContext("2d");
+        if (!context) return undefined;
+        context.drawImage(bitmap, 0, 0, side, side);
+        out[size] = context.getImageData(0, 0, side, side);
+      }
+      return out;
+    })().catch(() => undefined);
+    pixels.set(paths, decoded);
+  }
+  return decoded;
+}
+
 /** Gives one tab its look; false when the tab is gone. */
 async function applyTab(tabId: number, look: TabLook, title: string, force?: number): Promise<boolean> {
   try {
-    await chrome.action.setIcon({ tabId, path: look === "idle" ? NORMAL_ICON : LIVE_ICON });
+    const paths = look === "idle" ? NORMAL_ICON : LIVE_ICON;
+    const imageData = await pixelsOf(paths);
+    await chrome.action.setIcon(imageData ? { tabId, imageData } : { tabId, path: paths });
     const held = (noticeUntil.get(tabId) ?? 0) > Date.now() && force !== tabId;
     if (!held) noticeUntil.delete(tabId);
     if (!held) await chrome.action.setTitle({ tabId, title: look === "idle" ? title : message(TAB_TITLE[look]) });

@@ -54,6 +54,11 @@ test.describe("site settings", () => {
     const page = await context.newPage();
     expect((await firstScriptSemantics(page, `${site.origin}/first-script.html`)).semantics).toBe("user-chooses");
     expect((await firstScriptSemantics(page, `${site.otherOrigin}/first-script.html`)).semantics).toBe("browser-chooses");
+    // Its own setting gone, it follows the default too: the registration updated in place keeps
+    // no exception of before.
+    await options.evaluate((origin) => chrome.runtime.sendMessage({ type: "ui.resetSite", origin }), site.otherOrigin);
+    await expect.poll(async () => (await firstScriptSemantics(page, `${site.otherOrigin}/first-script.html`)).semantics)
+      .toBe("user-chooses");
   });
 
   test("the options page edits a site's own settings in its row, and the site gets them", async ({ fresh: { context, extensionId }, site }) => {
