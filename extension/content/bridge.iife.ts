@@ -140,8 +140,13 @@ node.addEventListener(TO_EXTENSION_EVENT, (event) => {
     return;
   }
   if (message.kind === "siteConfig") toPage({ kind: "siteConfig", config: currentConfig() });
+  if (message.kind !== "rpc") {
+    // After the page's task: a first getUserMedia asks for the config just before it calls the
+    // browser, which should not wait for the extension's bindings to be made here.
+    queueMicrotask(wake);
+    return;
+  }
   wake();
-  if (message.kind !== "rpc") return;
   const { id, call, params } = message;
   const sent = Promise.resolve().then(() => call.startsWith("tracking.") ? report(call, params) : ask(call, params));
   sent.then(

@@ -127,9 +127,11 @@ function route(method: MethodName) {
     if (!plain) return later(() => run(native, thisArg, args));
     // Such a call goes to the browser now, while the pack comes; the stream goes to the page once
     // the pack's hooks saw it (as they would have), an error at once.
+    // (The browser is asked first: asking for the pack takes a moment of this thread.)
     return new PromiseCtor((resolve, reject) => {
+      const asked = apply(native, thisArg, [plain]);
       whenPack();
-      apply(promiseThen, apply(native, thisArg, [plain]), [(stream: unknown) => whenPack(() => {
+      apply(promiseThen, asked, [(stream: unknown) => whenPack(() => {
         resolve(stream);
         announce(method, stream);
       }), reject]);
