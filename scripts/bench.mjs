@@ -306,14 +306,28 @@ const bridge = readFileSync(join(DIST, "extension/content/bridge.iife.js"));
 const pack = readFileSync(join(DIST, "pack.js"));
 // Ratios are the medians of the rounds' own ratios: each round measures the browsers back to back,
 // so a slow spell of the machine cancels out instead of landing on one side.
-const ratio = (a, b) => median(a.map((value, i) => value / b[i])).toFixed(3);
+// With the 90% interval of that median, by resampling the rounds (bootstrap, a fixed seed so the
+// same samples give the same interval): how far this run's noise lets the ratio move.
+function interval(values, level = 0.9, draws = 2000) {
+  let seed = 12345;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const medians = [];
+  for (let d = 0; d < draws; d++) medians.push(median(values.map(() => values[Math.floor(random() * values.length)])));
+  medians.sort((x, y) => x - y);
+  return [medians[Math.floor((draws * (1 - level)) / 2)], medians[Math.ceil((draws * (1 + level)) / 2) - 1]];
+}
+const ratio = (a, b) => {
+  const ratios = a.map((value, i) => value / b[i]);
+  const [low, high] = interval(ratios);
+  return `${median(ratios).toFixed(3)} (${low.toFixed(2)}–${high.toFixed(2)})`;
+};
 const rows = Object.entries(samples).filter(([name]) => selected(name)).map(([name, { native, floor, extension }]) =>
   [name, median(native).toFixed(2), median(floor).toFixed(2), median(extension).toFixed(2),
     ratio(extension, native), ratio(extension, floor)]);
 const kib = (b) => (b / 1024).toFixed(2);
 console.log(`\nChromium ${(await import("node:child_process")).execFileSync(await findChrome(), ["--version"]).toString().trim()}; ` +
   `${ROUNDS} interleaved rounds, medians.\n`);
-console.log("| measure | native | empty content script | Capture Control | ratio to native | ratio to empty script |");
+console.log("| measure | native | empty content script | Capture Control | ratio to native (90% interval) | ratio to empty script (90% interval) |");
 console.log("|---|---:|---:|---:|---:|---:|");
 for (const row of rows) console.log(`| ${row.join(" | ")} |`);
 if (pickerSamples.length) console.log(`| getUserMedia "user-chooses" → picker painted (ms) | – | – | ${median(pickerSamples).toFixed(1)} (max ${Math.max(...pickerSamples).toFixed(1)}) | target < 300 | |`);
