@@ -7,6 +7,7 @@
  */
 import { bridgeFile, framesToInject } from "./bridge-file";
 import { MessageError, type ContentSender } from "./messenger";
+import { CONNECT_HOOK } from "../content/site-flags/flags";
 
 /** Content call `bridge.inject` {origin}; only a tab's top frame may make it. */
 export async function injectBridge(params: unknown, sender: ContentSender): Promise<{ frames: number }> {
@@ -33,9 +34,19 @@ export async function injectBridge(params: unknown, sender: ContentSender): Prom
 export async function reconnectOpenPages(): Promise<void> {
   const file = bridgeFile();
   const tabs = await chrome.tabs.query({});
-  await Promise.all(tabs.map((tab) => tab.id === undefined ? undefined : chrome.scripting.executeScript({
-    target: { tabId: tab.id, allFrames: true },
-    files: [file],
-    injectImmediately: true,
-  }).catch(() => undefined))); // pages the extension may not run on
+  await Promise.all(tabs.map(async (tab) => {
+    if (tab.id === undefined) return;
+    const target = { tabId: tab.id, allFrames: true };
+    try {
+      await chrome.scripting.executeScript({ target, files: [file], injectImmediately: true });
+      // A top frame's half otherwise waits for its page to need it: shake hands now, so that the
+      // main world hears at once that the extension changed (and reports its live captures).
+      await chrome.scripting.executeScript({
+        target, injectImmediately: true, args: [CONNECT_HOOK],
+        func: (hook: string) => { (globalThis as unknown as Record<string, (() => void) | undefined>)[hook]?.(); },
+      });
+    } catch {
+      // A page the extension may not run on.
+    }
+  }));
 }

@@ -5,7 +5,7 @@ import {
   nodeRemoveChild, randomId, setTimeoutFn, stopImmediatePropagation, windowPostMessage, windowTop,
 } from "../lib/natives";
 import {
-  ACK_EVENT, ASK_EVENT, DEFAULT_SITE_CONFIG, isExtensionToPage, OFFER_EVENT, TO_EXTENSION_EVENT, TO_PAGE_EVENT,
+  ACK_EVENT, ASK_EVENT, DEFAULT_SITE_CONFIG, isExtensionToPage, NEED_EVENT, OFFER_EVENT, TO_EXTENSION_EVENT, TO_PAGE_EVENT,
   WAKE_MESSAGE,
   type ExtensionToPage, type PageToExtension, type PushTopic, type RpcCalls, type RpcName, type SiteConfig,
 } from "./protocol";
@@ -65,7 +65,7 @@ export function connectPageBridge(): PageBridge {
     const theirs = apply(mouseEventRelatedTarget(), event, []) as EventTarget | null;
     if (!theirs) return;
     if (!root) {
-      const attachShadow = nativeAttachShadow();
+      const attachShadow = topAttachShadow || nativeAttachShadow();
       if (!attachShadow) return;
       host = apply(createElement, document, ["span"]) as Element;
       // (No prototype: the other members of the dictionary are read through it, and a page's
@@ -102,6 +102,18 @@ export function connectPageBridge(): PageBridge {
   // (`in`: reading the interface would create it in every frame, ~0.03-0.05 ms; it is needed only
   // at the handshake.)
   if ("MouseEvent" in globalThis) apply(addEventListener, window, [ASK_EVENT, onAsk, true]);
+
+  // A top frame has the isolated half from document_start, and asks it for the handshake when it
+  // first needs the channel (NEED_EVENT, see reach). Its attachShadow is read now, before any page
+  // script: a page's script (a session recorder, say) may wrap it before the first handshake, which
+  // would keep the frame native. Other frames read it at their handshake (most never have one).
+  const top = windowTop && apply(windowTop, window, []) === window;
+  const topAttachShadow = top && nativeAttachShadow();
+  /** In a top frame without the channel: the handshake, now. (Asked again while there is none: after
+   * an update the new half may have come.) */
+  const reach = () => {
+    if (!node && top) apply(dispatchEvent, window, [new EventCtor(NEED_EVENT)]);
+  };
 
   let pending = new MapCtor<string, Pending>();
   let configAnswers = 0;
@@ -141,6 +153,7 @@ export function connectPageBridge(): PageBridge {
   }
 
   function send(message: PageToExtension): void {
+    reach();
     if (!node) return;
     apply(dispatchEvent, node, [new CustomEventCtor(TO_EXTENSION_EVENT, { detail: toJson(message) })]);
   }
@@ -187,6 +200,7 @@ export function connectPageBridge(): PageBridge {
       const id = randomId();
       apply(mapSet, pending, [id, done as Pending]);
       const message: PageToExtension = { kind: "rpc", id, call: name, params };
+      reach();
       if (node) {
         send(message);
         return;

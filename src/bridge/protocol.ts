@@ -25,6 +25,12 @@ export const WAKE_MESSAGE = "capture-control:wake";
 /** Event types on the private node afterwards. */
 export const TO_EXTENSION_EVENT = "capture-control:up";
 export const TO_PAGE_EVENT = "capture-control:down";
+/** In a top frame (which always has the isolated half, the manifest's), the half shakes hands only
+ * when the main world first needs the channel: the main world dispatches NEED on the window, and
+ * the half's window listener (added at document_start, before any page script, so it runs first
+ * and stops the event) starts the handshake, synchronously. A page that forges NEED only has the
+ * handshake happen earlier. */
+export const NEED_EVENT = TO_EXTENSION_EVENT; // (on the window, not the node; one name fewer in the start script)
 
 export type Semantics = "browser-chooses" | "user-chooses";
 export const SEMANTICS_VALUES: readonly Semantics[] = ["browser-chooses", "user-chooses"];

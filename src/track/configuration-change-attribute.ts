@@ -13,7 +13,8 @@ export const nativeConfigurationChange = (): boolean => native;
 export function installConfigurationChangeAttribute(): void {
   if (typeof MediaStreamTrack === "undefined" || !trackReadyState) return;
   const proto = MediaStreamTrack.prototype;
-  native = getOwnPropertyDescriptor(proto, "onconfigurationchange") !== undefined;
+  const name = "onconfigurationchange";
+  native = getOwnPropertyDescriptor(proto, name) !== undefined;
   if (native) return;
   // `onconfigurationchange`, an event handler IDL attribute.
   const handlers = new WeakMapCtor<object, { fn: unknown }>();
@@ -25,7 +26,7 @@ export function installConfigurationChangeAttribute(): void {
       return false;
     }
   };
-  defineAttribute(proto, "onconfigurationchange", isTrack, (track) => {
+  defineAttribute(proto, name, isTrack, (track) => {
     const slot = apply(weakMapGet, handlers, [track]) as { fn: unknown } | undefined;
     return slot ? slot.fn : null;
   }, (track, args) => {

@@ -7,22 +7,64 @@ import { expect, openExtensionPage, test } from "./fixtures";
 test.describe("bridge", () => {
   test("a page cannot obtain the private channel by replaying the handshake", async ({ page, site }) => {
     await page.goto(`${site.origin}/index.html`);
-    const result = await page.evaluate(() => {
+    const forge = () => page.evaluate(() => {
       const seen: string[] = [];
       const mine = document.createElement("span");
-      mine.addEventListener("capture-control:offer", () => seen.push("offer on my node"));
+      let host: Element | null = null;
+      mine.addEventListener("capture-control:offer", (e) => {
+        host = (e as MouseEvent).relatedTarget as Element;
+        seen.push("offer on my node");
+      });
       for (const type of ["capture-control:ask", "capture-control:offer", "capture-control:ack"]) {
         window.addEventListener(type, () => seen.push(`${type} on window`), true);
       }
-      // The handshake happened before this script; asking again gets no answer, not even an
-      // offer (which would only carry a host whose closed shadow root the page cannot open).
       window.dispatchEvent(new MouseEvent("capture-control:ask", { relatedTarget: mine }));
       window.dispatchEvent(new Event("capture-control:ask"));
       document.dispatchEvent(new MouseEvent("capture-control:ask", { bubbles: true, relatedTarget: mine }));
-      return seen;
+      const offered = host as Element | null;
+      let attach = "no host";
+      if (offered) {
+        try {
+          offered.attachShadow({ mode: "open" });
+          attach = "attached";
+        } catch (e) {
+          attach = (e as Error).name;
+        }
+      }
+      return { seen, shadowRoot: offered ? offered.shadowRoot : "no host", attach };
     });
-    // The main world's listener (first on the window) swallows every ASK; nothing is offered.
-    expect(result).toEqual([]);
+    // A top frame shakes hands when its page first uses a feature: before that, a forged ASK is
+    // offered the host of the main world's closed shadow root, which is useless to the page (it
+    // cannot open the root or attach another).
+    const before = await forge();
+    expect(before.seen.filter((s) => s.endsWith("on window"))).toEqual([]);
+    expect(before.shadowRoot).toBeNull();
+    expect(before.attach).toMatch(/^(NotSupportedError|no host)$/);
+    // The real half still connects when the page uses a feature (its config is answered)...
+    expect(await page.evaluate(() => (navigator.mediaDevices as any).defaultSemantics)).toBe("browser-chooses");
+    const labels = await page.evaluate(async () => (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks()[0].label);
+    expect(labels).toMatch(/fake_device/);
+    // ...and after it, asking again gets no answer at all: the main world's listener (first on the
+    // window) swallows every ASK.
+    expect(await forge()).toEqual({ seen: [], shadowRoot: "no host", attach: "no host" });
+  });
+
+  test("a top page that wraps attachShadow before its first use of a feature (as session recorders do) keeps the extension", async ({ fresh: { context, extensionId }, site }) => {
+    const options = await openExtensionPage(context, extensionId, "options/index.html");
+    await options.evaluate((origin) => chrome.runtime.sendMessage({ type: "ui.setSiteSettings", origin, patch: { semantics: "user-chooses" } }), site.origin);
+    await options.close();
+    const page = await context.newPage();
+    await page.goto(`${site.origin}/index.html`);
+    // The wrap calls the browser's own, as a recorder's does; its text is the page's source.
+    const semantics = await page.evaluate(() => {
+      const original = Element.prototype.attachShadow;
+      Element.prototype.attachShadow = function (this: Element, init: ShadowRootInit) {
+        return original.call(this, init);
+      };
+      // The first use: the top frame shakes hands now, with the attachShadow it read at start.
+      return (navigator.mediaDevices as any).defaultSemantics;
+    });
+    expect(semantics).toBe("user-chooses");
   });
 
   test("forged messages on every visible channel change nothing", async ({ page, extContext, site }) => {

@@ -14,6 +14,9 @@ export const FLAG_FRAME_FACE = 16;
 /** The warm flag (extension/background/warm-sites.ts) calls this hook of the isolated half, which
  * runs before it (the manifest's scripts come before registered ones). */
 export const WARM_HOOK = "captureControlWarm";
+/** The isolated half's handshake, for the service worker to call after it injected a new half
+ * into open pages (the extension was reloaded or updated: the main world must hear of it now). */
+export const CONNECT_HOOK = "captureControlConnect";
 
 export function setSiteFlag(bit: number): void {
   const scope = globalThis as unknown as Record<string, number | undefined>;
