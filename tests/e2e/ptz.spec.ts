@@ -137,6 +137,28 @@ test.describe("pan/tilt/zoom", () => {
     await expect.poll(async () => (await ptz(page, "b")).settings).toEqual({ pan: 100, tilt: 100, zoom: 100 });
   });
 
+  test("a page that replaced navigator before its first PTZ request still gets the prompt, and its object is never asked", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    await grantBrowserPtz(page, site.origin);
+    // The page's own navigator: the real one, but for a permissions object that notes every query.
+    await page.evaluate(() => {
+      const real = navigator;
+      (window as any).fakeQueries = 0;
+      const fake = { query: () => ((window as any).fakeQueries++, Promise.resolve({ state: "granted" })) };
+      Object.defineProperty(window, "navigator", {
+        configurable: true,
+        get: () => new Proxy(real, { get: (t, k) => k === "permissions" ? fake : Reflect.get(t, k) }),
+      });
+    });
+    const prompted = nextPrompt(b.context);
+    const started = start(page, "a");
+    const prompt = await prompted;
+    await answering(prompt.getByRole("button", { name: /^Allow/ }).click());
+    expect(await started).toBe("ok");
+    expect((await ptz(page, "a")).hasPan).toBe(true);
+    expect(await page.evaluate(() => (window as any).fakeQueries)).toBe(0);
+  });
+
   test("onchange fires when the user changes the setting; revoking the browser's camera permission revokes PTZ", async ({ site }) => {
     const page = await openPtzPage(b, site.origin);
     await grantBrowserPtz(page, site.origin);
