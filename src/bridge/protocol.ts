@@ -16,15 +16,17 @@
  * closed shadow root only the main world holds; the isolated half, and nothing else, can open it
  * (chrome.dom.openOrClosedShadowRoot) and places its node there; the main world takes it and
  * confirms with ACK on the node. See docs/ARCHITECTURE.md. */
-export const ASK_EVENT = "capture-control:ask";
-export const OFFER_EVENT = "capture-control:offer";
-export const ACK_EVENT = "capture-control:ack";
+/** (One string in the start script for the names' common part: 49 bytes of its 20 KiB.) */
+const PREFIX = "capture-control:";
+export const ASK_EVENT = PREFIX + "ask";
+export const OFFER_EVENT = PREFIX + "offer";
+export const ACK_EVENT = PREFIX + "ack";
 /** A frame without the isolated half posts this to the top frame, whose isolated half asks the
  * service worker to inject the half into frames of that origin. */
-export const WAKE_MESSAGE = "capture-control:wake";
+export const WAKE_MESSAGE = PREFIX + "wake";
 /** Event types on the private node afterwards. */
-export const TO_EXTENSION_EVENT = "capture-control:up";
-export const TO_PAGE_EVENT = "capture-control:down";
+export const TO_EXTENSION_EVENT = PREFIX + "up";
+export const TO_PAGE_EVENT = PREFIX + "down";
 /** In a top frame (which always has the isolated half, the manifest's), the half shakes hands only
  * when the main world first needs the channel: the main world dispatches NEED on the window, and
  * the half's window listener (added at document_start, before any page script, so it runs first

@@ -49,13 +49,20 @@ const early = objectCreate(null) as Record<string, unknown>;
 {
   const objects: unknown[] = [];
   for (let i = 0; i < unsnapped.length; i++) early[unsnapped[i]] = G[unsnapped[i]];
+  // And, for those the build put first, their members, which the pack's modules read when they
+  // start (scripts/build-pack.mjs, SNAPSHOT): their own (statics) and their prototypes', and after
+  // an empty name only their prototypes' (interface objects with nothing else, STATICS).
+  let statics = 1;
   for (let i = 0; i < snapped.length; i++) {
-    const v = early[snapped[i]] = G[snapped[i]];
-    // And, for those the build put first, their members (statics, prototypes), which the pack's
-    // modules read when they start (scripts/build-pack.mjs, SNAPSHOT).
+    const name = snapped[i];
+    if (!name) {
+      statics = 0;
+      continue;
+    }
+    const v = early[name] = G[name];
     if (v === null || (typeof v !== "object" && typeof v !== "function")) continue;
     // (Plain writes: no page script ran yet, so Array.prototype has no index setters of a page's.)
-    objects[objects.length] = v;
+    if (statics) objects[objects.length] = v;
     if (typeof v === "function") objects[objects.length] = (v as { prototype?: unknown }).prototype;
   }
   keepPristine(objects);

@@ -31,6 +31,25 @@ test("the pack's file is one function with no free variables, and the start scri
   expect(Buffer.byteLength(start)).toBeLessThan(20 * 1024);
 });
 
+test("the interfaces whose statics the start script does not note have none: only length, name, prototype and constants", async ({ page, site }) => {
+  // The start script's list (scripts/build-pack.mjs): noted with statics, "", prototype only | the rest.
+  const start = readFileSync(resolve(DIST, "src/main-world.iife.js"), "utf8");
+  const list = /"(Array,[^"|]*)\|/.exec(start)?.[1];
+  expect(list).toBeDefined();
+  const [withStatics, protoOnly] = list!.split(",,").map((part) => part.split(","));
+  expect(withStatics).toEqual(expect.arrayContaining(["Object", "Array", "Promise", "URL"]));
+  expect(protoOnly).toEqual(expect.arrayContaining(["MediaStreamTrack", "MediaStreamTrackProcessor", "VideoFrame", "Worker"]));
+  await page.goto(`${site.origin}/index.html`);
+  const extra = await page.evaluate((names) => names.flatMap((name) => {
+    const ctor = (window as unknown as Record<string, object | undefined>)[name];
+    if (!ctor) return [`${name}: absent`];
+    return Reflect.ownKeys(ctor).map(String).filter((k) => !["length", "name", "prototype"].includes(k) && !/^[A-Z_]+$/.test(k)).map((k) => `${name}.${k}`);
+  }), protoOnly);
+  expect(extra).toEqual([]);
+  // (The check itself sees statics where there are some.)
+  expect(await page.evaluate(() => Reflect.ownKeys(URL).includes("createObjectURL"))).toBe(true);
+});
+
 test("a page that offers the start script a function of its own while the pack is on its way gains nothing, and the features arrive", async ({ fresh, site }) => {
   const { context, extensionId } = fresh;
   const page = await context.newPage();
