@@ -200,11 +200,9 @@ export function connectPageBridge(): PageBridge {
       const id = randomId();
       apply(mapSet, pending, [id, done as Pending]);
       const message: PageToExtension = { kind: "rpc", id, call: name, params };
-      reach();
-      if (node) {
-        send(message);
-        return;
-      }
+      // Sent now if there is a channel (after the handshake, if it is due); else queued for it.
+      send(message);
+      if (node) return;
       appendOwn(queued, message);
       wakeExtension();
     },
