@@ -10,6 +10,7 @@ import { SiteControls, SWITCH_SETTINGS } from "../ui/site-controls";
 import { HistorySection } from "../ui/history";
 import { SettingsTransferSection } from "../ui/settings-transfer";
 import { trackingConnector } from "../ui/in-use-connector";
+import { LoadState } from "../ui/load-state";
 import "../ui/base.css";
 import "./options.css";
 
@@ -32,12 +33,22 @@ export function Options({ connector }: { connector: Connector }) {
   const [editing, setEditing] = useState<string | null>(null);
   // A change that could not be stored (e.g. the browser's storage for the extension is full).
   const [saveError, setSaveError] = useState<string | null>(null);
+  // The state could not be read (the worker did not answer): said, with a way to try again.
+  const [loadError, setLoadError] = useState<string | null>(null);
   const load = async () => {
-    const [next, devices] = await Promise.all([connector.getState(), connector.listRemembered().catch(() => ({}))]);
-    setState(next);
-    setRemembered(devices);
+    try {
+      const [next, devices] = await Promise.all([connector.getState(), connector.listRemembered().catch(() => ({}))]);
+      setState(next);
+      setRemembered(devices);
+      setLoadError(null);
+    } catch (e) {
+      setLoadError(t("loadFailed", e instanceof Error ? e.message : String(e)));
+    }
   };
-  useEffect(() => void load(), []);
+  useEffect(() => {
+    document.title = t("optionsTitle");
+    void load();
+  }, []);
   /** Stores a change; on failure says so, and the page shows the stored state again. */
   const save = async (change: () => Promise<unknown>) => {
     try {
@@ -48,10 +59,10 @@ export function Options({ connector }: { connector: Connector }) {
     }
     await load();
   };
-  if (!state) return <p class="muted">{t("loading")}</p>;
+  if (!state) return <LoadState error={loadError} retry={load} />;
   // Sites with their own settings, and sites with only remembered devices.
   const sites = [...new Set([...Object.keys(state.settings.sites), ...Object.keys(remembered)])].sort()
-    .filter((origin) => origin.includes(query.trim()));
+    .filter((origin) => origin.toLowerCase().includes(query.trim().toLowerCase()));
   return (
     <main>
       <h1>{t("optionsTitle")}</h1>

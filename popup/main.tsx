@@ -11,6 +11,7 @@ import { SiteControls } from "../ui/site-controls";
 import { PtzControls } from "../ui/ptz-controls";
 import { InUseNow } from "../ui/in-use";
 import { trackingConnector } from "../ui/in-use-connector";
+import { LoadState } from "../ui/load-state";
 import "../ui/base.css";
 import "./popup.css";
 
@@ -20,16 +21,24 @@ export function Popup({ connector }: { connector: Connector }) {
   // A change that could not be stored (e.g. the browser's storage for the extension is full).
   const [saveError, setSaveError] = useState<string | null>(null);
 
+  // The state could not be read (the worker did not answer): said, with a way to try again.
+  const [loadError, setLoadError] = useState<string | null>(null);
+
   const load = async () => {
-    const url = await connector.activeTabUrl();
-    // No http(s) origin (browser pages, other extensions' pages, whose URL Chrome does not even
-    // show us) or the Web Store: the extension cannot run there, and the popup says so.
-    const origin = (isWebStore(url) ? null : normalizeOrigin(url)) ?? undefined;
-    setState(await connector.getState(origin));
+    try {
+      const url = await connector.activeTabUrl();
+      // No http(s) origin (browser pages, other extensions' pages, whose URL Chrome does not even
+      // show us) or the Web Store: the extension cannot run there, and the popup says so.
+      const origin = (isWebStore(url) ? null : normalizeOrigin(url)) ?? undefined;
+      setState(await connector.getState(origin));
+      setLoadError(null);
+    } catch (e) {
+      setLoadError(t("loadFailed", e instanceof Error ? e.message : String(e)));
+    }
   };
   useEffect(() => void load(), []);
 
-  if (!state) return <p class="muted">{t("loading")}</p>;
+  if (!state) return <LoadState error={loadError} retry={load} />;
   const origin = state.origin;
   /** Stores a change; on failure says so, and the controls show the stored state again. */
   const save = async (change: () => Promise<unknown>) => {

@@ -77,11 +77,13 @@ export function HistorySection({ connector }: { connector: TrackingConnector }) 
   };
   useEffect(() => void run(() => connector.history()), []);
 
-  if (!history) return <p class="muted">{t("loading")}</p>;
+  if (!history) return error ? <p class="notice" role="alert">{error}</p> : <p class="muted">{t("loading")}</p>;
   const q = query.trim().toLowerCase();
   const entries = history.entries.filter((e) => matches(e, q));
   const sites = sorted(summarize(entries), siteSort, (row, key) => row[key]);
-  const rows = sorted(entries, entrySort, (e, key) => key === "duration" ? e.end - e.start : e[key]).slice(0, MAX_ROWS);
+  // The latest MAX_ROWS captures (what the hint below says), in the order the user chose.
+  const latest = entries.length > MAX_ROWS ? sorted(entries, { key: "start", descending: true }, (e, key) => e[key]).slice(0, MAX_ROWS) : entries;
+  const rows = sorted(latest, entrySort, (e, key) => key === "duration" ? e.end - e.start : e[key]);
   const stamp = new Date().toISOString().slice(0, 10);
 
   return (

@@ -16,6 +16,7 @@ export function InUseNow({ connector }: { connector: TrackingConnector }) {
       // Durations count on the worker's clock.
       setOffset(answer.now - Date.now());
       setGroups(answer.groups);
+      setError(null);
     } catch (e) {
       setError(String((e as Error).message ?? e));
     }

@@ -29,16 +29,29 @@ export function PtzControls() {
     void browser.commands.getAll().then((all) => setShortcuts(all
       .filter((c) => c.name && c.name in PTZ_COMMANDS && c.shortcut)
       .map((c) => c.description ? `${c.shortcut}: ${c.description}` : c.shortcut!))).catch(() => undefined);
-    void currentTabId().then(async (id) => {
-      setTabId(id);
+    let id: number | undefined;
+    const refresh = async () => {
       if (id !== undefined) setView(await send({ type: "ui.ptz.get", tabId: id }).catch(() => null));
+    };
+    void currentTabId().then((tab) => {
+      id = tab;
+      setTabId(tab);
+      void refresh();
     });
+    // A capture that starts or ends while the popup is open, another site taking control, the
+    // site moving the camera itself: the sliders follow ("ptzControl" of background/ptz-control.ts).
+    const onChanged = (changes: Record<string, unknown>, area: string) => {
+      if (area === "session" && "ptzControl" in changes) void refresh();
+    };
+    browser.storage.onChanged.addListener(onChanged);
+    return () => browser.storage.onChanged.removeListener(onChanged);
   }, []);
   if (!view || tabId === undefined) return null;
   const move = async (values: Partial<Record<PtzAxis, number>>) => {
     setView({ ...view, values: { ...view.values, ...values } });
-    const next = await send({ type: "ui.ptz.move", tabId, values }).catch(() => null);
-    if (next) setView(next);
+    // The capture may have ended meanwhile: the popup then shows what is there now.
+    const next = await send({ type: "ui.ptz.move", tabId, values }).catch(() => undefined);
+    setView(next === undefined ? await send({ type: "ui.ptz.get", tabId }).catch(() => null) : next);
   };
   const reset = () => {
     const values: Partial<Record<PtzAxis, number>> = {};

@@ -103,8 +103,10 @@ export function startSession(params: unknown, sender: ContentSender): Promise<nu
 /** How long the "PTZ" badge stays on the tab after a move. */
 const PTZ_BADGE_SHOWN_MS = 4000;
 
-/** Content call `ptz.moved`: the site moved the camera. */
-export function cameraMoved(_params: unknown, sender: ContentSender): Promise<null> {
+/** Content call `ptz.moved`: the site moved the camera; with `values`, where the camera is now. */
+export function cameraMoved(params: unknown, sender: ContentSender): Promise<null> {
+  const values = typeof params === "object" && params !== null ? (params as { values?: unknown }).values : undefined;
+  if (values !== undefined) return positionReported(values, sender);
   return serialized(async () => {
     const state = await load();
     const last = state.badged[sender.tabId] ?? 0;
@@ -127,6 +129,31 @@ export function cameraMoved(_params: unknown, sender: ContentSender): Promise<nu
       await chrome.action.setBadgeBackgroundColor({ tabId, color: await chrome.action.getBadgeBackgroundColor({}) });
       await restoreToolbarTab(tabId);
     })().catch(() => undefined), PTZ_BADGE_SHOWN_MS);
+    return null;
+  });
+}
+
+/** The frame's own session takes the position it reports (clamped to the camera's ranges); a
+ * frame can only set where the sliders of its own capture stand. */
+function positionReported(values: unknown, sender: ContentSender): Promise<null> {
+  return serialized(async () => {
+    if (!index.mayHave(sender.tabId)) return null;
+    const state = await load();
+    const own = state.sessions.filter((s) => s.tabId === sender.tabId && s.frameId === sender.frameId &&
+      s.documentId === sender.documentId && s.active);
+    if (!own.length) return null;
+    let changed = false;
+    for (const session of own) {
+      const at = checkMove(values, session.ranges);
+      if (!at) throw new MessageError("TypeError", "malformed PTZ position");
+      for (const axis of Object.keys(at) as PtzAxis[]) {
+        if (session.values[axis] !== at[axis]) {
+          session.values = { ...session.values, [axis]: at[axis] };
+          changed = true;
+        }
+      }
+    }
+    if (changed) await save(state);
     return null;
   });
 }

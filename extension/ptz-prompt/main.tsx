@@ -59,6 +59,17 @@ function App() {
     ), 1000);
     return () => clearInterval(timer);
   }, []);
+  // Escape closes the window, like the picker's Cancel: not this time, nothing remembered (not
+  // Block, which is remembered for the site).
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape" || event.isComposing) return;
+      event.preventDefault();
+      if (!demo) window.close();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
   if (view === "loading") return <p class="muted prompt">{t("loading")}</p>;
   if (view === "gone") return <p class="notice prompt" role="alert">{t("pickerGone")}</p>;
   if (demoAnswer !== null) {

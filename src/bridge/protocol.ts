@@ -80,8 +80,10 @@ export interface RpcCalls {
   /** A PTZ capture started with the permission granted: the camera's ranges and values, for the
    * popup's sliders; the service worker gives this site control of PTZ. */
   "ptz.session": { params: PtzSessionInfo; result: null };
-  /** The page moved the camera (sent at most once a second): for the badge naming the site. */
-  "ptz.moved": { params: Record<string, never>; result: null };
+  /** The page moved the camera: at once (at most once a second), for the badge naming the site;
+   * and half a second later with where the camera is then (`values`, at most twice a second),
+   * for the popup's sliders and the keyboard steps. */
+  "ptz.moved": { params: { values?: Partial<Record<PtzAxis, number>> }; result: null };
   /** Capture tracks this frame's getUserMedia just got (src/tracking/); ids are the frame's own. */
   "tracking.started": { params: { captures: TrackReport[] }; result: null };
   /** Captures of this frame whose every track (clones included) has ended. */

@@ -19,7 +19,7 @@ import type { PageBridge } from "../bridge/page-bridge";
 import type { PtzAxis, PtzPolicy, PtzSessionInfo, SiteConfig } from "../bridge/protocol";
 import { intercept } from "../core/media-methods";
 import {
-  addEventListener, apply, dispatchEvent, EventCtor, hasOwn, isArray, ownKeys, PromiseCtor, promiseThen, removeEventListener, setOwn, WeakMapCtor, weakMapGet, weakMapSet,
+  addEventListener, apply, dispatchEvent, EventCtor, hasOwn, isArray, ownKeys, PromiseCtor, promiseThen, removeEventListener, setOwn, setTimeoutFn, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
 import { DOMExceptionCtor, overconstrainedErrorCtor, promiseReject } from "../lib/media-natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
@@ -91,6 +91,23 @@ export function installPtz(bridge: PageBridge): void {
   const paused = new WeakMapCtor<object, true>();
   const statuses: { status: object; state: string }[] = [];
   let lastMove = 0;
+  /** The last PTZ applyConstraints of an exposed track, and whether its position is to be sent. */
+  let lastApply = 0, reporting = false;
+  const reportPosition = (track: object) => {
+    // A move that has hardly started may not be applied yet: its position comes a moment later.
+    if (now() - lastApply < 150) {
+      apply(setTimeoutFn, globalThis, [() => reportPosition(track), 200]);
+      return;
+    }
+    reporting = false;
+    if (!isLive(track) || !exposed(track)) return;
+    const settings = apply(trackSettings!, track, []) as Loose;
+    const values: Loose = {};
+    for (let a = 0; a < AXES.length; a++) {
+      if (typeof settings[AXES[a]] === "number") setOwn(values, AXES[a], settings[AXES[a]]);
+    }
+    bridge.call("ptz.moved", { values }, noop);
+  };
 
   const policy = (): PtzPolicy => known ?? bridge.siteConfig().ptz ?? "ask";
   const isPaused = (track: unknown) => apply(weakMapGet, paused, [track]) === true;
@@ -130,9 +147,18 @@ export function installPtz(bridge: PageBridge): void {
       // The camera may move: the badge names the site (at most one message a second). A hidden
       // page cannot move it (the browser refuses with SecurityError): no badge then.
       const t = now();
-      if (!hidden && t - lastMove > 1000) {
-        lastMove = t;
-        bridge.call("ptz.moved", {}, noop);
+      if (!hidden) {
+        lastApply = t;
+        if (t - lastMove > 1000) {
+          lastMove = t;
+          bridge.call("ptz.moved", {}, noop);
+        }
+        // Where the camera is once the move is done, for the popup's sliders and the keyboard
+        // steps (which would else start from a stale position): at most twice a second.
+        if (!reporting) {
+          reporting = true;
+          apply(setTimeoutFn, globalThis, [() => reportPosition(track as object), 500]);
+        }
       }
       return undefined;
     }
@@ -249,7 +275,14 @@ export function installPtz(bridge: PageBridge): void {
       const track = sessions[i];
       if (!isLive(track) || !exposed(track)) continue;
       const c = apply(trackConstraints!, track, []) as Loose;
-      for (let a = 0; a < AXES.length; a++) if (typeof data[AXES[a]] === "number") setOwn(c, AXES[a], data[AXES[a]]);
+      // The user's position replaces the page's for the axes moved, in its advanced sets too (an
+      // advanced {pan: 300} would else win over the basic set's pan).
+      const advanced = c.advanced;
+      for (let a = 0; a < AXES.length; a++) {
+        if (typeof data[AXES[a]] !== "number") continue;
+        setOwn(c, AXES[a], data[AXES[a]]);
+        if (isArray(advanced)) for (let i = 0; i < advanced.length; i++) if (isObject(advanced[i])) delete (advanced[i] as Loose)[AXES[a]];
+      }
       // Not the page's own applyConstraints: every track on this camera may hear configurationchange.
       const change = apply(trackApply!, track, [c]);
       afterChange(track, change);

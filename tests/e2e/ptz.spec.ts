@@ -235,6 +235,31 @@ test.describe("pan/tilt/zoom", () => {
     await expect(pan).toHaveValue("100");
   });
 
+  test("when the site moves the camera itself, an open popup's sliders follow and a keyboard step starts from there", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    await grantBrowserPtz(page, site.origin);
+    await setPtz(b, site.origin, "allow");
+    const tabId = await tabIdOf(b, page.url());
+    // The popup is open before the capture starts: its sliders appear when it does.
+    const popup = await openExtensionPage(b.context, b.extensionId, `popup/index.html?tab=${tabId}`);
+    const pan = popup.getByRole("slider", { name: "Pan" });
+    await expect(popup.getByRole("heading", { name: "This site" })).toBeVisible();
+    await expect(pan).toHaveCount(0);
+    expect(await start(page, "a")).toBe("ok");
+    await expect(pan).toHaveValue("100");
+    // The site's own moves, several in a row (as a page's zoom control sends them).
+    for (const value of [150, 200, 250, 300]) expect(await move(page, "a", { advanced: [{ pan: value }] })).toBe("ok");
+    await expect(pan).toHaveValue("300");
+    const worker = await extensionWorker(b.context);
+    await worker.evaluate((id) =>
+      (chrome.commands.onCommand as unknown as { dispatch(c: string, t: { id: number }): void }).dispatch("ptz-pan-right", { id }), tabId);
+    await expect.poll(async () => (await ptz(page, "a")).settings).toEqual({ pan: 315, tilt: 100, zoom: 100 });
+    await expect(pan).toHaveValue("315");
+    // The capture ends: the sliders go.
+    await page.evaluate(() => (window as any).stopAll());
+    await expect(pan).toHaveCount(0);
+  });
+
   test("keyboard commands step the active tab's camera by 5% of the range, clamped; the popup lists the keys", async ({ site }) => {
     const page = await openPtzPage(b, site.origin);
     await grantBrowserPtz(page, site.origin);

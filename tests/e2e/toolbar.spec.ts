@@ -47,7 +47,7 @@ test("a tab's toolbar icon and title follow its own captures", async ({ fresh: {
   await ask(b, "m", { audio: true });
   await expect.poll(() => toolbar(context, tabB)).toEqual({ title: MIC, icon: "live" });
   // A tab that uses nothing shows what is in use anywhere.
-  expect(await toolbar(context, tabIdle)).toEqual({ title: "Capture Control: sites are using your camera and microphone", icon: "normal" });
+  expect(await toolbar(context, tabIdle)).toEqual({ title: "Capture Control: your camera and microphone are in use", icon: "normal" });
   await ask(a, "m", { audio: true });
   await expect.poll(() => toolbar(context, tabA)).toEqual({ title: BOTH, icon: "live" });
 
