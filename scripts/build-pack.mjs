@@ -73,22 +73,38 @@ function kitModules() {
   return new Map([...text.matchAll(/import \* as (\w+) from "([^"]+)"/g)].map((m) => [m[1], m[2]]));
 }
 
+/** A short name for the n-th shared export: a … z, A … Z, then aa …. */
+const shortName = (n) => (n >= 52 ? shortName(Math.floor(n / 52) - 1) : "") + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"[n % 52];
+
 /**
- * Writes src/core/kit-modules.ts again with, for each shared module, the exports the pack reads
- * (a name that appears as a member in its code): only those are in the main-world script's kit.
- * Run before the main-world script is built (vite.config.ts, buildStart).
+ * Every export of the shared modules, with the short name under which the kit hands it over:
+ * module (by key) → export → short name. The kit is one flat object of short names, in the start
+ * script (which must stay small), and the pack reads `__kit.m.<short>` for each.
+ */
+function kitNames() {
+  const names = new Map();
+  let n = 0;
+  for (const [key, path] of kitModules()) {
+    const source = readFileSync(resolve(src, "core", path.replace(/^\.\//, "") + ".ts"), "utf8");
+    const exported = [...source.matchAll(/^export (?:const|function|let|class) (\w+)/gm)].map((m) => m[1]).sort();
+    names.set(key, new Map(exported.map((e) => [e, shortName(n++)])));
+  }
+  return names;
+}
+
+/**
+ * Writes src/core/kit-modules.ts again with the exports the pack reads (a `__kit.m.<short>` in its
+ * code): only those are in the main-world script's kit. Run before the main-world script is built
+ * (vite.config.ts, buildStart).
  */
 export async function writeKit() {
   const file = resolve(src, "core/kit-modules.ts");
-  const shared = kitModules();
-  const code = (await packCode(await coreModules(), new Set(shared.keys()))).code;
-  const members = new Set([...code.matchAll(/\.([A-Za-z_$][\w$]*)/g)].map((m) => m[1]));
+  const names = kitNames();
+  const code = (await packCode(await coreModules(), names)).code;
+  const used = new Set([...code.matchAll(/__kit\.m\.([A-Za-z]+)/g)].map((m) => m[1]));
   const entries = [];
-  for (const [name, path] of shared) {
-    const source = readFileSync(resolve(src, "core", path.replace(/^\.\//, "") + ".ts"), "utf8");
-    const exported = [...source.matchAll(/^export (?:const|function|let|class) (\w+)/gm)].map((m) => m[1]);
-    const used = exported.filter((e) => members.has(e)).sort();
-    entries.push(`  ${name}: { ${used.map((u) => `${u}: ${name}.${u}`).join(", ")} },`);
+  for (const [key, exports] of names) {
+    for (const [name, short] of exports) if (used.has(short)) entries.push(`  ${short}: ${key}.${name},`);
   }
   const text = readFileSync(file, "utf8");
   const head = text.slice(0, text.indexOf("export const kitModules"));
@@ -117,16 +133,22 @@ async function packCode(core, kit) {
         const key = keyOf(resolve(resolved.id));
         // Stateless modules of the main world: the pack has its own copy.
         if (!kit.has(key)) return null;
-        return { id: `kit:${key}`, external: true };
+        return { id: `\0kit:${key}` };
+      },
+      // A shared module in the pack: its exports are the main world's, from the kit.
+      load(id) {
+        if (!id.startsWith("\0kit:")) return null;
+        // (Pure: what the pack does not use is left out, and then not in the kit.)
+        return [...kit.get(id.slice(5))].map(([name, short]) => `export const ${name} = /*@__PURE__*/ (() => __kit.m.${short})();`).join("\n");
       },
     }],
-    output: { format: "iife", minify: true, globals: (id) => `__kit.m.${id.slice(4)}` },
+    output: { format: "iife", minify: true },
   });
   return { code: out.output[0].code.trim() };
 }
 
 export async function buildPack(dist) {
-  const { code } = await packCode(await coreModules(), new Set(kitModules().keys()));
+  const { code } = await packCode(await coreModules(), kitNames());
   const names = freeNames(code).filter((n) => n !== "__kit");
   for (const n of names) if (n === "eval" || n === "arguments" || !/^[A-Za-z_$][\w$]*$/.test(n)) throw new Error(`the pack reads a global it cannot be given: ${n}`);
   // (And JavaScript's own objects always: the pack's code uses their prototypes through literals

@@ -24,6 +24,8 @@ import { getSiteSettings, setSiteSettings } from "./settings-store";
 import type { PtzPolicy } from "../../src/bridge/protocol";
 import { onNavigationCommitted, onWatchedTabRemoved, onWatchedTabUpdated, watchedCollection } from "./navigation-watch";
 import { tabIndex } from "./tab-index";
+import { normalizeOrigin } from "./settings-schema";
+import { originToPattern } from "./site-flag-scripts";
 
 export const PROMPTS_KEY = "prompts";
 /** Requests one tab may have waiting; more are refused (a page cannot flood the user). */
@@ -43,6 +45,10 @@ export interface Prompt {
   /** The site's PTZ setting, when the request asked for PTZ and the setting already answers it. */
   ptzPolicy?: PtzPolicy;
   createdAt: number;
+  /** Set when the picker's Allow does not set the browser's permission: for a frame another site
+   * embeds (Chrome's permission is the top-level site's, and its own prompt names that site), or
+   * an origin the browser cannot keep a permission for. The browser then asks itself. */
+  noGrant?: true;
   /** Set once the picker window is open. */
   windowId: number | null;
   /** The user's answer, stored before it is carried out: a worker stopped in between carries it
@@ -169,13 +175,18 @@ export async function openPicker(params: unknown, sender: ContentSender):
     if (byAge(prompts, sender.tabId).length >= MAX_PER_TAB) {
       throw new MessageError("NotAllowedError", "Too many pending device requests from this tab.");
     }
+    const topOrigin = sender.topOrigin !== sender.origin ? sender.topOrigin : null;
+    // The site the user sees named is the one the grant is for, or there is none.
+    const grantable = topOrigin === null && (sender.frameId === 0 || sender.topOrigin === sender.origin) &&
+      normalizeOrigin(sender.origin) === sender.origin && originToPattern(sender.origin) !== null;
     const prompt: Prompt = {
       id: crypto.randomUUID(),
       tabId: sender.tabId,
       frameId: sender.frameId,
       documentId: sender.documentId,
       origin: sender.origin,
-      topOrigin: sender.topOrigin !== sender.origin ? sender.topOrigin : null,
+      topOrigin,
+      ...(grantable ? {} : { noGrant: true as const }),
       request: plan.request,
       ...(ptz === "ask" ? { ptz: { browser: params.ptz!.browser } } : {}),
       ...(ptz && ptz !== "ask" ? { ptzPolicy: ptz } : {}),
@@ -212,6 +223,7 @@ export async function promptView(promptId: unknown): Promise<PromptView> {
     request: prompt.request,
     remembered: await rememberedFor(prompt.origin),
     permission,
+    grants: !prompt.noGrant,
     ...(prompt.ptz ? { ptz: prompt.ptz } : {}),
   };
 }
@@ -276,14 +288,20 @@ async function carryOut(promptId: string): Promise<void> {
     // iframe, Chrome checks the top-level site's permission (the iframe's `allow` delegates it).
     // grantForPicker leaves kinds that are already allowed alone, and a remembered choice turns an
     // earlier one-time grant into a lasting one.
-    await grantForPicker(permissionOrigin(prompt), kinds, { persistent: remember });
-    if (remember) for (const kind of kinds) await rememberDevice(prompt.origin, kind, choice[kind]!.label);
+    // What cannot be carried out (the storage is full, say) is left out, this time: the page still
+    // gets its devices, and the browser asks for what was not granted. A prompt that stayed would
+    // keep its tab's later requests waiting for good.
+    const warn = (what: string) => (e: unknown) => console.warn(`Capture Control: ${what}`, e);
+    if (!prompt.noGrant) await grantForPicker(permissionOrigin(prompt), kinds, { persistent: remember }).catch(warn("no grant"));
+    if (remember) {
+      for (const kind of kinds) await rememberDevice(prompt.origin, kind, choice[kind]!.label).catch(warn("not remembered"));
+    }
     // The PTZ question: ticked is the PTZ prompt's Allow (remembered for the site); left
     // unticked, this request goes without PTZ and the site stays at Ask.
     let ptz = prompt.ptzPolicy;
     if (prompt.ptz) {
       ptz = ptzAnswer === true ? "allow" : "block";
-      if (ptz === "allow") await setSiteSettings(prompt.origin, { ptz: "allow" });
+      if (ptz === "allow") await setSiteSettings(prompt.origin, { ptz: "allow" }).catch(warn("PTZ not remembered"));
     }
     const value = ptz ? { ...choice, ptz } : choice;
     await deliver(prompt, { type: "rpc.result", deferredId: prompt.id, ok: true, value });

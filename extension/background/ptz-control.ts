@@ -13,6 +13,7 @@ import { checkMove, checkSessionInfo, PTZ_COMMANDS, stepValue, type PtzControlVi
 import { isInt, isOptionalString, readChecked, type Parsed } from "./checked-storage";
 import { frameAlive, MessageError, pushToFrame, type ContentSender } from "./messenger";
 import { serialQueue } from "./serial";
+import { getSiteSettings } from "./settings-store";
 import { restoreToolbarTab } from "./tracking";
 import { holdTabTitle } from "./toolbar";
 import { onNavigationCommitted, onWatchedTabRemoved, onWatchedTabUpdated, watchedCollection } from "./navigation-watch";
@@ -81,6 +82,17 @@ async function giveControl(state: ControlState, site: string | null): Promise<vo
 export function startSession(params: unknown, sender: ContentSender): Promise<null> {
   const info = checkSessionInfo(params);
   if (!info) return Promise.reject(new MessageError("TypeError", "malformed PTZ session"));
+  return allowed(sender).then((yes) => yes ? startAllowed(info, sender) : null);
+}
+
+/** Only a site the user allowed pan, tilt and zoom has PTZ sessions (its captures take control
+ * from other sites' and get sliders) or moves the camera. */
+async function allowed(sender: ContentSender): Promise<boolean> {
+  if (sender.origin === "null") return false;
+  return (await getSiteSettings(sender.origin)).ptz === "allow";
+}
+
+function startAllowed(info: PtzSessionInfo, sender: ContentSender): Promise<null> {
   return serialized(async () => {
     const state = await load();
     const site = sender.topOrigin ?? sender.origin;
@@ -107,6 +119,10 @@ const PTZ_BADGE_SHOWN_MS = 4000;
 export function cameraMoved(params: unknown, sender: ContentSender): Promise<null> {
   const values = typeof params === "object" && params !== null ? (params as { values?: unknown }).values : undefined;
   if (values !== undefined) return positionReported(values, sender);
+  return allowed(sender).then((yes) => yes ? badgeMove(sender) : null);
+}
+
+function badgeMove(sender: ContentSender): Promise<null> {
   return serialized(async () => {
     const state = await load();
     const last = state.badged[sender.tabId] ?? 0;

@@ -83,6 +83,8 @@ export async function requestPtz(params: unknown, sender: ContentSender): Promis
     };
     let prompt = Object.values(prompts).find((p) => p.origin === sender.origin);
     let open: string | null = null;
+    // Answered a moment ago, and being carried out: this request has its answer already.
+    if (prompt?.answer) return { ptz: prompt.answer };
     if (prompt) {
       if (prompt.waiters.length >= MAX_WAITING) throw new MessageError("NotAllowedError", "Too many pending requests.");
       prompt.waiters.push(waiter);
@@ -170,9 +172,15 @@ export async function answerPtzPrompt(promptId: unknown, allow: unknown): Promis
 async function carryOut(promptId: string): Promise<void> {
   const prompt = (await load())[promptId];
   if (!prompt?.answer) return;
-  await setSiteSettings(prompt.origin, { ptz: prompt.answer });
-  for (const w of prompt.waiters) await deliver(w, prompt.answer);
-  await take((p) => p.id === promptId);
+  const answer = prompt.answer;
+  // An answer that cannot be remembered (the storage is full, say) still answers the frames that
+  // wait, this time: a prompt that stayed would keep them and the site waiting for good.
+  await setSiteSettings(prompt.origin, { ptz: answer }).catch((e: unknown) =>
+    console.warn("Capture Control: the PTZ answer could not be remembered", e));
+  for (const w of prompt.waiters) await deliver(w, answer);
+  const [taken] = await take((p) => p.id === promptId);
+  // Frames that joined while this ran (requestPtz answers later ones itself).
+  for (const w of taken?.waiters ?? []) if (!prompt.waiters.some((d) => d.deferredId === w.deferredId)) await deliver(w, answer);
   await closeWindow(prompt.windowId);
 }
 

@@ -60,6 +60,10 @@ export interface PromptView {
   remembered: { video?: string; audio?: string };
   /** The site's browser permission per kind, before this prompt. */
   permission: { video: PermissionSetting; audio: PermissionSetting };
+  /** Whether Allow sets the browser's permission for `origin`. Not for a frame another site embeds
+   * (the permission is the top-level site's, and the browser's own prompt asks about that site),
+   * nor for an origin the browser cannot keep a permission for: the browser asks itself then. */
+  grants: boolean;
   /** Set when the request also asks for pan/tilt/zoom and the site's PTZ setting is Ask: the
    * picker asks that too. `browser`: the browser's own PTZ permission state ("prompt": it asks next). */
   ptz?: { browser: string };

@@ -20,5 +20,7 @@ export function demoView(params: URLSearchParams): PromptView | null {
     request: Object.fromEntries(kinds.map((kind) => [kind, unconstrained])),
     remembered: { audio: "Fake Audio Input 2" },
     permission: { video: setting, audio: setting },
+    // Embedded by another site: Allow sets no permission, the browser asks about that site.
+    grants: false,
   };
 }

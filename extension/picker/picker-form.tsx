@@ -30,6 +30,14 @@ function byKinds(kinds: CaptureKind[], video: MessageKey, audio: MessageKey, bot
  * permission is per kind, so it always covers all devices of the kind.
  */
 function disclosure(view: PromptView, kinds: CaptureKind[]): string {
+  if (view.grants === false) {
+    // Allow sets no permission here: the browser's own, and its prompt, decide (see PromptView).
+    const devices = t(byKinds(kinds, "devicesVideo", "devicesAudio", "devicesBoth")!);
+    const top = view.topOrigin && view.topOrigin !== view.origin ? view.topOrigin : null;
+    if (!top) return t("pickerBrowserNext", devices);
+    const allowed = kinds.every((kind) => view.permission[kind] === "allow");
+    return t(allowed ? "pickerEmbeddedAlready" : "pickerEmbeddedBrowserNext", [top, devices]);
+  }
   const already = kinds.filter((kind) => view.permission[kind] === "allow");
   const granted = kinds.filter((kind) => view.permission[kind] !== "allow");
   const parts: string[] = [];

@@ -1,7 +1,7 @@
 import { fromJson, toJson } from "../lib/json";
 import {
   addEventListener, appendOwn, apply, createElement, customEventDetail, CustomEventCtor,
-  dispatchEvent, EventCtor, MapCtor, mapDelete, mapForEach, mapGet, mapSet, mouseEventRelatedTarget, nativeAttachShadow, nodeFirstChild,
+  dispatchEvent, EventCtor, MapCtor, mapDelete, mapForEach, mapGet, mapSet, nativeMouseEvent, nativeAttachShadow, nodeFirstChild,
   nodeRemoveChild, randomId, setTimeoutFn, stopImmediatePropagation, windowPostMessage, windowTop,
 } from "../lib/natives";
 import {
@@ -62,7 +62,10 @@ export function connectPageBridge(): PageBridge {
       dropChannel();
     }
     if (!createElement) return;
-    const theirs = apply(mouseEventRelatedTarget(), event, []) as EventTarget | null;
+    // The browser's own MouseEvent and relatedTarget getter, or no handshake (nativeMouseEvent).
+    const mouse = nativeMouseEvent();
+    if (!mouse) return;
+    const theirs = apply(mouse.relatedTarget, event, []) as EventTarget | null;
     if (!theirs) return;
     if (!root) {
       const attachShadow = topAttachShadow || nativeAttachShadow();
@@ -73,7 +76,7 @@ export function connectPageBridge(): PageBridge {
       root = apply(attachShadow, host, [{ __proto__: null, mode: "closed" }]) as ShadowRoot;
     }
     // Offered on the asker's own node, which a page cannot listen to unless it made it.
-    apply(dispatchEvent, theirs, [new MouseEvent(OFFER_EVENT, { relatedTarget: host })]);
+    apply(dispatchEvent, theirs, [new mouse.ctor(OFFER_EVENT, { __proto__: null, relatedTarget: host } as MouseEventInit)]);
     const placed = apply(nodeFirstChild!, root, []) as Node | null;
     if (!placed) return;
     apply(nodeRemoveChild!, root, [placed]);
@@ -109,6 +112,9 @@ export function connectPageBridge(): PageBridge {
   // would keep the frame native. Other frames read it at their handshake (most never have one).
   const top = windowTop && apply(windowTop, window, []) === window;
   const topAttachShadow = top && nativeAttachShadow();
+  // And MouseEvent's, for the same reason: a page's relatedTarget getter keeps a frame from its
+  // handshake (nativeMouseEvent), and a top frame's must not be kept from it by the page.
+  if (top) nativeMouseEvent();
   /** In a top frame without the channel: the handshake, now. (Asked again while there is none: after
    * an update the new half may have come.) */
   const reach = () => {
@@ -155,7 +161,9 @@ export function connectPageBridge(): PageBridge {
   function send(message: PageToExtension): void {
     reach();
     if (!node) return;
-    apply(dispatchEvent, node, [new CustomEventCtor(TO_EXTENSION_EVENT, { detail: toJson(message) })]);
+    // (No prototype: the event's other members are read through it, and a page's getter there
+    // would see the message as `this.detail`.)
+    apply(dispatchEvent, node, [new CustomEventCtor(TO_EXTENSION_EVENT, { __proto__: null, detail: toJson(message) } as CustomEventInit)]);
   }
 
   function onDown(event: Event): void {

@@ -20,9 +20,7 @@ export const PromiseCtor = Promise;
 export const promiseThen = Promise.prototype.then;
 export const jsonParse = JSON.parse;
 export const jsonStringify = JSON.stringify;
-export const stringFromCharCode = String.fromCharCode;
 export const numberToString = Number.prototype.toString;
-export const stringCharCodeAt = String.prototype.charCodeAt;
 export const stringSlice = String.prototype.slice;
 export const stringSplit = String.prototype.split;
 export const TypeErrorCtor = TypeError;
@@ -49,10 +47,23 @@ export const customEventDetail = getOwnPropertyDescriptor(CustomEvent.prototype,
 // Interface objects such as MouseEvent, OverconstrainedError and InputDeviceInfo are created in
 // a realm when first read, which costs every frame time (measured ~0.02-0.04 ms each); those that
 // only a feature in use needs are read then. A page that replaced one meanwhile fools only itself.
-let mouseEventGetter: Function | undefined;
-/** MouseEvent's native relatedTarget getter (for the bridge's handshake), read at first use. */
-export const mouseEventRelatedTarget = (): Function =>
-  mouseEventGetter ??= getOwnPropertyDescriptor(MouseEvent.prototype, "relatedTarget")!.get!;
+let mouseEvent: { ctor: typeof MouseEvent; relatedTarget: Function } | undefined;
+/**
+ * MouseEvent and its relatedTarget getter, for the bridge's handshake, read at the first one: taken
+ * only if both are the browser's own (see nativeAttachShadow). A page's getter would be handed the
+ * isolated half's node, a page's constructor could offer a host of its own.
+ */
+export function nativeMouseEvent(): typeof mouseEvent {
+  if (mouseEvent) return mouseEvent;
+  try {
+    const ctor = getOwnPropertyDescriptor(globalThis, "MouseEvent")?.value;
+    const get = browsers(ctor, "MouseEvent") && getOwnPropertyDescriptor(ctor.prototype, "relatedTarget")?.get;
+    if (browsers(get, "get relatedTarget")) return mouseEvent = { ctor: ctor as typeof MouseEvent, relatedTarget: get };
+  } catch {
+    // The page made reading them throw: no handshake.
+  }
+  return undefined;
+}
 const mathRandom = Math.random;
 
 /** `object[key] = value` as an own data property, never running a setter a page put on a
@@ -94,7 +105,6 @@ export const trackReadyState = getter(trackProto, "readyState");
 // The bridge's handshake (src/bridge/page-bridge.ts): a closed shadow root only this script holds,
 // and the message that asks the top frame to bring the extension's half into this frame.
 export const createElement = typeof Document === "undefined" ? undefined : Document.prototype.createElement;
-const NATIVE_ATTACH_SHADOW = "function attachShadow() { [native code] }";
 /**
  * Element's attachShadow for the bridge's trust anchor, read at the first handshake: reading
  * Element at start would create the interface in every frame (~0.1 ms), and most frames never
@@ -107,12 +117,16 @@ const NATIVE_ATTACH_SHADOW = "function attachShadow() { [native code] }";
 export function nativeAttachShadow(): Function | undefined {
   try {
     const fn = getOwnPropertyDescriptor(Element.prototype, "attachShadow")?.value;
-    if (typeof fn === "function" && apply(functionToString, fn, []) === NATIVE_ATTACH_SHADOW) return fn;
+    if (browsers(fn, "attachShadow")) return fn;
   } catch {
     // No Element here, or the page made reading it throw: no handshake.
   }
   return undefined;
 }
+
+/** Whether `fn` is the browser's own function of that name (see nativeAttachShadow). */
+const browsers = (fn: unknown, name: string): fn is Function =>
+  typeof fn === "function" && apply(functionToString, fn, []) === "function " + name + "() { [native code] }";
 export const nodeFirstChild = typeof Node === "undefined" ? undefined : getOwnPropertyDescriptor(Node.prototype, "firstChild")!.get;
 export const nodeRemoveChild = typeof Node === "undefined" ? undefined : Node.prototype.removeChild;
 export const windowTop = typeof window === "undefined" ? undefined : getOwnPropertyDescriptor(window, "top")?.get;

@@ -42,6 +42,7 @@ function patchToString(): void {
   if (toStringPatched) return;
   toStringPatched = true;
   const proxy = new ProxyCtor(functionToString, {
+    __proto__: null,
     apply(target, thisArg, args) {
       if ((typeof thisArg === "function" || typeof thisArg === "object") && thisArg !== null &&
           apply(weakMapHas, nativeSource, [thisArg])) {
@@ -49,7 +50,7 @@ function patchToString(): void {
       }
       return apply(target, thisArg, args);
     },
-  });
+  } as ProxyHandler<Function>);
   rememberNative(proxy, apply(functionToString, functionToString, []) as string);
   const descriptor = getOwnPropertyDescriptor(Function.prototype, "toString")!;
   defineOurs(Function.prototype, "toString", { ...descriptor, value: proxy });
@@ -82,11 +83,14 @@ const slots = new WeakMapCtor<object, Record<string, Slot>>();
 const withHalf = (descriptor: PropertyDescriptor, half: Half | "configurable", fn: Function | boolean): PropertyDescriptor =>
   ({ __proto__: null, ...descriptor, [half]: fn }) as PropertyDescriptor;
 
+// Handlers without a prototype: a trap the page defines on Object.prototype (getPrototypeOf, get,
+// ownKeys ...) must never become one of ours, and be handed the native function behind a wrapper.
 const layer = (prev: Function, impl: MethodImpl): Function => new ProxyCtor(prev, {
+  __proto__: null,
   apply(_target, thisArg, args) {
     return impl(prev, thisArg, args);
   },
-});
+} as ProxyHandler<Function>);
 
 /** Wraps `holder[name]`'s function (`half`: the value, or an accessor's get or set) with `impl`,
  * which gets the function it wraps (native, or the layer below). Returns that function. */
@@ -106,10 +110,11 @@ function wrapHalf(holder: object, name: string, half: Half, impl: MethodImpl | u
   patchToString();
   const slot: Slot = { top: impl ? layer(original, impl) : original };
   const proxy = new ProxyCtor(original, {
+    __proto__: null,
     apply(_target, thisArg, args) {
       return apply(slot.top, thisArg, args);
     },
-  });
+  } as ProxyHandler<Function>);
   rememberNative(proxy, original);
   if (!own) apply(weakMapSet, slots, [holder, own = objectCreate(null) as Record<string, Slot>]);
   own[half + name] = slot;
@@ -249,11 +254,12 @@ export function defineAttribute(
   }, name)!;
   const accessor = (half: "get" | "set", run: (thisArg: unknown, args: unknown[]) => unknown) => {
     const proxy = new ProxyCtor(shapes[half] as Function, {
+      __proto__: null,
       apply(_target, thisArg, args) {
         if (!isBrand(thisArg)) throw new TypeErrorCtor("Illegal invocation");
         return run(thisArg, args);
       },
-    });
+    } as ProxyHandler<Function>);
     rememberNative(proxy, "function " + half + " " + name + "() { [native code] }");
     return proxy as () => unknown;
   };

@@ -59,8 +59,9 @@ export function installConfigurationChange(): void {
         waiting = false;
         fire(snapshot);
       };
-      apply(addEventListener, track, ["unmute", resume, { once: true }]);
-      apply(addEventListener, track, ["ended", resume, { once: true }]);
+      // (Options without a prototype: a page's Object.prototype.signal must not reach them.)
+      apply(addEventListener, track, ["unmute", resume, { __proto__: null, once: true }]);
+      apply(addEventListener, track, ["ended", resume, { __proto__: null, once: true }]);
       return;
     }
     apply(setTimeoutFn, globalThis, [() => {

@@ -482,6 +482,87 @@ const wrappedStacks = (page: Page, format: "string" | "callsite") => page.evalua
   return [fromGetter, fromError, fromIllegal];
 }, format);
 
+test("traps and getters on Object.prototype and MouseEvent gain nothing: no native behind a wrapper, no bridge message, no handshake", async () => {
+  const before = await readUserState(env.state, [env.C]);
+  const page = await env.context.newPage();
+  // Site C hides device names; nothing on the page has used a media API yet (no handshake).
+  await page.goto(`${env.C}/index.html`);
+  const picker = nextPicker(env.context);
+  const evaluated = page.evaluate(async () => {
+    const out = { traps: [] as string[], details: [] as string[], nodes: 0, labels: [] as string[], nativeLabels: [] as string[] };
+    const traps = ["apply", "construct", "get", "set", "has", "ownKeys", "getPrototypeOf", "setPrototypeOf", "getOwnPropertyDescriptor",
+      "defineProperty", "deleteProperty", "isExtensible", "preventExtensions"];
+    const stolen: Function[] = [];
+    for (const name of traps) {
+      // (Descriptors without a prototype: once `get` and `set` are on Object.prototype, a plain
+      // descriptor would inherit them.)
+      Object.defineProperty(Object.prototype, name, {
+        __proto__: null, configurable: true, writable: true,
+        value(target: unknown) {
+          out.traps.push(name);
+          if (typeof target === "function") stolen.push(target);
+          return (Reflect as any)[name](...arguments);
+        },
+      } as PropertyDescriptor);
+    }
+    const label = Object.getOwnPropertyDescriptor(MediaDeviceInfo.prototype, "label")!.get!;
+    const gum = MediaDevices.prototype.getUserMedia;
+    // What a page may do to a function: each would run a trap of a Proxy handler that inherits.
+    Object.getPrototypeOf(label); Reflect.ownKeys(gum); "name" in gum; Object.getOwnPropertyDescriptor(gum, "length");
+    Object.isExtensible(label); (gum as any).someProp; Function.prototype.toString.call(label);
+    for (const name of traps) delete (Object.prototype as any)[name];
+    // Messages to the extension and the handshake's node, through getters the event constructors read.
+    for (const name of ["bubbles", "cancelable", "composed"]) {
+      Object.defineProperty(Object.prototype, name, {
+        configurable: true,
+        get(this: { detail?: unknown; relatedTarget?: unknown }) {
+          if (typeof this.detail === "string") out.details.push(this.detail);
+          return false;
+        },
+      });
+    }
+    const realRelated = Object.getOwnPropertyDescriptor(MouseEvent.prototype, "relatedTarget")!.get!;
+    Object.defineProperty(MouseEvent.prototype, "relatedTarget", {
+      configurable: true,
+      get() {
+        const node = realRelated.call(this);
+        if (String(this.type).includes("capture-control")) out.nodes++;
+        return node;
+      },
+    });
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+    await new Promise((r) => setTimeout(r, 600)); // the tracking batch goes out within 250 ms
+    out.labels = [...stream.getTracks().map((t) => t.label), ...(await navigator.mediaDevices.enumerateDevices()).map((d) => d.label)];
+    for (const fn of stolen) {
+      try {
+        out.nativeLabels.push(...(await navigator.mediaDevices.enumerateDevices()).map((d) => fn.call(d)));
+      } catch { /* not a label getter */ }
+    }
+    stream.getTracks().forEach((t) => t.stop());
+    return out;
+  });
+  // Hidden names: the picker chooses (its own page, which the page's getters cannot reach).
+  await choose(await picker, "fake_device_1");
+  const seen = await evaluated;
+  await page.close();
+  await attack("Object.prototype traps on the wrappers' Proxy handlers", async () => {
+    expect(seen.traps).toEqual([]);
+    expect(seen.nativeLabels.filter((l) => l)).toEqual([]);
+  });
+  await attack("Object.prototype getters reading the bridge's messages", async () => {
+    expect(seen.details).toEqual([]);
+  });
+  await attack("a page's relatedTarget getter at the handshake", async () => {
+    // A top frame took the browser's own getter at start: the page's never sees the handshake,
+    // and the site's hidden names stay hidden.
+    expect(seen.nodes).toBe(0);
+    expect(seen.labels.length).toBeGreaterThan(1);
+    expect(seen.labels.filter((l) => l)).toEqual([]);
+  });
+  // (The capture itself goes into the site's history, as it should.)
+  await expectStateUnchanged(env.state, before, { historyOf: [env.C] });
+});
+
 test("stack traces of wrapped calls do not name the extension", async () => {
   await attack("read the extension's id from an error's stack", async () => {
     const page = await env.context.newPage();
