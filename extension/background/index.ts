@@ -18,7 +18,6 @@ import { effectsContentHandlers } from "./effects";
 import { startNavigationWatch } from "./navigation-watch";
 import { packContentHandlers } from "./pack";
 import { settingsTransferUiHandlers } from "./settings-transfer";
-import type { SiteConfig } from "../../src/bridge/protocol";
 import type { ToContentMessage, UiState } from "../lib/messages";
 
 function requireOrigin(value: unknown): string {
@@ -77,9 +76,8 @@ startNavigationWatch();
 /** Tells open pages about new settings, and re-registers the site-flag scripts for new pages. */
 async function settingsChanged(settings: StoredSettings): Promise<void> {
   await applyFlagScripts(settings);
-  const sites: Record<string, SiteConfig> = {};
-  for (const origin of Object.keys(settings.sites)) sites[origin] = siteConfigOf(effectiveSettings(settings, origin));
-  const message: ToContentMessage = { type: "site.configChanged", defaults: siteConfigOf(settings.defaults), sites };
+  // Only that something changed: each frame's half asks for its own site's settings.
+  const message: ToContentMessage = { type: "site.configChanged" };
   const tabs = await browser.tabs.query({});
   await Promise.all(tabs.map((tab) => tab.id === undefined ? undefined
     : browser.tabs.sendMessage(tab.id, message).catch(() => undefined)));

@@ -30,6 +30,8 @@ import { originToPattern } from "./site-flag-scripts";
 export const PROMPTS_KEY = "prompts";
 /** Requests one tab may have waiting; more are refused (a page cannot flood the user). */
 const MAX_PER_TAB = 4;
+/** The most a picker request may hold, as JSON: the constraints of any real page fit many times. */
+const MAX_ASK_LENGTH = 32_000;
 const PICKER_PATH = "extension/picker/index.html";
 
 export interface Prompt {
@@ -161,7 +163,8 @@ async function closeWindow(windowId: number | null): Promise<void> {
  * prompt and answers `{$deferred: id}`. */
 export async function openPicker(params: unknown, sender: ContentSender):
   Promise<{ $deferred: string } | { native: true; ptz?: PtzPolicy }> {
-  if (!isPickerAsk(params)) throw new MessageError("TypeError", "malformed picker request");
+  // (Bounded: the prompt waits in chrome.storage.session, which all sites share.)
+  if (!isPickerAsk(params) || JSON.stringify(params).length > MAX_ASK_LENGTH) throw new MessageError("TypeError", "malformed picker request");
   // An opaque origin (a sandboxed frame without allow-same-origin) cannot capture: the browser
   // refuses it with a SecurityError. No picker, and no grant for the site that embeds it.
   if (sender.origin === "null") return { native: true };

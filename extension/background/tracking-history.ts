@@ -27,7 +27,7 @@ export interface StoredHistory {
 
 export const DEFAULT_RETENTION_DAYS = 90;
 export const MAX_RETENTION_DAYS = 3650;
-/** Oldest entries go first beyond this; ~150 bytes each keeps the history under ~2 MB. */
+/** The most entries the history keeps (see prune). */
 export const MAX_HISTORY_ENTRIES = 10_000;
 const DAY = 86_400_000;
 
@@ -72,29 +72,62 @@ export function loadHistory(raw: unknown): { history: StoredHistory; problem?: s
 
 /** One site's share: a page that opens and stops captures in a loop cannot push other sites out. */
 export const MAX_ENTRIES_PER_SITE = 1_000;
+/** The history's size in storage (estimated): storage.local holds 10 MB for everything. */
+export const MAX_HISTORY_BYTES = 3_000_000;
 
-/** Drops entries older than the retention period, then each site's oldest beyond its share, then
- * the oldest beyond the cap. */
+/**
+ * Whose share an entry counts in: the site in the address bar (a frame's captures count for the
+ * page that embeds it), by its last two host labels. Subdomains are free for a page to make, so
+ * `a.evil.example` and `b.evil.example` share one; an address or `localhost` is its own.
+ */
+export function shareOf(e: Pick<HistoryEntry, "origin" | "topOrigin">): string {
+  const origin = e.topOrigin ?? e.origin;
+  let host: string;
+  try {
+    host = new URL(origin).hostname;
+  } catch {
+    return origin;
+  }
+  if (host.startsWith("[") || /^[\d.]+$/.test(host)) return host;
+  return host.split(".").filter(Boolean).slice(-2).join(".");
+}
+
+const bytesOf = (e: HistoryEntry) => e.origin.length + (e.topOrigin?.length ?? 4) + e.label.length * 3 + 90;
+
+/**
+ * Drops entries older than the retention period, then each site's oldest beyond its share; then,
+ * while the history is over its cap in entries or bytes, the oldest entry of the site that holds
+ * the most (so that however many sites a page floods from, the others keep their latest).
+ */
 export function prune(history: StoredHistory, now: number): StoredHistory {
   const since = now - history.retentionDays * DAY;
-  let entries = history.entries.filter((e) => e.end >= since);
-  const perSite = new Map<string, number>();
-  for (const e of entries) perSite.set(e.origin, (perSite.get(e.origin) ?? 0) + 1);
-  if ([...perSite.values()].some((n) => n > MAX_ENTRIES_PER_SITE)) {
-    // Newest first, so that each site keeps its latest entries; then back to the stored order.
-    const keep = new Set<HistoryEntry>();
-    const seen = new Map<string, number>();
-    for (const e of [...entries].sort((a, b) => b.end - a.end)) {
-      const n = seen.get(e.origin) ?? 0;
-      if (n < MAX_ENTRIES_PER_SITE) keep.add(e);
-      seen.set(e.origin, n + 1);
-    }
-    entries = entries.filter((e) => keep.has(e));
+  const kept = history.entries.filter((e) => e.end >= since);
+  // Per share, newest first.
+  const shares = new Map<string, HistoryEntry[]>();
+  for (const e of kept) {
+    const key = shareOf(e);
+    const list = shares.get(key);
+    if (list) list.push(e);
+    else shares.set(key, [e]);
   }
-  if (entries.length > MAX_HISTORY_ENTRIES) {
-    entries = [...entries].sort((a, b) => a.end - b.end).slice(entries.length - MAX_HISTORY_ENTRIES);
+  let count = 0, bytes = 0;
+  for (const list of shares.values()) {
+    list.sort((a, b) => b.end - a.end);
+    list.length = Math.min(list.length, MAX_ENTRIES_PER_SITE);
+    count += list.length;
+    for (const e of list) bytes += bytesOf(e);
   }
-  return { ...history, entries };
+  while (count > MAX_HISTORY_ENTRIES || bytes > MAX_HISTORY_BYTES) {
+    let largest: HistoryEntry[] | undefined;
+    for (const list of shares.values()) if (!largest || list.length > largest.length) largest = list;
+    const dropped = largest!.pop()!;
+    count--;
+    bytes -= bytesOf(dropped);
+  }
+  // In the stored order.
+  const keep = new Set<HistoryEntry>();
+  for (const list of shares.values()) for (const e of list) keep.add(e);
+  return { ...history, entries: kept.filter((e) => keep.has(e)) };
 }
 
 export function addEntries(history: StoredHistory, added: HistoryEntry[], now: number): StoredHistory {

@@ -32,8 +32,13 @@ export const PENDING_KEY = "historyPending";
 /** Which history write the waiting captures go in (StoredHistory.written). */
 const PENDING_BATCH_KEY = "historyPendingBatch";
 const HISTORY_EVERY_MS = 1000;
-/** Captures one frame may have live at once; a page cannot flood the registry. */
+/** Captures one frame, one tab and all tabs may have live at once: a page cannot flood the
+ * registry (chrome.storage.session holds 10 MB for everything), nor other sites out of it. */
 const MAX_PER_FRAME = 32;
+const MAX_PER_TAB = 96;
+const MAX_LIVE = 768;
+/** Ends remembered for starts still on their way (see capturesEnded). */
+const MAX_RECENT_ENDS = 2048;
 const MAX_LABEL = 256;
 /** How far back a frame may date a start or an end (its reports wait ~250 ms to be batched). */
 const MAX_AGO = 5_000;
@@ -265,6 +270,8 @@ async function loadRecentlyEnded(): Promise<void> {
 }
 
 function rememberEnd(key: string, now: number): void {
+  // The oldest go first beyond the cap (a Map keeps the order they came in).
+  if (recentlyEnded.size >= MAX_RECENT_ENDS) recentlyEnded.delete(recentlyEnded.keys().next().value!);
   recentlyEnded.set(key, now);
   recentlyEndedChanged = true;
 }
@@ -369,8 +376,13 @@ export async function capturesStarted(params: unknown, sender: ContentSender): P
   const documentId = sender.documentId ?? null;
   const senders = (c: LiveCapture) => c.tabId === sender.tabId && c.frameId === sender.frameId && c.documentId === documentId;
   return changeRegistry((live) => {
-    const mine = Object.values(live).filter(senders);
-    if (mine.length + captures.length > MAX_PER_FRAME) throw new MessageError("QuotaExceededError", "too many live captures");
+    const all = Object.values(live);
+    const mine = all.filter(senders);
+    const tab = all.filter((c) => c.tabId === sender.tabId);
+    if (mine.length + captures.length > MAX_PER_FRAME || tab.length + captures.length > MAX_PER_TAB ||
+        all.length + captures.length > MAX_LIVE) {
+      throw new MessageError("QuotaExceededError", "too many live captures");
+    }
     const now = Date.now();
     for (const r of captures as TrackReport[]) {
       const capture: LiveCapture = {

@@ -110,16 +110,20 @@ function wake(): void {
       return;
     }
     if (!isToContentMessage(message)) return;
-    // self.origin is the frame's real origin, inherited by about:blank frames from their creator.
-    updateConfig(Object.hasOwn(message.sites, self.origin) ? message.sites[self.origin] : message.defaults);
+    askConfig();
   });
   // The flags were fixed when this document loaded; settings may have changed since. Asked after
   // the call that woke this half (sent in a microtask), which is usually a first getUserMedia
   // waiting for the pack: the worker reads the settings from storage for this answer.
-  setTimeout(() => chrome.runtime.sendMessage({ type: "site.config" }).then(
+  setTimeout(askConfig, 0);
+}
+
+/** This frame's site's settings now, from the worker (which takes the site from the sender). */
+function askConfig(): void {
+  chrome.runtime.sendMessage({ type: "site.config" }).then(
     (config: unknown) => { if (isSiteConfig(config)) updateConfig(config); },
     () => undefined,
-  ), 0);
+  );
 }
 
 function updateConfig(config: SiteConfig): void {

@@ -2,7 +2,7 @@
  * Messages to the service worker, as typed unions, with runtime guards. The service worker never
  * takes the site from a message: it uses the `sender` that Chrome attaches.
  */
-import { isPushTopic, isSiteConfig, type PushTopic, type SiteConfig } from "../../src/bridge/protocol";
+import { isPushTopic, type PushTopic, type SiteConfig } from "../../src/bridge/protocol";
 import type { CaptureKind, PermissionSetting, PickerChoice } from "./picker";
 import type { SiteSettingsPatch, StoredSettings, StorageProblem } from "../background/settings-schema";
 
@@ -59,13 +59,10 @@ export interface UiState {
   effective: SiteConfig | null;
 }
 
-/** From the service worker to content scripts, after the user changed settings: the configuration
- * of every origin that has its own settings, and the default for all others. */
-export type ToContentMessage = {
-  type: "site.configChanged";
-  defaults: SiteConfig;
-  sites: Record<string, SiteConfig>;
-};
+/** From the service worker to content scripts, after the user changed settings: each asks for
+ * its own site's configuration (`site.config`, keyed on the sender Chrome names). Nothing about
+ * any site goes to every renderer. */
+export type ToContentMessage = { type: "site.configChanged" };
 
 /** A content call's answer that stands for an error (see messenger.ts). */
 export interface ContentError { $error: { name: string; message: string } }
@@ -110,8 +107,5 @@ export function isPagePushMessage(v: unknown): v is PagePushMessage {
 }
 
 export function isToContentMessage(v: unknown): v is ToContentMessage {
-  if (typeof v !== "object" || v === null) return false;
-  const m = v as { type?: unknown; defaults?: unknown; sites?: unknown };
-  return m.type === "site.configChanged" && isSiteConfig(m.defaults) && typeof m.sites === "object" &&
-    m.sites !== null && Object.values(m.sites).every(isSiteConfig);
+  return typeof v === "object" && v !== null && !Array.isArray(v) && (v as { type?: unknown }).type === "site.configChanged";
 }

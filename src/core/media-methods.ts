@@ -1,7 +1,7 @@
 import type { PageBridge } from "../bridge/page-bridge";
 import { effectiveSemantics } from "../bridge/protocol";
 import { NAMES } from "../effects/names";
-import { appendOwn, apply, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, objectCreate, ownKeys, PromiseCtor, promiseThen } from "../lib/natives";
+import { appendOwn, apply, bareArgs, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, objectCreate, ownKeys, PromiseCtor, promiseThen } from "../lib/natives";
 import { wrapMethod } from "../lib/wrap";
 import { packPending, whenPack } from "./pack";
 
@@ -20,6 +20,7 @@ export type Interceptor = (native: Function, thisArg: unknown, args: unknown[]) 
 function chain(list: Interceptor[], from: number, native: Function): Function {
   if (from >= list.length) return native;
   return function (this: unknown, ...args: unknown[]) {
+    bareArgs(args);
     for (let i = from; i < list.length; i++) {
       const result = list[i](chain(list, i + 1, native), this, args);
       if (result !== undefined) return result;

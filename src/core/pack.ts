@@ -31,6 +31,8 @@ import { EARLY_PLACEHOLDER, HEAD_PLACEHOLDER, LATE_PLACEHOLDER, PACK_PROPERTY } 
 // Filled in by the build (vite.config.ts). HEAD: the start of the pack's text, naming its build;
 // the pack of another build (the service worker was updated since this page loaded) may not fit
 // this script's kit, and is refused.
+// (Through these names: were the placeholders used where they are, the minifier would fold what
+// is computed from them, such as HEAD.length, before the build fills them in.)
 const HEAD: string = HEAD_PLACEHOLDER;
 const EARLY: string = EARLY_PLACEHOLDER;
 const LATE: string = LATE_PLACEHOLDER;

@@ -12,6 +12,10 @@ export const getOwnPropertyDescriptor = R.getOwnPropertyDescriptor;
 export const getOwnPropertyDescriptors = Object.getOwnPropertyDescriptors;
 export const ownKeys = R.ownKeys;
 export const getPrototypeOf = R.getPrototypeOf;
+export const setPrototypeOf = R.setPrototypeOf;
+/** The arguments a Proxy trap was given, without a prototype: a missing argument reads undefined,
+ * never a page's getter on Array.prototype (`args[2]` of a call with two). Returns them. */
+export const bareArgs = <T>(args: T[]): T[] => (setPrototypeOf(args, null), args);
 export const deleteProperty = R.deleteProperty;
 export const objectCreate = Object.create;
 export const isArray = Array.isArray;
@@ -126,7 +130,9 @@ export function nativeAttachShadow(): Function | undefined {
 
 /** Whether `fn` is the browser's own function of that name (see nativeAttachShadow). */
 const browsers = (fn: unknown, name: string): fn is Function =>
-  typeof fn === "function" && apply(functionToString, fn, []) === "function " + name + "() { [native code] }";
+  typeof fn === "function" && apply(functionToString, fn, []) === nativeText(name);
+/** How the browser prints its function of that name ("get x" for a getter). */
+export const nativeText = (name: string) => "function " + name + "() { [native code] }";
 export const nodeFirstChild = typeof Node === "undefined" ? undefined : getOwnPropertyDescriptor(Node.prototype, "firstChild")!.get;
 export const nodeRemoveChild = typeof Node === "undefined" ? undefined : Node.prototype.removeChild;
 export const windowTop = typeof window === "undefined" ? undefined : getOwnPropertyDescriptor(window, "top")?.get;

@@ -1,5 +1,5 @@
 import {
-  apply, defineProperty, deleteProperty, functionToString, getOwnPropertyDescriptor, hasOwn, ownKeys, objectCreate, ProxyCtor, setOwn, TypeErrorCtor,
+  apply, bareArgs, defineProperty, deleteProperty, functionToString, nativeText, getOwnPropertyDescriptor, hasOwn, ownKeys, objectCreate, ProxyCtor, setOwn, TypeErrorCtor,
   WeakMapCtor, weakMapGet, weakMapHas, weakMapSet,
 } from "./natives";
 
@@ -63,7 +63,7 @@ export function printsAs(fn: Function, source: string): void {
 }
 
 /** Makes `fn` print as native code, e.g. an interface object or a method the browser lacks. */
-export const looksNative = (fn: Function, name: string): void => printsAs(fn, "function " + name + "() { [native code] }");
+export const looksNative = (fn: Function, name: string): void => printsAs(fn, nativeText(name));
 
 export type MethodImpl = (target: Function, thisArg: unknown, args: unknown[]) => unknown;
 
@@ -88,7 +88,7 @@ const withHalf = (descriptor: PropertyDescriptor, half: Half | "configurable", f
 const layer = (prev: Function, impl: MethodImpl): Function => new ProxyCtor(prev, {
   __proto__: null,
   apply(_target, thisArg, args) {
-    return impl(prev, thisArg, args);
+    return impl(prev, thisArg, bareArgs(args));
   },
 } as ProxyHandler<Function>);
 
@@ -112,7 +112,7 @@ function wrapHalf(holder: object, name: string, half: Half, impl: MethodImpl | u
   const proxy = new ProxyCtor(original, {
     __proto__: null,
     apply(_target, thisArg, args) {
-      return apply(slot.top, thisArg, args);
+      return apply(slot.top, thisArg, bareArgs(args));
     },
   } as ProxyHandler<Function>);
   rememberNative(proxy, original);
@@ -257,10 +257,10 @@ export function defineAttribute(
       __proto__: null,
       apply(_target, thisArg, args) {
         if (!isBrand(thisArg)) throw new TypeErrorCtor("Illegal invocation");
-        return run(thisArg, args);
+        return run(thisArg, bareArgs(args));
       },
     } as ProxyHandler<Function>);
-    rememberNative(proxy, "function " + half + " " + name + "() { [native code] }");
+    rememberNative(proxy, nativeText(half + " " + name));
     return proxy as () => unknown;
   };
   defineOurs(proto, name, {

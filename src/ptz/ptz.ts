@@ -19,7 +19,7 @@ import type { PageBridge } from "../bridge/page-bridge";
 import type { PtzAxis, PtzPolicy, PtzSessionInfo, SiteConfig } from "../bridge/protocol";
 import { intercept } from "../core/media-methods";
 import {
-  addEventListener, apply, dispatchEvent, EventCtor, hasOwn, isArray, ownKeys, PromiseCtor, promiseThen, removeEventListener, setOwn, setTimeoutFn, WeakMapCtor, weakMapGet, weakMapSet,
+  addEventListener, apply, dispatchEvent, EventCtor, getPrototypeOf, hasOwn, isArray, objectCreate, ownKeys, PromiseCtor, promiseThen, removeEventListener, setOwn, setTimeoutFn, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
 import { DOMExceptionCtor, overconstrainedErrorCtor, promiseReject } from "../lib/media-natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
@@ -39,13 +39,56 @@ const noop = () => undefined;
 type Loose = Record<string, unknown>;
 const isObject = (v: unknown): v is Loose => typeof v === "object" && v !== null;
 
-/** A copy of a dictionary's own string-keyed members, with `change` applied to it. */
+/** Object.prototype's own members (the pack starts with the built-ins as they were at start). */
+const objectProto = Object.prototype;
+const builtIn: Loose = objectCreate(null);
+{
+  const own = ownKeys(objectProto);
+  for (let i = 0; i < own.length; i++) if (typeof own[i] === "string") builtIn[own[i] as string] = true;
+}
+
+/** The string keys a dictionary's [[Get]] can see: its own and those of its prototypes, once each
+ * (of Object.prototype only what a page added: no constraint is named like its own members). */
+function visibleKeys(from: object): string[] {
+  const keys: string[] = [];
+  const seen: Loose = objectCreate(null);
+  for (let o: object | null = from; o; o = getPrototypeOf(o) as object | null) {
+    const own = ownKeys(o);
+    for (let i = 0; i < own.length; i++) {
+      const key = own[i];
+      if (typeof key !== "string" || seen[key] || (o === objectProto && builtIn[key])) continue;
+      seen[key] = true;
+      setOwn(keys, keys.length, key);
+    }
+  }
+  return keys;
+}
+
+/** A copy of a dictionary without a prototype: every member it shows (inherited ones too, as the
+ * browser reads them), each read once, with `change` applied to it. What the browser is given then
+ * is what was checked: neither an inherited member nor a getter that answers differently the
+ * second time can slip past (a page's `Object.prototype.pan`, say). */
 function copy(from: Loose, change: (out: Loose) => void): Loose {
-  const out: Loose = {};
-  const keys = ownKeys(from);
-  for (let i = 0; i < keys.length; i++) if (typeof keys[i] === "string") setOwn(out, keys[i], from[keys[i] as string]);
+  const out: Loose = objectCreate(null);
+  const keys = visibleKeys(from);
+  for (let i = 0; i < keys.length; i++) setOwn(out, keys[i], from[keys[i]]);
   change(out);
   return out;
+}
+
+/** A constraint set as data, read once (see copy): dictionaries and lists all the way down. */
+function snapshot(v: unknown, depth = 0): unknown {
+  if (!isObject(v) || depth > 4) return v;
+  if (isArray(v)) {
+    const list: unknown[] = [];
+    const n = v.length;
+    for (let i = 0; i < n; i++) setOwn(list, i, snapshot(v[i], depth + 1));
+    return list;
+  }
+  return copy(v, (out) => {
+    const keys = ownKeys(out);
+    for (let i = 0; i < keys.length; i++) out[keys[i] as string] = snapshot(out[keys[i] as string], depth + 1);
+  });
 }
 
 const strict = (v: unknown) => isObject(v) && (hasOwn(v, "exact") || hasOwn(v, "min") || hasOwn(v, "max"));
@@ -128,22 +171,24 @@ export function installPtz(bridge: PageBridge): void {
   intercept("getSettings", hide);
 
   intercept("applyConstraints", (next, track, args) => {
-    let level: number, axis: PtzAxis | null;
-    try {
-      [level, axis] = ptzUse(args[0]);
-    } catch {
-      return undefined; // the native call reports the page's throwing getter
-    }
-    if (!level) return undefined;
+    // First whether the track can move at all: nothing of the page's is read otherwise.
     let caps: unknown;
     try {
       caps = apply(trackCapabilities!, track, []);
     } catch {
-      return undefined;
+      return undefined; // not a track: the native call says so
     }
     if (!hasPtz(caps)) return undefined; // the browser's own behaviour without PTZ
+    const constraints = args.length ? args[0] : undefined;
     const hidden = isHidden();
     if (exposed(track)) {
+      let level: number;
+      try {
+        level = ptzUse(constraints)[0];
+      } catch {
+        return undefined; // the native call reports the page's throwing getter
+      }
+      if (!level) return undefined;
       // The camera may move: the badge names the site (at most one message a second). A hidden
       // page cannot move it (the browser refuses with SecurityError): no badge then.
       const t = now();
@@ -162,13 +207,23 @@ export function installPtz(bridge: PageBridge): void {
       }
       return undefined;
     }
+    // The gate: the browser granted PTZ, the extension did not. The browser gets the constraints
+    // as they were checked, read once (snapshot), never the page's object.
+    let set: unknown;
+    try {
+      set = snapshot(constraints);
+    } catch (e) {
+      return apply(promiseReject, PromiseCtor, [e]); // a getter that threw, as the browser rejects
+    }
+    const use = ptzUse(set);
+    if (!use[0]) return apply(next, track, [set]);
     // Natively a hidden page is refused any PTZ constraint before the camera's capabilities are
     // looked at, with or without the PTZ permission (tests/e2e/ptz-hidden.spec.ts).
     if (hidden) {
       return apply(promiseReject, PromiseCtor, [new DOMExceptionCtor("the page is not visible", "SecurityError")]);
     }
-    if (level > 1) return apply(promiseReject, PromiseCtor, [new (overconstrainedErrorCtor()!)(axis!, "Unsupported constraint")]);
-    return apply(next, track, [withoutPtz(args[0] as Loose)]);
+    if (use[0] > 1) return apply(promiseReject, PromiseCtor, [new (overconstrainedErrorCtor()!)(use[1]!, "Unsupported constraint")]);
+    return apply(next, track, [withoutPtz(set as Loose)]);
   });
 
   /** A new PTZ session: the axes the page left open go to their defaults (centred pan and tilt,

@@ -24,7 +24,10 @@ export function installCaptureTrigger(): void {
       // (Not an event of ours to note.)
     }
   };
-  const first = () => {
+  const first = (event: Event) => {
+    // A person's click (an element captures on nothing else; `isTrusted` is the event's own,
+    // unforgeable): a page's el.click() brings nothing.
+    if (!event.isTrusted) return;
     apply(removeEventListener, window, ["click", first, true]);
     apply(addEventListener, window, ["stream", note(true), true]);
     apply(addEventListener, window, ["track", note(false), true]);

@@ -20,7 +20,7 @@
 import { announce, onResolved } from "../core/media-methods";
 import { packIn, packPending, whenPack } from "../core/pack";
 import {
-  addEventListener, apply, construct, dispatchEvent, getOwnPropertyDescriptor,
+  addEventListener, apply, bareArgs, construct, dispatchEvent, getOwnPropertyDescriptor,
   getPrototypeOf, hasOwn, MapCtor, preventDefault, mapDelete, mapGet, mapSet, ProxyCtor, randomId, setOwn, stopImmediatePropagation,
   WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
@@ -122,6 +122,7 @@ export function installTransfer(): void {
   const proxy: Function = new ProxyCtor(NativeWorker, {
     __proto__: null,
     construct(target: Function, args: unknown[], newTarget: Function) {
+      bareArgs(args);
       // (Installed: the realm's Worker, which holds the global now, comes back here for the native one.)
       if (installed) return construct(target, args, newTarget);
       if (install()) {

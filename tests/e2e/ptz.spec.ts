@@ -207,6 +207,38 @@ test.describe("pan/tilt/zoom", () => {
     expect(await move(a, "a", { advanced: [{ pan: 300 }] })).toBe("ok");
   });
 
+  test("a paused PTZ track cannot move past the gate: not through Object.prototype, a getter that answers twice, nor the array iterator", async ({ site }) => {
+    const [a, other] = await twoPtzSites(site);
+    expect(await start(a, "a")).toBe("ok");
+    expect(await start(other, "b")).toBe("ok");
+    await expect.poll(async () => (await ptz(a, "a")).muted).toBe(true);
+    const tried = await a.evaluate(async () => {
+      const track: MediaStreamTrack = (window as any).track("a");
+      const outcomes: string[] = [];
+      const settle = (p: Promise<unknown>) => p.then(() => "ok", (e: Error) => e.name);
+      // (a) an inherited pan, which a copy of the page's own members would pass on.
+      (Object.prototype as any).pan = 300;
+      outcomes.push(await settle(track.applyConstraints({})));
+      delete (Object.prototype as any).pan;
+      // (b) a getter that says nothing to the check and 300 to the browser.
+      let reads = 0;
+      outcomes.push(await settle(track.applyConstraints({ get pan() { return reads++ ? 300 : undefined; } } as any)));
+      // (c) an array iterator that would hide the answer of a destructuring check.
+      const iterator = Array.prototype[Symbol.iterator];
+      Array.prototype[Symbol.iterator] = function (this: unknown[]) {
+        return iterator.call(this.length === 2 && typeof this[0] === "number" && this[0] > 0 ? [0, null] : this);
+      };
+      outcomes.push(await settle(track.applyConstraints({ pan: 300 } as any)));
+      Array.prototype[Symbol.iterator] = iterator;
+      return outcomes;
+    });
+    // Each time the PTZ part is seen and taken out (the rest applies, as natively without PTZ).
+    expect(tried).toEqual(["ok", "ok", "ok"]);
+    await other.close(); // control comes back: the camera never moved
+    await expect.poll(async () => (await ptz(a, "a")).muted).toBe(false);
+    expect((await ptz(a, "a")).settings.pan).toBe(100);
+  });
+
   test("a site that stops its PTZ capture gives control back at once, without closing its tab", async ({ site }) => {
     const [a, other] = await twoPtzSites(site);
     expect(await start(a, "a")).toBe("ok");

@@ -55,7 +55,7 @@ test("a tab's toolbar icon and title follow its own captures", async ({ fresh: {
   await expect.poll(() => toolbar(context, tabA)).toEqual({ title: MIC, icon: "live" });
   await stop(a, "m");
   // Back to the normal icon and the global title, which follows the other tab's microphone.
-  await expect.poll(() => toolbar(context, tabA)).toEqual({ title: "Capture Control: a site is using your microphone", icon: "normal" });
+  await expect.poll(() => toolbar(context, tabA)).toEqual({ title: "Capture Control: your microphone is in use", icon: "normal" });
 
   // The worker may stop in between: the state is in storage.session.
   await stopServiceWorkers(context, extensionId);

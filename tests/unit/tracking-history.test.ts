@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  addEntries, clearHistory, emptyHistory, loadHistory, MAX_ENTRIES_PER_SITE, MAX_HISTORY_ENTRIES, perDay, prune, toCsvExport, toJsonExport,
+  addEntries, clearHistory, emptyHistory, loadHistory, MAX_ENTRIES_PER_SITE, MAX_HISTORY_BYTES, MAX_HISTORY_ENTRIES, perDay, prune, shareOf,
+  toCsvExport, toJsonExport,
   type HistoryEntry,
 } from "../../extension/background/tracking-history";
 
@@ -40,6 +41,38 @@ describe("capture history", () => {
     expect(pruned.entries).toHaveLength(MAX_ENTRIES_PER_SITE + 1);
     // The flooding site keeps its newest.
     expect(pruned.entries[1].start).toBe(NOW - 3000 + 10);
+  });
+
+  it("counts subdomains and embedded frames in the share of the site in the address bar", () => {
+    expect(shareOf(entry({ origin: "https://a.b.evil.example" }))).toBe("evil.example");
+    expect(shareOf(entry({ origin: "https://meet.vendor.example", topOrigin: "https://x.intranet.example" }))).toBe("intranet.example");
+    expect(shareOf(entry({ origin: "http://127.0.0.1:8080" }))).toBe("127.0.0.1");
+    expect(shareOf(entry({ origin: "http://localhost:3000" }))).toBe("localhost");
+    const quiet = entry({ origin: "https://quiet.example", start: NOW - 5000, end: NOW - 4000 });
+    // A page flooding from many subdomains: one share for all of them.
+    const flood = Array.from({ length: 3 * MAX_ENTRIES_PER_SITE }, (_, i) =>
+      entry({ origin: `https://s${i % 30}.evil.example`, start: NOW - 3000 + i, end: NOW - 3000 + i + 1 }));
+    const pruned = prune({ ...emptyHistory(), entries: [quiet, ...flood] }, NOW);
+    expect(pruned.entries).toHaveLength(MAX_ENTRIES_PER_SITE + 1);
+    expect(pruned.entries[0]).toEqual(quiet);
+  });
+
+  it("over the cap, takes from the sites that hold the most: a flood from many sites leaves the others their latest", () => {
+    const mine = Array.from({ length: 50 }, (_, i) => entry({ origin: "https://mine.example", start: NOW - 90_000 + i, end: NOW - 90_000 + i + 1 }));
+    const flood = Array.from({ length: MAX_HISTORY_ENTRIES + 2000 }, (_, i) =>
+      entry({ origin: `https://x.site${i % 12}.example`, start: NOW - 50_000 + i, end: NOW - 50_000 + i + 1 }));
+    const pruned = prune({ ...emptyHistory(), entries: [...mine, ...flood] }, NOW);
+    expect(pruned.entries.length).toBeLessThanOrEqual(MAX_HISTORY_ENTRIES);
+    expect(pruned.entries.filter((e) => e.origin === "https://mine.example")).toHaveLength(50);
+  });
+
+  it("keeps the history within its size in bytes, whatever the labels", () => {
+    const label = "\u6f22".repeat(256);
+    const big = Array.from({ length: MAX_HISTORY_ENTRIES }, (_, i) =>
+      entry({ origin: `https://site${i % 40}.example`, label, start: NOW - 90_000 + i, end: NOW - 90_000 + i + 1 }));
+    const pruned = prune({ ...emptyHistory(), entries: big }, NOW);
+    expect(new TextEncoder().encode(JSON.stringify(pruned.entries)).length).toBeLessThan(MAX_HISTORY_BYTES * 1.1);
+    expect(pruned.entries.length).toBeGreaterThan(1000);
   });
 
   it("clears one site or all", () => {
