@@ -23,6 +23,9 @@ export function Popup({ connector }: { connector: Connector }) {
 
   // The state could not be read (the worker did not answer): said, with a way to try again.
   const [loadError, setLoadError] = useState<string | null>(null);
+  // A private window: the browser's permissions there are its own (the panel would show and
+  // change the normal window's).
+  const [privateTab, setPrivateTab] = useState(false);
 
   const load = async () => {
     try {
@@ -30,6 +33,7 @@ export function Popup({ connector }: { connector: Connector }) {
       // No http(s) origin (browser pages, other extensions' pages, whose URL Chrome does not even
       // show us) or the Web Store: the extension cannot run there, and the popup says so.
       const origin = (isWebStore(url) ? null : normalizeOrigin(url)) ?? undefined;
+      setPrivateTab(await connector.activeTabPrivate());
       setState(await connector.getState(origin));
       setLoadError(null);
     } catch (e) {
@@ -81,8 +85,10 @@ export function Popup({ connector }: { connector: Connector }) {
         </section>
         <section aria-labelledby="permissions-heading">
           <h2 id="permissions-heading">{t("permissionsTitle")}</h2>
-          <p class="hint">{t("permissionsHint")}</p>
-          <SitePermissionsPanel connector={connector} origin={origin} idPrefix="site" />
+          {privateTab ? <p class="hint">{t("permissionsPrivate")}</p> : (<>
+            <p class="hint">{t("permissionsHint")}</p>
+            <SitePermissionsPanel connector={connector} origin={origin} idPrefix="site" />
+          </>)}
         </section>
         <PtzControls />
       </>) : (

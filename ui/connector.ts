@@ -15,6 +15,8 @@ export interface Connector {
   setDefaults(patch: SiteSettingsPatch): Promise<StoredSettings>;
   resetSite(origin: string): Promise<StoredSettings>;
   activeTabUrl(): Promise<string | undefined>;
+  /** Whether the tab the popup is about is in a private (incognito) window. */
+  activeTabPrivate(): Promise<boolean>;
   /** The site's browser permission for camera and microphone, and its remembered devices. */
   getPermissions(origin: string): Promise<SitePermissions>;
   setPermission(origin: string, kind: CaptureKind, setting: PermissionSetting): Promise<SitePermissions>;
@@ -45,10 +47,17 @@ export const extensionConnector: Connector = {
   checkImport: (text) => send({ type: "ui.settings.checkImport", text }),
   importSettings: (text) => send({ type: "ui.settings.import", text }),
   async activeTabUrl() {
-    // The popup may be opened for a specific tab in tests and screenshots: ?tab=ID.
-    const forced = new URLSearchParams(location.search).get("tab");
-    if (forced) return (await browser.tabs.get(Number(forced)).catch(() => undefined))?.url;
-    const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
-    return tab?.url;
+    return (await activeTab())?.url;
+  },
+  async activeTabPrivate() {
+    return (await activeTab())?.incognito === true;
   },
 };
+
+/** The tab the popup is about. It may be named in tests and screenshots: ?tab=ID. */
+async function activeTab() {
+  const forced = new URLSearchParams(location.search).get("tab");
+  if (forced) return browser.tabs.get(Number(forced)).catch(() => undefined);
+  const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
+  return tab;
+}

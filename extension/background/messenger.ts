@@ -17,6 +17,8 @@ export interface ContentSender {
   documentId: string | undefined;
   /** Origin of the tab's top-level document. */
   topOrigin: string | null;
+  /** The tab is in a private (incognito) window: nothing of it is kept after the session. */
+  incognito?: boolean;
 }
 
 export type ContentHandlers = Record<string, (params: unknown, sender: ContentSender) => Promise<unknown>>;
@@ -52,6 +54,7 @@ export function startMessenger(content: ContentHandlers, ui: UiHandlers): void {
       frameId: sender.frameId ?? 0,
       documentId: (sender as { documentId?: string }).documentId,
       topOrigin: originOf(sender.tab.url),
+      incognito: sender.tab.incognito === true,
     };
     // Errors travel as values: a rejection would reach the page without its DOMException name.
     return handler((message as { params?: unknown }).params, who).catch((error: unknown) => ({

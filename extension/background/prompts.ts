@@ -51,6 +51,9 @@ export interface Prompt {
    * embeds (Chrome's permission is the top-level site's, and its own prompt names that site), or
    * an origin the browser cannot keep a permission for. The browser then asks itself. */
   noGrant?: true;
+  /** Asked from a private (incognito) window: nothing of it is stored (no grant, no remembered
+   * device, no PTZ answer), the page just gets what the user chose. */
+  incognito?: true;
   /** Set once the picker window is open. */
   windowId: number | null;
   /** The user's answer, stored before it is carried out: a worker stopped in between carries it
@@ -180,7 +183,7 @@ export async function openPicker(params: unknown, sender: ContentSender):
     }
     const topOrigin = sender.topOrigin !== sender.origin ? sender.topOrigin : null;
     // The site the user sees named is the one the grant is for, or there is none.
-    const grantable = topOrigin === null && (sender.frameId === 0 || sender.topOrigin === sender.origin) &&
+    const grantable = !sender.incognito && topOrigin === null && (sender.frameId === 0 || sender.topOrigin === sender.origin) &&
       normalizeOrigin(sender.origin) === sender.origin && originToPattern(sender.origin) !== null;
     const prompt: Prompt = {
       id: crypto.randomUUID(),
@@ -190,6 +193,7 @@ export async function openPicker(params: unknown, sender: ContentSender):
       origin: sender.origin,
       topOrigin,
       ...(grantable ? {} : { noGrant: true as const }),
+      ...(sender.incognito ? { incognito: true as const } : {}),
       request: plan.request,
       ...(ptz === "ask" ? { ptz: { browser: params.ptz!.browser } } : {}),
       ...(ptz && ptz !== "ask" ? { ptzPolicy: ptz } : {}),
@@ -227,6 +231,7 @@ export async function promptView(promptId: unknown): Promise<PromptView> {
     remembered: await rememberedFor(prompt.origin),
     permission,
     grants: !prompt.noGrant,
+    ...(prompt.incognito ? { incognito: true } : {}),
     ...(prompt.ptz ? { ptz: prompt.ptz } : {}),
   };
 }
@@ -296,7 +301,7 @@ async function carryOut(promptId: string): Promise<void> {
     // keep its tab's later requests waiting for good.
     const warn = (what: string) => (e: unknown) => console.warn(`Capture Control: ${what}`, e);
     if (!prompt.noGrant) await grantForPicker(permissionOrigin(prompt), kinds, { persistent: remember }).catch(warn("no grant"));
-    if (remember) {
+    if (remember && !prompt.incognito) {
       for (const kind of kinds) await rememberDevice(prompt.origin, kind, choice[kind]!.label).catch(warn("not remembered"));
     }
     // The PTZ question: ticked is the PTZ prompt's Allow (remembered for the site); left
@@ -304,7 +309,7 @@ async function carryOut(promptId: string): Promise<void> {
     let ptz = prompt.ptzPolicy;
     if (prompt.ptz) {
       ptz = ptzAnswer === true ? "allow" : "block";
-      if (ptz === "allow") await setSiteSettings(prompt.origin, { ptz: "allow" }).catch(warn("PTZ not remembered"));
+      if (ptz === "allow" && !prompt.incognito) await setSiteSettings(prompt.origin, { ptz: "allow" }).catch(warn("PTZ not remembered"));
     }
     const value = ptz ? { ...choice, ptz } : choice;
     await deliver(prompt, { type: "rpc.result", deferredId: prompt.id, ok: true, value });

@@ -38,6 +38,8 @@ interface PtzPrompt {
   windowId: number | null;
   /** The user's answer, stored before it is carried out (see carryOut). */
   answer?: "allow" | "block";
+  /** Asked from a private window: the answer is given, not remembered. */
+  incognito?: true;
 }
 type PtzPrompts = Record<string, PtzPrompt>;
 
@@ -81,7 +83,8 @@ export async function requestPtz(params: unknown, sender: ContentSender): Promis
     const waiter: Waiter = {
       deferredId: crypto.randomUUID(), tabId: sender.tabId, frameId: sender.frameId, documentId: sender.documentId,
     };
-    let prompt = Object.values(prompts).find((p) => p.origin === sender.origin);
+    // (A private window's request has a prompt of its own: its answer is not remembered.)
+    let prompt = Object.values(prompts).find((p) => p.origin === sender.origin && !p.incognito === !sender.incognito);
     let open: string | null = null;
     // Answered a moment ago, and being carried out: this request has its answer already.
     if (prompt?.answer) return { ptz: prompt.answer };
@@ -98,6 +101,7 @@ export async function requestPtz(params: unknown, sender: ContentSender): Promis
         browser: browserState === "granted" || browserState === "denied" || browserState === "prompt" ? browserState : "unknown",
         waiters: [waiter],
         windowId: null,
+        ...(sender.incognito ? { incognito: true as const } : {}),
       };
       prompts[prompt.id] = prompt;
       open = prompt.id;
@@ -175,8 +179,10 @@ async function carryOut(promptId: string): Promise<void> {
   const answer = prompt.answer;
   // An answer that cannot be remembered (the storage is full, say) still answers the frames that
   // wait, this time: a prompt that stayed would keep them and the site waiting for good.
-  await setSiteSettings(prompt.origin, { ptz: answer }).catch((e: unknown) =>
-    console.warn("Capture Control: the PTZ answer could not be remembered", e));
+  if (!prompt.incognito) {
+    await setSiteSettings(prompt.origin, { ptz: answer }).catch((e: unknown) =>
+      console.warn("Capture Control: the PTZ answer could not be remembered", e));
+  }
   for (const w of prompt.waiters) await deliver(w, answer);
   const [taken] = await take((p) => p.id === promptId);
   // Frames that joined while this ran (requestPtz answers later ones itself).

@@ -62,6 +62,8 @@ export interface LiveCapture {
   paused?: boolean;
   /** Started with pan/tilt/zoom. */
   ptz?: boolean;
+  /** In a private (incognito) window: listed while live, never written to the history. */
+  incognito?: true;
 }
 
 type Registry = Record<string, LiveCapture>;
@@ -300,6 +302,7 @@ function endIn(live: Registry, ended: HistoryEntry[], match: (c: LiveCapture) =>
     delete live[key];
     rememberEnd(key, now);
     count++;
+    if (c.incognito) continue;
     ended.push({
       origin: c.origin, topOrigin: c.topOrigin, kind: c.kind, label: c.label, start: c.startedAt,
       end: Math.max(endedAt ? endedAt(c) : now, c.startedAt),
@@ -379,8 +382,10 @@ export async function capturesStarted(params: unknown, sender: ContentSender): P
     const all = Object.values(live);
     const mine = all.filter(senders);
     const tab = all.filter((c) => c.tabId === sender.tabId);
-    if (mine.length + captures.length > MAX_PER_FRAME || tab.length + captures.length > MAX_PER_TAB ||
-        all.length + captures.length > MAX_LIVE) {
+    // (A report sent again, after a worker restart, adds nothing.)
+    const added = (captures as TrackReport[]).filter((r) =>
+      !Object.hasOwn(live, keyOf({ tabId: sender.tabId, frameId: sender.frameId, documentId, id: r.id }))).length;
+    if (mine.length + added > MAX_PER_FRAME || tab.length + added > MAX_PER_TAB || all.length + added > MAX_LIVE) {
       throw new MessageError("QuotaExceededError", "too many live captures");
     }
     const now = Date.now();
@@ -391,6 +396,7 @@ export async function capturesStarted(params: unknown, sender: ContentSender): P
         kind: r.kind, label: r.label.slice(0, MAX_LABEL), startedAt: now - clampAgo(r.ago, r.resumed ? MAX_RESUMED_AGO : MAX_AGO),
       };
       if (r.ptz) capture.ptz = true;
+      if (sender.incognito) capture.incognito = true;
       const key = keyOf(capture);
       if (!recentlyEnded.has(key)) live[key] ??= capture;
     }

@@ -64,6 +64,8 @@ export interface PromptView {
    * (the permission is the top-level site's, and the browser's own prompt asks about that site),
    * nor for an origin the browser cannot keep a permission for: the browser asks itself then. */
   grants: boolean;
+  /** Asked from a private window: nothing is remembered (the picker offers no "Remember"). */
+  incognito?: boolean;
   /** Set when the request also asks for pan/tilt/zoom and the site's PTZ setting is Ask: the
    * picker asks that too. `browser`: the browser's own PTZ permission state ("prompt": it asks next). */
   ptz?: { browser: string };

@@ -116,7 +116,7 @@ export function PickerForm(props: {
     if (answeredNow.current) return;
     answeredNow.current = true;
     setAnswered(true);
-    onAnswer(choice, remember, view.ptz ? ptz : undefined);
+    onAnswer(choice, remember && !view.incognito, view.ptz ? ptz : undefined);
   };
   const allow = () => {
     // The ref, not the rendered state: a key or click right after a focus change may come
@@ -232,10 +232,12 @@ export function PickerForm(props: {
         {props.notice}
       </main>
       <footer class="actions">
-        <label class="remember">
-          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
-          {t("pickerRemember")}
-        </label>
+        {view.incognito ? <span class="remember muted">{t("pickerPrivate")}</span> : (
+          <label class="remember">
+            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
+            {t("pickerRemember")}
+          </label>
+        )}
         <button type="button" class="cancel" onClick={cancel} disabled={answered}>{t("pickerCancel")}</button>
         <button type="button" class="allow" onClick={allow} disabled={!canAllow} aria-describedby="disclosure"
           data-armed={armed ? "" : undefined}>

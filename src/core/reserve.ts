@@ -4,17 +4,17 @@
  * the calls that must wait for it (they hold what would reach the extension: a legacy
  * getUserMedia, a query of the camera's PTZ permission).
  */
-import { apply, getOwnPropertyDescriptor } from "../lib/natives";
+import { answers, apply, getOwnPropertyDescriptor } from "../lib/natives";
 import { reserve, wrapMethod } from "../lib/wrap";
 import { later } from "./media-methods";
 import { packPending, whenPack } from "./pack";
 
 /** `holder[name]`'s calls for which `engage(args)` holds wait for the pack (`promise`: the call
  * returns a promise; else it returns nothing, e.g. a callback API), then go through every layer. */
-function waitFor(holder: object, name: string, engage: (args: unknown[]) => boolean, promise: boolean): void {
+function waitFor(holder: object, name: string, engage: (args: unknown[], thisArg: unknown) => boolean, promise: boolean): void {
   let outer: Function | undefined;
   wrapMethod(holder, name, (native, thisArg, args) => {
-    if (!packPending() || !outer || !engage(args)) return apply(native, thisArg, args);
+    if (!packPending() || !outer || !engage(args, thisArg)) return apply(native, thisArg, args);
     const again = () => apply(outer!, thisArg, args);
     if (promise) return later(again);
     whenPack(() => {
@@ -37,7 +37,12 @@ export function reserveMembers(): void {
     [typeof PermissionStatus === "undefined" ? undefined : PermissionStatus.prototype, "state", "get"],
   ]);
   if (typeof Navigator !== "undefined") {
-    const legacy = (args: unknown[]) => typeof args[1] === "function" && typeof args[2] === "function";
+    // Only a call that would not throw at once: on a navigator (javaEnabled is the cheapest check
+    // of the receiver: it throws "Illegal invocation" as getUserMedia would), with a dictionary.
+    // Anything else goes to the browser now, which throws what it throws.
+    const onNavigator = answers(Navigator.prototype.javaEnabled);
+    const legacy = (args: unknown[], thisArg: unknown) => onNavigator(thisArg) && typeof args[0] === "object" && args[0] !== null &&
+      typeof args[1] === "function" && typeof args[2] === "function";
     waitFor(Navigator.prototype, "getUserMedia", legacy, false);
     waitFor(Navigator.prototype, "webkitGetUserMedia", legacy, false);
   }

@@ -131,6 +131,16 @@ export function nativeAttachShadow(): Function | undefined {
 /** Whether `fn` is the browser's own function of that name (see nativeAttachShadow). */
 const browsers = (fn: unknown, name: string): fn is Function =>
   typeof fn === "function" && apply(functionToString, fn, []) === nativeText(name);
+/** A brand check: whether `fn` (a native getter or method without effects) takes `thisArg`, i.e.
+ * whether a native member of the same interface would throw "Illegal invocation" on it. */
+export const answers = (fn: Function | undefined) => (thisArg: unknown): boolean => {
+  try {
+    apply(fn!, thisArg, []);
+    return true;
+  } catch {
+    return false;
+  }
+};
 /** How the browser prints its function of that name ("get x" for a getter). */
 export const nativeText = (name: string) => "function " + name + "() { [native code] }";
 export const nodeFirstChild = typeof Node === "undefined" ? undefined : getOwnPropertyDescriptor(Node.prototype, "firstChild")!.get;

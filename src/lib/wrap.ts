@@ -123,8 +123,7 @@ function wrapHalf(holder: object, name: string, half: Half, impl: MethodImpl | u
 }
 
 /** wrapMethod, wrapGetter or wrapSetter by `half` (the transfer realm's wrapping in a window). */
-export const wrapMember = (holder: object, name: string, half: Half, impl: MethodImpl): Function | undefined =>
-  wrapHalf(holder, name, half, impl);
+export const wrapMember: (holder: object, name: string, half: Half, impl: MethodImpl) => Function | undefined = wrapHalf;
 
 /** Replaces `proto[name]` (a method) by a Proxy whose calls go to `impl`, which gets the
  * native function to fall back on. Returns the native function. */

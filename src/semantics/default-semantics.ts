@@ -1,6 +1,6 @@
 import type { PageBridge } from "../bridge/page-bridge";
 import { DEFAULT_SITE_CONFIG, effectiveSemantics } from "../bridge/protocol";
-import { apply, getOwnPropertyDescriptor } from "../lib/natives";
+import { answers, getOwnPropertyDescriptor } from "../lib/natives";
 import { defineAttribute } from "../lib/wrap";
 
 /**
@@ -10,17 +10,9 @@ import { defineAttribute } from "../lib/wrap";
  */
 export function installDefaultSemantics(bridge: PageBridge): void {
   if (typeof MediaDevices === "undefined") return;
-  // A real MediaDevices answers the native `ondevicechange` getter; anything else throws.
-  const brandGetter = getOwnPropertyDescriptor(MediaDevices.prototype, "ondevicechange")?.get;
-  const isMediaDevices = (thisArg: unknown): boolean => {
-    if (!brandGetter) return thisArg instanceof MediaDevices;
-    try {
-      apply(brandGetter, thisArg, []);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  // A real MediaDevices answers the native `ondevicechange` getter (Chromium has it since long
+  // before the minimum version); anything else throws.
+  const isMediaDevices = answers(getOwnPropertyDescriptor(MediaDevices.prototype, "ondevicechange")?.get);
   defineAttribute(MediaDevices.prototype, "defaultSemantics", isMediaDevices, () =>
     effectiveSemantics(bridge.connected ? bridge.siteConfig() : DEFAULT_SITE_CONFIG));
 }

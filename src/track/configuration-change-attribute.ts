@@ -3,7 +3,7 @@
  * browser lacks it: part of the main world's start (src/core/pack.ts), so that a page finds it from
  * its first script on; the events themselves come from ./configuration-change.ts.
  */
-import { addEventListener, apply, getOwnPropertyDescriptor, trackReadyState, TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet } from "../lib/natives";
+import { addEventListener, answers, apply, getOwnPropertyDescriptor, trackReadyState, TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet } from "../lib/natives";
 import { defineAttribute } from "../lib/wrap";
 
 let native = false;
@@ -18,15 +18,7 @@ export function installConfigurationChangeAttribute(): void {
   if (native) return;
   // `onconfigurationchange`, an event handler IDL attribute.
   const handlers = new WeakMapCtor<object, { fn: unknown }>();
-  const isTrack = (thisArg: unknown) => {
-    try {
-      apply(trackReadyState!, thisArg, []);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  defineAttribute(proto, name, isTrack, (track) => {
+  defineAttribute(proto, name, answers(trackReadyState), (track) => {
     const slot = apply(weakMapGet, handlers, [track]) as { fn: unknown } | undefined;
     return slot ? slot.fn : null;
   }, (track, args) => {

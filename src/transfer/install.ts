@@ -201,12 +201,12 @@ function bootstrap(NativeWorker: Function, pre: A) {
   };
   const boot = (token: string, src: string, module: boolean) => {
     const load = (url: string) => module ? `await import(${url});` : `importScripts(${url});`;
-    return `(function(){var T=${toJson(token)},q=[],s=self,P=Event.prototype.stopImmediatePropagation,` +
+    return `(function(){var T=${toJson(token)},q=[],s=self,M="message",P=Event.prototype.stopImmediatePropagation,` +
       `D=Object.getOwnPropertyDescriptor(MessageEvent.prototype,"data").get;` +
-      `function on(e){var d=D.call(e);P.call(e);if(Array.isArray(d)&&d[0]===T&&d.length===2){s.removeEventListener("message",on);go(d[1])}else q[q.length]=e}` +
+      `function on(e){var d=D.call(e);P.call(e);if(Array.isArray(d)&&d[0]===T&&d.length===2){s.removeEventListener(M,on);go(d[1])}else q[q.length]=e}` +
       `${module ? "async " : ""}function go(t){if(t)try{${load(`URL.createObjectURL(new Blob([t],{type:"text/javascript"}))`)}}catch(x){}` +
-      `${load(toJson(src))}for(var i=0;i<q.length;i++)s.dispatchEvent(new MessageEvent("message",{data:D.call(q[i]),ports:q[i].ports}))}` +
-      `s.addEventListener("message",on);s.postMessage({${toJson(KEY)}:0})})()`;
+      `${load(toJson(src))}for(var i=0;i<q.length;i++)s.dispatchEvent(new MessageEvent(M,{data:D.call(q[i]),ports:q[i].ports}))}` +
+      `s.addEventListener(M,on);s.postMessage({${toJson(KEY)}:0})})()`;
   };
 
   wrapMethod(WP, "postMessage", (native, self, args) => {

@@ -1115,6 +1115,22 @@ export function mediaRealm(host: A, base?: string, pre?: A): void {
       if (a.length > 1) a[1] = resolve(a[1]);
       return apply(t, s, a);
     });
+    // And the constructors that take one (the realm runs before the worker's own script: these
+    // built-ins are still the worker's own).
+    for (const k of ["Request", "EventSource", "WebSocket"]) {
+      const C = g[k];
+      if (typeof C !== "function") continue;
+      const p: A = new Prx(C, {
+        __proto__: null,
+        construct: (t: A, a: A, nt: A) => {
+          if (a.length && (typeof a[0] === "string" || isA(a[0], U.prototype))) a[0] = resolve(a[0]);
+          return construct(t, a, nt === p ? t : nt);
+        },
+      } as A);
+      texts.set(p, call(fts, C));
+      defProp(g, k, { ...gopd(g, k), value: p });
+      defProp(C.prototype, "constructor", { ...gopd(C.prototype, "constructor"), value: p });
+    }
     for (const k of ["href", "origin", "protocol", "host", "hostname", "port", "pathname", "search", "hash", "toString"]) {
       const f = k === "toString" ? getter(U.prototype, "href") : getter(U.prototype, k);
       wrap(g.WorkerLocation.prototype, k, (t: A, s: A, a: A) => (apply(t, s, a), call(f, where)), k === "toString" ? "value" : "get");

@@ -177,7 +177,13 @@ test.describe("user-chooses semantics", () => {
     expect(errors[3]).toMatch(/^TypeError: .*Symbol/);
   });
 
-  test("a cross-origin iframe's request names the iframe's origin and the embedding site", async ({ page, extContext, site }) => {
+  test("a cross-origin iframe's request names the iframe's origin and the embedding site, and grants the embedding site nothing", async ({ page, extContext, extensionId, site }) => {
+    // The embedding site's browser permission is Ask: the picker's Allow must not change it (the
+    // user was asked about the frame's site; the browser's own prompt asks about the top one).
+    const settings = await openExtensionPage(extContext, extensionId, "options/index.html");
+    const permission = () => settings.evaluate(async (o) => (await chrome.runtime.sendMessage({ type: "ui.getPermissions", origin: o })).video, site.origin);
+    await settings.evaluate((o) => chrome.runtime.sendMessage({ type: "ui.setPermission", origin: o, kind: "video", setting: "ask" }), site.origin);
+    expect(await permission()).toBe("ask");
     await page.goto(`${site.origin}/gum-frame.html?src=${encodeURIComponent(`${site.otherOrigin}/gum.html`)}`);
     const frame = page.frames().find((f) => f.url().startsWith(site.otherOrigin))!;
     await frame.waitForFunction(() => typeof (window as any).ask === "function");
@@ -186,9 +192,13 @@ test.describe("user-chooses semantics", () => {
     const picker = await opened;
     await expect(picker.getByText(site.otherOrigin).first()).toBeVisible();
     await expect(picker.getByText(site.origin).first()).toBeVisible();
+    await expect(picker.locator("#disclosure")).toHaveText(`Next, the browser asks whether ${site.origin}, the site in the address bar, ` +
+      "may use your cameras. Its permission covers all of them, for that site and the frames it allows, like this one.");
     await choose(picker, ["fake_device_1"]);
     await expect.poll(() => frame.evaluate(() => (window as any).outcome("framed").state)).toBe("ok");
     expect(await frame.evaluate(() => (window as any).outcome("framed").tracks[0].label)).toBe("fake_device_1");
+    expect(await permission()).toBe("ask");
+    await settings.close();
   });
 
   test("the picker closes when the asking tab closes or navigates", async ({ extContext, site }) => {

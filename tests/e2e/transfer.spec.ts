@@ -156,6 +156,8 @@ test.describe("transferable MediaStreamTrack", () => {
       href: expect.stringMatching(/^http:\/\/localhost:\d+\/transfer\/worker\.js$/),
       pathname: "/transfer/worker.js", locationString: expect.stringMatching(/\/transfer\/worker\.js$/),
       helper: "classic helper", fetched: true, xhr: true, parent: "undefined",
+      // A Request made with a relative URL, as natively (the worker runs from a blob: URL).
+      request: true, requestUrl: expect.stringMatching(/^http:\/\/[^/]+\/transfer\/data\.json$/), requestIsRequest: true,
     });
     const { settings, ...rest } = result.before as Record<string, unknown>;
     expect(result.held).toMatchObject({ ...rest, isTrack: true });

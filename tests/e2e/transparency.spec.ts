@@ -124,6 +124,53 @@ test.describe("transparency when no feature is engaged", () => {
     expect((native as [string, { ok?: unknown }][]).some(([, r]) => r.ok)).toBe(true);
   });
 
+  test("before any feature came, legacy getUserMedia throws what native throws, and missing arguments never read Array.prototype", async ({ page, nativePage, site }) => {
+    const run = () => new Promise<Record<string, unknown>>((done) => {
+      // (No arrays are written while the getters below are there: an index write would hit them.)
+      const out: Record<string, unknown> = {};
+      const sync = (label: string, call: () => unknown) => {
+        try {
+          call();
+          out[label] = "no throw";
+        } catch (e) {
+          out[label] = `${(e as Error).name}: ${(e as Error).message}`;
+        }
+      };
+      const f = () => undefined;
+      const legacy = (navigator as any).getUserMedia as Function;
+      // Getters where a wrapper that read a missing argument would find them.
+      let hits = "";
+      for (const i of [0, 1, 2]) {
+        Object.defineProperty(Array.prototype, i, { configurable: true, get() { hits += i; return i === 0 ? { video: true } : undefined; } });
+      }
+      sync("legacy on a foreign receiver", () => legacy.call({}, { video: true }, f, f));
+      sync("legacy with a string", () => legacy.call(navigator, "x", f, f));
+      sync("postMessage without a transfer", () => window.postMessage("x", "*"));
+      sync("structuredClone without options", () => structuredClone(1));
+      const gum = (navigator.mediaDevices.getUserMedia as () => Promise<MediaStream>)();
+      for (const i of [0, 1, 2]) delete (Array.prototype as any)[i];
+      out.hits = hits;
+      gum.then(() => "ok", (e) => `${e.name}: ${e.message}`).then((r) => {
+        out["getUserMedia()"] = r;
+        legacy.call(navigator, { video: true }, (s: MediaStream) => {
+          out.legacy = "stream";
+          s.getTracks().forEach((t) => t.stop());
+          done(out);
+        }, (e: Error) => {
+          out.legacy = e.name;
+          done(out);
+        });
+      });
+    });
+    // Fresh documents: the first calls come before the pack.
+    await page.goto(`${site.origin}/index.html`);
+    await nativePage.goto(`${site.origin}/index.html`);
+    const native = await nativePage.evaluate(run);
+    expect(await page.evaluate(run)).toEqual(native);
+    expect(native["legacy on a foreign receiver"]).toBe("TypeError: Illegal invocation");
+    expect(native.legacy).toBe("stream");
+  });
+
   test("enumerateDevices lists the same devices and labels", async ({ page, nativePage, site }) => {
     const list = () => navigator.mediaDevices.enumerateDevices().then((d) => window.probe.clean(d.map((x) => x.toJSON())));
     await page.goto(`${site.origin}/probe.html`);

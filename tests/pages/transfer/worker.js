@@ -41,6 +41,8 @@ self.onmessage = async (e) => {
             "VideoTrackGenerator"].map((n) => [n, typeof self[n]])),
           href: location.href, pathname: location.pathname, locationString: String(location), helper: self.helperLoaded,
           fetched: (await (await fetch("data.json")).json()).fetched, xhr: JSON.parse(xhr.responseText).fetched,
+          request: (await (await fetch(new Request("data.json"))).json()).fetched, requestUrl: new Request("data.json").url,
+          requestIsRequest: new Request("data.json") instanceof Request && Request.prototype.constructor === Request,
           parent: typeof parent,
         });
         break;
