@@ -42,6 +42,13 @@ export function PermissionControls(props: {
                 <option value="block">{t("permissionBlock")}</option>
               </select>
             </label>
+            {value.temporary?.[k.kind] ? (
+              <p class="row remembered">
+                <span class="hint">{t("permissionTemporary")}</span>
+                <button type="button" aria-label={nameSite ? t("permissionKeepForSite", [t(k.name), origin]) : undefined}
+                  onClick={() => onSet(k.kind, "allow")}>{t("permissionKeep")}</button>
+              </p>
+            ) : null}
             {label !== undefined ? (
               <p class="row remembered">
                 <span class="hint">{t(k.remembered, label || t("unnamedDevice"))}</span>

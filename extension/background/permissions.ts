@@ -160,10 +160,12 @@ function requireSetting(value: unknown): PermissionSetting {
 }
 
 async function sitePermissions(origin: string): Promise<SitePermissions> {
-  const [video, audio, remembered] = await Promise.all([
-    getSitePermission(origin, "video"), getSitePermission(origin, "audio"), rememberedFor(origin),
+  const [video, audio, remembered, grants] = await Promise.all([
+    getSitePermission(origin, "video"), getSitePermission(origin, "audio"), rememberedFor(origin), readGrants(),
   ]);
-  return { video, audio, remembered };
+  const temporary: NonNullable<SitePermissions["temporary"]> = {};
+  for (const g of grants) if (g.origin === origin && (g.kind === "video" ? video : audio) === "allow") temporary[g.kind] = true;
+  return { video, audio, remembered, ...(temporary.video || temporary.audio ? { temporary } : {}) };
 }
 
 export const permissionUiHandlers: UiHandlers = {

@@ -50,6 +50,8 @@ export interface SitePermissions {
   video: PermissionSetting;
   audio: PermissionSetting;
   remembered: { video?: string; audio?: string };
+  /** Kinds allowed only until the site is closed (the picker's Allow without "Remember"). */
+  temporary?: { video?: true; audio?: true };
 }
 
 export interface UiState {

@@ -67,6 +67,8 @@ const early = objectCreate(null) as Record<string, unknown>;
     if (statics) objects[objects.length] = v;
     if (typeof v === "function") objects[objects.length] = (v as { prototype?: unknown }).prototype;
   }
+  // And the arrays' iterator, which `for ... of` and spreading call (without a global of its own).
+  objects[objects.length] = getPrototypeOf([][Symbol.iterator]());
   keepPristine(objects);
 }
 
@@ -142,15 +144,13 @@ function run(fn: Function): boolean {
   // The pack's modules start with the built-ins as they were at start, native functions in the
   // wrapped members' places (as at document start before the split); its features then install
   // through the wrappers (kit.start), each as it did then.
-  asAtStart(false, () => {
+  if (!asAtStart(false, () => {
     apply(fn, undefined, [kit]);
-  });
+  })) return false;
   const start = kit.start;
-  if (typeof start !== "function") return false;
-  asAtStart(true, () => {
+  return typeof start === "function" && asAtStart(true, () => {
     apply(start, undefined, []);
   });
-  return true;
 }
 
 /**

@@ -184,17 +184,20 @@ const sameDescriptor = (a: PropertyDescriptor | undefined, b: PropertyDescriptor
  * they did to the features installed after them at start); else as the native function (as it
  * did to modules starting before any feature installed). Nothing of the page runs meanwhile.
  */
-export function asAtStart(withOurs: boolean, fn: () => void): void {
+export function asAtStart(withOurs: boolean, fn: () => void): boolean {
   const undo: [object, PropertyKey, PropertyDescriptor | undefined, PropertyDescriptor | undefined][] = [];
+  // A member the page made non-configurable cannot be put back: then `fn` does not run (the
+  // features would start with the page's function), and the frame stays native.
+  let locked = false;
   const put = (o: object, k: PropertyKey, want: PropertyDescriptor | undefined) => {
     const now = getOwnPropertyDescriptor(o, k);
-    if (sameDescriptor(now, want) || (now && !now.configurable)) return;
+    if (sameDescriptor(now, want)) return;
     try {
-      if (want) defineProperty(o, k, withHalf(want, "configurable", want.configurable as never));
-      else deleteProperty(o, k);
+      // (Reflect's: false, not an exception, when the property cannot change.)
+      if (!(want ? defineProperty(o, k, withHalf(want, "configurable", want.configurable as never)) : deleteProperty(o, k))) throw 0;
       setOwn(undo, undo.length, [o, k, now, want]);
     } catch {
-      // (Not configurable: as the page left it.)
+      locked = true;
     }
   };
   for (let i = 0; i < pristine.length; i++) {
@@ -218,7 +221,7 @@ export function asAtStart(withOurs: boolean, fn: () => void): void {
     }
   }
   try {
-    fn();
+    if (!locked) fn();
   } finally {
     for (let i = undo.length - 1; i >= 0; i--) {
       const o = undo[i][0], k = undo[i][1], before = undo[i][2];
@@ -227,6 +230,7 @@ export function asAtStart(withOurs: boolean, fn: () => void): void {
       else deleteProperty(o, k);
     }
   }
+  return !locked;
 }
 
 /**

@@ -76,6 +76,36 @@ test("a page that offers the start script a function of its own while the pack i
   await expect.poll(() => liveCaptureCount(popup)).toBe(1);
 });
 
+test("a page that locked a built-in in its own version before the pack came keeps the frame native: its function never runs for the pack", async ({ fresh, site }) => {
+  const { context, extensionId } = fresh;
+  const settings = await openExtensionPage(context, extensionId, "options/index.html");
+  await settings.evaluate((o) => chrome.runtime.sendMessage({ type: "ui.setSiteSettings", origin: o, patch: { hideLabels: true } }), site.origin);
+  const page = await context.newPage();
+  await page.goto(`${site.origin}/index.html`);
+  const result = await page.evaluate(async () => {
+    const seen: string[] = [];
+    const real = Reflect.apply;
+    // Non-configurable: the pack's start cannot put the browser's own back for the time it starts.
+    Object.defineProperty(Reflect, "apply", {
+      configurable: false, writable: false,
+      value(f: Function, t: unknown, a: unknown[]) {
+        if (typeof f === "function" && f.name) seen.push(f.name);
+        return real(f, t, a);
+      },
+    });
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+    // The start script's own hiding holds without the pack (a frame it cannot reach): the name is hidden.
+    const label = stream.getVideoTracks()[0].label;
+    stream.getTracks().forEach((t) => t.stop());
+    return { seen: seen.filter((n) => /label|getSettings|getCapabilities|applyConstraints/.test(n)), label };
+  });
+  expect(result).toEqual({ seen: [], label: "" });
+  // The pack did not start in that frame: its capture is not tracked. (A frame without the
+  // built-in locked is, as the tests above show.)
+  await settings.waitForTimeout(1000);
+  expect(await liveCaptureCount(settings)).toBe(0);
+});
+
 test("a service worker stopped while a frame's pack is on its way: its getUserMedia still resolves, and a later document gets the features", async ({ fresh, site }) => {
   const { context, extensionId } = fresh;
   // A session opened beforehand, so that the stop lands within milliseconds of the call.
