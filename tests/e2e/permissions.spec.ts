@@ -286,6 +286,21 @@ test.describe("one-time grants", () => {
     expect(await capture(siteTab, "audio")).toBe("NotAllowedError");
   });
 
+  test("the popup says a one-time Allow lasts until the site is closed, and Keep allowing makes it lasting", async ({ realUi: { context, extensionId }, site }) => {
+    const page = await openSite(context, site.origin);
+    const options = await plantGrant(context, extensionId, [{ origin: site.origin, kind: "video" }]);
+    const popup = await openPopupFor(context, extensionId, page);
+    await expect(popup.getByRole("combobox", { name: "Camera", exact: true })).toHaveValue("allow");
+    await expect(popup.getByText("Allowed until you close the site.")).toHaveCount(1); // the camera only
+    await popup.getByRole("button", { name: "Keep allowing" }).click();
+    await expect(popup.getByText("Allowed until you close the site.")).toHaveCount(0);
+    await expect.poll(() => grantsLeft(options)).toEqual([]);
+    await page.close();
+    const other = await openSite(context, site.otherOrigin);
+    await other.close();
+    expect(await contentSetting(context, site.origin, "video")).toBe("allow");
+  });
+
   test("a permission the user sets is never undone by an older one-time grant", async ({ realUi: { context, extensionId }, site }) => {
     const page = await openSite(context, site.origin);
     const options = await plantGrant(context, extensionId, [{ origin: site.origin, kind: "video" }]);

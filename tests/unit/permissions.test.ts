@@ -171,7 +171,8 @@ describe("UI calls", () => {
     state.tabs = [{ url: `${SITE}/` }];
     await grantForPicker(SITE, ["video", "audio"], { persistent: false });
     const answer = await permissionUiHandlers["ui.setPermission"]({ type: "ui.setPermission", origin: SITE, kind: "video", setting: "block" });
-    expect(answer).toEqual({ video: "block", audio: "allow", remembered: {} });
+    // The audio grant is still the one-time one, and the answer says so.
+    expect(answer).toEqual({ video: "block", audio: "allow", remembered: {}, temporary: { audio: true } });
     expect(state.storage.oneTimeGrants).toEqual([{ origin: SITE, kind: "audio", previous: "ask" }]);
     expect(Object.keys(state.settings).sort()).toEqual(["audio|https://meet.example:443/*", "video|https://meet.example:443/*"]);
   });
