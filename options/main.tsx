@@ -11,6 +11,7 @@ import { HistorySection } from "../ui/history";
 import { SettingsTransferSection } from "../ui/settings-transfer";
 import { trackingConnector } from "../ui/in-use-connector";
 import { LoadState } from "../ui/load-state";
+import { download } from "../ui/download";
 import "../ui/base.css";
 import "./options.css";
 
@@ -70,7 +71,19 @@ export function Options({ connector }: { connector: Connector }) {
         <section class="notice" role="alert">
           <h2>{t("problemsTitle")}</h2>
           <p>{t("problemsText")}</p>
-          <ul>{state.problems.map((p) => <li key={p.backupKey}>{new Date(p.at).toLocaleString()}: {p.reason}</li>)}</ul>
+          <ul>{state.problems.map((p, i) => (
+            <li key={p.backupKey} class="row problem">
+              <span>{new Date(p.at).toLocaleString()}: {p.reason}</span>
+              <span class="actions">
+                <button type="button" aria-label={t("problemDownloadNamed", String(i + 1))} onClick={async () => {
+                  const copy = await connector.problemBackup(p.backupKey);
+                  download(`capture-control-${p.backupKey.replace(/[^\w-]+/g, "-")}.json`, "application/json", JSON.stringify(copy, null, 2));
+                }}>{t("problemDownload")}</button>
+                <button type="button" aria-label={t("problemDismissNamed", String(i + 1))}
+                  onClick={() => save(() => connector.dismissProblem(p.backupKey))}>{t("problemDismiss")}</button>
+              </span>
+            </li>
+          ))}</ul>
         </section>
       ) : null}
       <section aria-labelledby="defaults-heading">
@@ -83,7 +96,7 @@ export function Options({ connector }: { connector: Connector }) {
         {saveError ? <p class="notice" role="alert">{saveError}</p> : null}
       </section>
       <section aria-labelledby="sites-heading">
-        <h2 id="sites-heading">{t("optionsSites")}</h2>
+        <h2 id="sites-heading" tabIndex={-1}>{t("optionsSites")}</h2>
         <input type="search" aria-label={t("optionsSearch")} placeholder={t("optionsSearch")} value={query}
           onInput={(e) => setQuery(e.currentTarget.value)} />
         {sites.length ? (
@@ -101,7 +114,11 @@ export function Options({ connector }: { connector: Connector }) {
                       aria-controls={`edit-${index}`} onClick={() => setEditing(editing === origin ? null : origin)}>{t("edit")}</button>
                     {state.settings.sites[origin] ? (
                       <button type="button" aria-label={`${t("remove")} ${origin}`}
-                        onClick={() => save(() => connector.resetSite(origin))}>{t("remove")}</button>
+                        onClick={async () => {
+                          await save(() => connector.resetSite(origin));
+                          // The button goes (the row too, when nothing else is kept for the site).
+                          document.getElementById("sites-heading")?.focus();
+                        }}>{t("remove")}</button>
                     ) : null}
                   </td>
                 </tr>,

@@ -75,7 +75,11 @@ export function Popup({ connector }: { connector: Connector }) {
           <p class="status muted">
             {state.settings.sites[origin] ? t("hasOwnSettings") : t("usesDefault")}
             {state.settings.sites[origin] ? (
-              <button type="button" onClick={() => save(() => connector.resetSite(origin))}>
+              <button type="button" onClick={async () => {
+                await save(() => connector.resetSite(origin));
+                // The button goes: keyboard focus stays in the site's controls.
+                document.querySelector<HTMLElement>("main [role=switch], main select")?.focus();
+              }}>
                 {t("resetSite")}
               </button>
             ) : null}
@@ -94,7 +98,12 @@ export function Popup({ connector }: { connector: Connector }) {
       </>) : (
         <p class="notice">{t("popupNoSite")}</p>
       )}
-      {state.problems.length ? <p class="notice" role="alert">{t("problemsTitle")}</p> : null}
+      {state.problems.length ? (
+        <p class="notice row" role="alert">
+          {t("problemsTitle")}
+          <button type="button" onClick={() => browser.runtime.openOptionsPage()}>{t("problemsDetails")}</button>
+        </p>
+      ) : null}
       <footer>
         <button type="button" onClick={() => browser.runtime.openOptionsPage()}>{t("openOptions")}</button>
       </footer>

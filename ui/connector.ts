@@ -14,6 +14,10 @@ export interface Connector {
   setSiteSettings(origin: string, patch: SiteSettingsPatch): Promise<StoredSettings>;
   setDefaults(patch: SiteSettingsPatch): Promise<StoredSettings>;
   resetSite(origin: string): Promise<StoredSettings>;
+  /** Takes a storage problem off the list (its backup stays). */
+  dismissProblem(backupKey: string): Promise<unknown>;
+  /** What a backup of unreadable data holds. */
+  problemBackup(backupKey: string): Promise<unknown>;
   activeTabUrl(): Promise<string | undefined>;
   /** Whether the tab the popup is about is in a private (incognito) window. */
   activeTabPrivate(): Promise<boolean>;
@@ -39,6 +43,8 @@ export const extensionConnector: Connector = {
   setSiteSettings: (origin, patch) => send({ type: "ui.setSiteSettings", origin, patch }),
   setDefaults: (patch) => send({ type: "ui.setDefaults", patch }),
   resetSite: (origin) => send({ type: "ui.resetSite", origin }),
+  dismissProblem: (backupKey) => send({ type: "ui.problems.dismiss", backupKey }),
+  problemBackup: (backupKey) => send({ type: "ui.problems.backup", backupKey }),
   getPermissions: (origin) => send({ type: "ui.getPermissions", origin }),
   setPermission: (origin, kind, setting) => send({ type: "ui.setPermission", origin, kind, setting }),
   forgetDevice: (origin, kind) => send(kind ? { type: "ui.forgetDevice", origin, kind } : { type: "ui.forgetDevice", origin }),

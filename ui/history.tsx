@@ -61,6 +61,8 @@ export function HistorySection({ connector }: { connector: TrackingConnector }) 
   const [entrySort, setEntrySort] = useState<Sort<EntryKey>>({ key: "start", descending: true });
   const [confirming, setConfirming] = useState(false);
   const [retention, setRetention] = useState("");
+  /** A shorter retention that would remove captures, waiting for the user's yes. */
+  const [shorter, setShorter] = useState<{ days: number; removes: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const apply = (next: StoredHistory) => {
@@ -78,6 +80,14 @@ export function HistorySection({ connector }: { connector: TrackingConnector }) 
   useEffect(() => void run(() => connector.history()), []);
 
   if (!history) return error ? <p class="notice" role="alert">{error}</p> : <p class="muted">{t("loading")}</p>;
+  /** A retention that would remove captures is asked about first; others are stored at once. */
+  const changeRetention = (days: number) => {
+    if (!Number.isInteger(days) || days === history.retentionDays) return;
+    const cutoff = Date.now() - days * 86_400_000;
+    const removes = history.entries.filter((e) => e.end < cutoff).length;
+    if (removes > 0) setShorter({ days, removes });
+    else void run(() => connector.setRetention(days));
+  };
   const q = query.trim().toLowerCase();
   const entries = history.entries.filter((e) => matches(e, q));
   const sites = sorted(summarize(entries), siteSort, (row, key) => row[key]);
@@ -91,12 +101,19 @@ export function HistorySection({ connector }: { connector: TrackingConnector }) 
       <h2 id="history-heading">{t("historyTitle")}</h2>
       <p class="hint">{t("historyHint")}</p>
       {error ? <p class="notice" role="alert">{error}</p> : null}
-      <form class="row retention" onSubmit={(e) => { e.preventDefault(); void run(() => connector.setRetention(Number(retention))); }}>
+      <form class="row retention" onSubmit={(e) => { e.preventDefault(); changeRetention(Number(retention)); }}>
         <label for="history-retention">{t("historyRetention")}</label>
         <input id="history-retention" type="number" min={1} max={3650} required value={retention}
           onInput={(e) => setRetention(e.currentTarget.value)}
-          onChange={(e) => void run(() => connector.setRetention(Number(e.currentTarget.value)))} />
+          onChange={(e) => changeRetention(Number(e.currentTarget.value))} />
       </form>
+      {shorter ? (
+        <p class="row">
+          <span role="alert">{t("historyRetentionConfirm", [String(shorter.removes), String(shorter.days)])}</span>
+          <button type="button" onClick={() => { setShorter(null); void run(() => connector.setRetention(shorter.days)); }}>{t("historyConfirmRemove")}</button>
+          <button type="button" onClick={() => { setShorter(null); setRetention(String(history.retentionDays)); }}>{t("historyCancel")}</button>
+        </p>
+      ) : null}
       <HistoryChart entries={history.entries} now={Date.now()} />
       <div class="row history-tools">
         <input type="search" aria-label={t("historySearch")} placeholder={t("historySearch")} value={query}

@@ -20,6 +20,9 @@ async function currentTabId(): Promise<number | undefined> {
   return tab?.id;
 }
 
+/** What a screen reader says: pan and tilt in degrees (the values are arc-seconds), zoom as is. */
+const valueText = (axis: PtzAxis, value: number) => axis === "zoom" ? String(value) : `${Math.round(value / 360) / 10}°`;
+
 export function PtzControls() {
   const [tabId, setTabId] = useState<number | undefined>();
   const [view, setView] = useState<PtzControlView | null>(null);
@@ -71,6 +74,7 @@ export function PtzControls() {
               <span class="label">{t(LABEL[axis])}</span>
               <input id={`ptz-${axis}`} type="range" min={range.min} max={range.max} step={range.step}
                 value={view.values[axis] ?? range.min} disabled={!view.active}
+                aria-valuetext={valueText(axis, view.values[axis] ?? range.min)}
                 onChange={(e) => void move({ [axis]: Number(e.currentTarget.value) })} />
             </label>
           );

@@ -29,6 +29,7 @@ function AccessStep() {
   const status = access.state === "asking" ? <p>{t("welcomeAccessAsking")}</p>
     : access.state === "granted" ? <p class="ok">{t(access.already ? "welcomeAccessAlready" : "welcomeAccessGranted")}</p>
     : access.state === "denied" ? <p class="notice">{t("welcomeAccessDenied", access.reason)}</p>
+    : access.state === "busy" ? <p class="notice">{t("accessBusy")}</p>
     : access.state === "no-devices" ? <p class="notice">{t("welcomeAccessNoDevices")}</p>
     : null;
   return (

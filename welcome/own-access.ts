@@ -9,6 +9,8 @@ export type AccessState =
   | { state: "asking" }
   | { state: "granted"; already: boolean; devices: string[] }
   | { state: "denied"; reason: string }
+  /** The device would not start: usually another application holds it. */
+  | { state: "busy" }
   | { state: "no-devices" };
 
 const isInput = (d: MediaDeviceInfo) => d.kind === "videoinput" || d.kind === "audioinput";
@@ -46,7 +48,9 @@ export async function requestAccess(): Promise<AccessState> {
     const stream = await navigator.mediaDevices.getUserMedia({ video, audio });
     for (const track of stream.getTracks()) track.stop();
   } catch (error) {
-    return { state: "denied", reason: (error as DOMException)?.name || String(error) };
+    const name = (error as DOMException)?.name;
+    if (name === "NotReadableError" || name === "AbortError") return { state: "busy" };
+    return { state: "denied", reason: name || String(error) };
   }
   return { state: "granted", already: false, devices: await namedDevices() };
 }

@@ -54,6 +54,35 @@ export function keepUnreadable(name: string, raw: unknown, reason: string): Prom
   });
 }
 
+/** Takes a problem off the list once the user read it (its backup stays, for "Download copy"). */
+export function dismissProblem(backupKey: string): Promise<StorageProblem[]> {
+  return reporting(async () => {
+    const problems = (await readProblems()).filter((p) => p.backupKey !== backupKey);
+    await browser.storage.local.set({ [PROBLEMS_KEY]: problems });
+    return problems;
+  });
+}
+
+/** What a backup holds (only `backup:` keys can be read this way). */
+export async function readBackup(backupKey: string): Promise<unknown> {
+  if (!backupKey.startsWith("backup:")) throw new TypeError("not a backup");
+  return (await browser.storage.local.get(backupKey))[backupKey] ?? null;
+}
+
+/** Removes every backup of `name` (e.g. the history's, when the user clears the history), and the
+ * problems that point to them. */
+export function removeBackups(name: string): Promise<void> {
+  return reporting(async () => {
+    const area = browser.storage.local as typeof browser.storage.local & { getKeys?: () => Promise<string[]> };
+    const prefix = `backup:${name}:`;
+    const keys = (area.getKeys ? await area.getKeys() : Object.keys(await area.get(null))).filter((k) => k.startsWith(prefix));
+    if (keys.length) await area.remove(keys);
+    const problems = await readProblems();
+    const left = problems.filter((p) => !p.backupKey.startsWith(prefix));
+    if (left.length !== problems.length) await area.set({ [PROBLEMS_KEY]: left });
+  });
+}
+
 const BACKUPS_KEPT = 3;
 
 async function removeOlderBackups(prefix: string): Promise<void> {

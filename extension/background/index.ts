@@ -9,6 +9,7 @@ import {
 } from "./settings-store";
 import { applyFlagScripts } from "./site-flag-scripts";
 import { MessageError, startMessenger } from "./messenger";
+import { dismissProblem, readBackup } from "./checked-storage";
 import { injectBridge, reconnectOpenPages } from "./bridge-inject";
 import { answerPrompt, checkPrompt, openPicker, promptView, startPromptListeners } from "./prompts";
 import { permissionUiHandlers, startPermissionListeners } from "./permissions";
@@ -19,6 +20,13 @@ import { startNavigationWatch } from "./navigation-watch";
 import { packContentHandlers } from "./pack";
 import { settingsTransferUiHandlers } from "./settings-transfer";
 import type { ToContentMessage, UiState } from "../lib/messages";
+
+function requireBackupKey(value: unknown): string {
+  if (typeof value !== "string" || !value.startsWith("backup:") || value.length > 200) {
+    throw new MessageError("TypeError", "backupKey must name a backup");
+  }
+  return value;
+}
 
 function requireOrigin(value: unknown): string {
   const origin = normalizeOrigin(value);
@@ -57,6 +65,8 @@ startMessenger(
       setSiteSettings(requireOrigin(message.origin), requirePatch(message.patch)),
     "ui.setDefaults": async (message) => setDefaults(requirePatch(message.patch)),
     "ui.resetSite": async (message) => clearSiteSettings(requireOrigin(message.origin)),
+    "ui.problems.dismiss": async (message) => dismissProblem(requireBackupKey(message.backupKey)),
+    "ui.problems.backup": async (message) => readBackup(requireBackupKey(message.backupKey)),
     "ui.picker.get": async (message) => promptView(message.promptId),
     "ui.picker.answer": async (message) => answerPrompt(message.promptId, message.choice, message.remember, message.overconstrained, message.ptz),
     "ui.picker.check": async (message) => checkPrompt(message.promptId),

@@ -7,7 +7,7 @@ import browser from "webextension-polyfill";
 import { keepUnreadable, PROBLEMS_KEY, readProblems } from "./checked-storage";
 import { serialQueue } from "./serial";
 import {
-  effectiveSettings, loadSettings, patchSite, resetSite, type SiteSettings, type SiteSettingsPatch,
+  effectiveSettings, loadSettings, normalizeOrigin, patchSite, resetSite, type SiteSettings, type SiteSettingsPatch,
   type StorageProblem, type StoredSettings,
 } from "./settings-schema";
 
@@ -48,8 +48,11 @@ function update(change: (settings: StoredSettings) => StoredSettings): Promise<S
   });
 }
 
+/** (Only for an http(s) origin as normalizeOrigin writes it: anything else would be stored, then
+ * refused as unreadable at the next read, with a backup and a problem each time.) */
 export const setSiteSettings = (origin: string, patch: SiteSettingsPatch) =>
-  update((s) => patchSite(s, origin, patch));
+  normalizeOrigin(origin) === origin ? update((s) => patchSite(s, origin, patch))
+    : Promise.reject(new TypeError(`not an http(s) origin: ${origin}`));
 export const clearSiteSettings = (origin: string) => update((s) => resetSite(s, origin));
 export const setDefaults = (patch: SiteSettingsPatch) =>
   update((s) => ({ ...s, defaults: { ...s.defaults, ...patch } }));

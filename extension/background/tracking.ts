@@ -13,7 +13,7 @@ import { ptzFrameEnded } from "./ptz-control";
 import browser from "webextension-polyfill";
 import type { TrackEnd, TrackReport, TrackState } from "../../src/bridge/protocol";
 import { frameAlive, frameExists, MessageError, pushToFrame, tabAlive, type ContentSender } from "./messenger";
-import { isInt, isStringOrNull, parseEntries, readChecked } from "./checked-storage";
+import { isInt, isStringOrNull, parseEntries, readChecked, removeBackups } from "./checked-storage";
 import { serialQueue } from "./serial";
 import { loadToolbarState, toolbarTabClosed, toolbarTabNavigated, updateToolbar } from "./toolbar";
 import {
@@ -520,7 +520,10 @@ export const trackingUiHandlers: Record<string, (message: Record<string, unknown
   "ui.history.clear": async (message) => {
     const origin = message.origin;
     if (origin !== undefined && typeof origin !== "string") throw new MessageError("TypeError", "origin must be a string");
-    return changeHistory((h) => clearHistory(h, origin as string | undefined));
+    const cleared = await changeHistory((h) => clearHistory(h, origin as string | undefined));
+    // All of it: the copies kept of unreadable history go too (they would still hold it).
+    if (origin === undefined) await removeBackups("history");
+    return cleared;
   },
   "ui.history.setRetention": async (message) => {
     if (!isRetentionDays(message.days)) throw new MessageError("TypeError", "retention must be 1 to 3650 days");

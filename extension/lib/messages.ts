@@ -15,6 +15,8 @@ export type UiMessage =
   | { type: "ui.setSiteSettings"; origin: string; patch: SiteSettingsPatch }
   | { type: "ui.setDefaults"; patch: SiteSettingsPatch }
   | { type: "ui.resetSite"; origin: string }
+  | { type: "ui.problems.dismiss"; backupKey: string }
+  | { type: "ui.problems.backup"; backupKey: string }
   /** The device picker page (extension/picker/). */
   | { type: "ui.picker.get"; promptId: string }
   /** Made every second while the picker shows: false once its request no longer waits. */

@@ -79,7 +79,7 @@ export function PickerForm(props: {
   const [remember, setRemember] = useState(kinds.some((kind) => view.remembered[kind] !== undefined));
   // The PTZ question, when the request asks for pan/tilt/zoom too: off unless the user ticks it.
   const [ptz, setPtz] = useState(false);
-  const [access, setAccess] = useState<"idle" | "asking" | "denied">("idle");
+  const [access, setAccess] = useState<"idle" | "asking" | "denied" | "busy">("idle");
   const [answered, setAnswered] = useState(false);
   // State updates wait for the next render; a double click must not answer twice before that.
   const answeredNow = useRef(false);
@@ -165,8 +165,9 @@ export function PickerForm(props: {
       await requestOwnAccess(missing);
       setDevices(await readDevices());
       setAccess("idle");
-    } catch {
-      setAccess("denied");
+    } catch (e) {
+      const name = (e as DOMException)?.name;
+      setAccess(name === "NotReadableError" || name === "AbortError" ? "busy" : "denied");
     }
   };
 
@@ -186,6 +187,7 @@ export function PickerForm(props: {
             <h2 id="access-title">{t("pickerNeedsAccessTitle")}</h2>
             <p>{t("pickerNeedsAccessText")}</p>
             {access === "denied" ? <p role="alert">{t("pickerAccessDenied")}</p> : null}
+            {access === "busy" ? <p role="alert">{t("accessBusy")}</p> : null}
             <button type="button" onClick={giveAccess} disabled={access === "asking"}>{t("pickerGiveAccess")}</button>
           </section>
         ) : null}

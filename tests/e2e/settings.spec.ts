@@ -3,6 +3,7 @@
  * their first script), survive service-worker restarts, and corrupt storage is backed up, reported
  * and never silently wiped.
  */
+import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { expect, extensionWorker, openExtensionPage, stopServiceWorkers, tabIdOf, test } from "./fixtures";
 
@@ -177,6 +178,16 @@ test.describe("stored data that cannot be read", () => {
       await options.reload();
       await expect(options.getByRole("alert")).toBeVisible();
       expect((await options.evaluate(() => chrome.storage.local.get("storageProblems"))).storageProblems).toHaveLength(1);
+      // The copy can be downloaded as it was, and the notice dismissed; the copy stays.
+      const downloading = options.waitForEvent("download");
+      await options.getByRole("button", { name: "Download the copy kept for problem 1" }).click();
+      const file = await (await downloading).path();
+      expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(corrupt);
+      await options.getByRole("button", { name: "Dismiss problem 1 (its copy is kept)" }).click();
+      await expect(options.getByRole("alert")).toHaveCount(0);
+      const after = await options.evaluate(() => chrome.storage.local.get(null)) as Record<string, any>;
+      expect(after.storageProblems).toEqual([]);
+      expect(after[problems[0].backupKey]).toEqual(corrupt);
     });
   }
 

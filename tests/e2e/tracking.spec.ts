@@ -444,6 +444,13 @@ test.describe("history on the options page", () => {
     expect(stored[backups[0]]).toEqual({ version: 1, retentionDays: 90, entries: [{ origin: 7 }] });
     await options.reload();
     await expect(options.getByRole("alert").filter({ hasText: "capture history" })).toBeVisible();
+    // Clearing all history clears the copy too (it holds history), and its notice.
+    await options.getByRole("button", { name: "Clear all history" }).click();
+    await options.getByRole("button", { name: "Yes, clear" }).click();
+    await expect.poll(async () => Object.keys(await options.evaluate(() => chrome.storage.local.get(null)))
+      .filter((k) => k.startsWith("backup:history:"))).toEqual([]);
+    await options.reload();
+    await expect(options.getByRole("alert").filter({ hasText: "capture history" })).toHaveCount(0);
   });
 });
 
