@@ -28,7 +28,7 @@ export function HistoryChart({ entries, now }: { entries: HistoryEntry[]; now: n
       <figcaption>{t("historyChartTitle")}</figcaption>
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" aria-hidden="true">
         <line x1={PAD.left} x2={W} y1={y(0)} y2={y(0)} class="axis" />
-        <text x={PAD.left - 6} y={y(top * unit) + 8} text-anchor="end" class="tick">{top}{unit === 3600 ? "h" : "m"}</text>
+        <text x={PAD.left - 6} y={y(top * unit) + 8} text-anchor="end" class="tick">{t(unit === 3600 ? "unitHoursShort" : "unitMinutesShort", String(top))}</text>
         <text x={PAD.left - 6} y={y(0)} text-anchor="end" class="tick">0</text>
         {days.map((d, i) => {
           const x = PAD.left + i * slot + 2;

@@ -141,7 +141,7 @@ async function openWindow(promptId: string): Promise<void> {
 export async function ptzPromptView(promptId: unknown): Promise<PtzPromptView> {
   const prompt = typeof promptId === "string" ? (await load())[promptId] : undefined;
   if (!prompt) throw new MessageError("NotFoundError", "This request is no longer waiting.");
-  return { id: prompt.id, origin: prompt.origin, topOrigin: prompt.topOrigin, browser: prompt.browser };
+  return { id: prompt.id, origin: prompt.origin, topOrigin: prompt.topOrigin, browser: prompt.browser, ...(prompt.incognito ? { incognito: true } : {}) };
 }
 
 /** Removes the prompts that `match` selects and returns them. */

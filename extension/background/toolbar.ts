@@ -18,6 +18,7 @@
  */
 import browser from "webextension-polyfill";
 import { watchedCollection } from "./navigation-watch";
+import { serialQueue } from "./serial";
 import type { LiveGroup } from "./tracking";
 
 export const TOOLBAR_KEY = "toolbarTabs";
@@ -131,7 +132,13 @@ async function applyTab(tabId: number, look: TabLook, title: string, force?: num
  * Brings the button in line with the captures live now. `force` names a tab whose title was
  * changed by someone else (the PTZ notice) and must be set again.
  */
-export async function updateToolbar(groups: LiveGroup[], force?: number): Promise<void> {
+export const updateToolbar = (groups: LiveGroup[], force?: number): Promise<void> => inTurn(() => update(groups, force));
+
+/** Every read and write of the tabs' looks runs in turn: an update and a navigation that came
+ * together must not write over each other (a tab would keep a look it no longer has). */
+const inTurn = serialQueue();
+
+async function update(groups: LiveGroup[], force?: number): Promise<void> {
   const video = groups.some((g) => g.kind === "video");
   const title = globalTitle(groups);
   await Promise.all([
@@ -161,12 +168,12 @@ export async function updateToolbar(groups: LiveGroup[], force?: number): Promis
 }
 
 /** A new document committed in the tab's top frame: Chrome dropped the tab's own values. */
-export async function toolbarTabNavigated(tabId: number): Promise<void> {
+export const toolbarTabNavigated = (tabId: number): Promise<void> => inTurn(async () => {
   const state = await loadState();
   if (!(tabId in state.tabs)) return;
   delete state.tabs[tabId];
   await saveState(state);
-}
+});
 
 /** A closed tab. */
 export const toolbarTabClosed = toolbarTabNavigated;

@@ -15,6 +15,8 @@ export interface PtzPromptView {
   topOrigin: string | null;
   /** The browser's own PTZ permission as the page saw it: "prompt" means the browser asks next. */
   browser: string;
+  /** Asked from a private window: the answer is for this request only. */
+  incognito?: boolean;
 }
 
 /** The popup's view of a tab's live PTZ capture. */

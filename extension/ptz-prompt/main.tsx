@@ -84,7 +84,7 @@ function App() {
     <main class="prompt">
       <h1><WithOrigin message="ptzPromptTitle" origin={view.origin} /></h1>
       {view.topOrigin ? <p class="muted"><WithOrigin message="ptzPromptEmbedded" origin={view.topOrigin} /></p> : null}
-      <p>{t(view.topOrigin ? "ptzPromptExplainEmbedded" : "ptzPromptExplain")}</p>
+      <p>{t(view.incognito ? "ptzPromptExplainPrivate" : view.topOrigin ? "ptzPromptExplainEmbedded" : "ptzPromptExplain")}</p>
       {view.browser === "prompt" ? <p class="notice">{t("ptzPromptBrowserNext")}</p> : null}
       {demo ? <p class="muted demo-notice">{t("ptzPromptDemoNotice")}</p> : null}
       <div class="buttons">
