@@ -1,12 +1,12 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { RememberedDevices } from "../extension/background/remembered";
-import type { SiteSettings } from "../extension/background/settings-schema";
 import type { UiState } from "../extension/lib/messages";
 import { extensionConnector, type Connector } from "../ui/connector";
 import { t } from "../ui/i18n";
 import { SitePermissionsPanel } from "../ui/permission-controls";
-import { SiteControls, SWITCH_SETTINGS } from "../ui/site-controls";
+import { SiteControls } from "../ui/site-controls";
+import { describe } from "../ui/describe";
 import { HistorySection } from "../ui/history";
 import { SettingsTransferSection } from "../ui/settings-transfer";
 import { trackingConnector } from "../ui/in-use-connector";
@@ -14,17 +14,6 @@ import { LoadState } from "../ui/load-state";
 import { download } from "../ui/download";
 import "../ui/base.css";
 import "./options.css";
-
-function describe(patch: Partial<SiteSettings>): string {
-  const parts: string[] = [];
-  if (patch.semantics) parts.push(`${t("settingUserChooses")}: ${patch.semantics === "user-chooses" ? t("on") : t("off")}`);
-  for (const s of SWITCH_SETTINGS) {
-    const on = patch[s.key];
-    if (on !== undefined) parts.push(`${t(s.label)}: ${on ? t("on") : t("off")}`);
-  }
-  if (patch.ptz) parts.push(`${t("settingPtz")}: ${t(patch.ptz === "ask" ? "ptzAsk" : patch.ptz === "allow" ? "ptzAllow" : "ptzBlock")}`);
-  return parts.join(" · ");
-}
 
 export function Options({ connector }: { connector: Connector }) {
   const [state, setState] = useState<UiState | null>(null);

@@ -12,6 +12,8 @@ import { PtzControls } from "../ui/ptz-controls";
 import { InUseNow } from "../ui/in-use";
 import { trackingConnector } from "../ui/in-use-connector";
 import { LoadState } from "../ui/load-state";
+import { describe } from "../ui/describe";
+import type { RememberedDevices } from "../extension/background/remembered";
 import "../ui/base.css";
 import "./popup.css";
 
@@ -26,6 +28,7 @@ export function Popup({ connector }: { connector: Connector }) {
   // A private window: the browser's permissions there are its own (the panel would show and
   // change the normal window's).
   const [privateTab, setPrivateTab] = useState(false);
+  const [frames, setFrames] = useState<{ origin: string; remembered: { video?: string; audio?: string } }[]>([]);
 
   const load = async () => {
     try {
@@ -34,7 +37,15 @@ export function Popup({ connector }: { connector: Connector }) {
       // show us) or the Web Store: the extension cannot run there, and the popup says so.
       const origin = (isWebStore(url) ? null : normalizeOrigin(url)) ?? undefined;
       setPrivateTab(await connector.activeTabPrivate());
-      setState(await connector.getState(origin));
+      const next = await connector.getState(origin);
+      // Sites in the page's frames that have settings or devices of their own (a frame's are its
+      // own site's, not the page's): listed, so that they can be found and reset.
+      const [frameOrigins, remembered] = await Promise.all([
+        connector.activeTabFrameOrigins().catch(() => [] as string[]), connector.listRemembered().catch(() => ({}) as RememberedDevices),
+      ]);
+      setFrames(frameOrigins.filter((o) => o !== origin && (next.settings.sites[o] || remembered[o]))
+        .map((o) => ({ origin: o, remembered: remembered[o] ?? {} })));
+      setState(next);
       setLoadError(null);
     } catch (e) {
       setLoadError(t("loadFailed", e instanceof Error ? e.message : String(e)));
@@ -95,6 +106,31 @@ export function Popup({ connector }: { connector: Connector }) {
           </>)}
         </section>
         <PtzControls />
+        {frames.length ? (
+          <section aria-labelledby="frames-heading">
+            <h2 id="frames-heading">{t("popupFrames")}</h2>
+            <p class="hint">{t("popupFramesHint")}</p>
+            <ul class="in-use-list">
+              {frames.map((f) => {
+                const own = state.settings.sites[f.origin];
+                const devices = [f.remembered.video, f.remembered.audio].filter((l) => l !== undefined).map((l) => l || t("unnamedDevice"));
+                return (
+                  <li key={f.origin} class="in-use-row">
+                    <span class="in-use-what">
+                      <span class="origin">{f.origin}</span>
+                      {own ? <span class="hint">{describe(own)}</span> : null}
+                      {devices.length ? <span class="hint">{t("popupFrameRemembered", devices.join(", "))}</span> : null}
+                    </span>
+                    {own ? (
+                      <button type="button" aria-label={t("popupFrameResetNamed", f.origin)}
+                        onClick={() => save(() => connector.resetSite(f.origin))}>{t("resetSite")}</button>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ul>
+          </section>
+        ) : null}
       </>) : (
         <p class="notice">{t("popupNoSite")}</p>
       )}

@@ -1,3 +1,4 @@
+import { normalizeOrigin } from "../extension/background/settings-schema";
 /**
  * How the popup and options pages reach the service worker. The pages only use this interface, so
  * their logic can be exercised with a mock twin.
@@ -21,6 +22,8 @@ export interface Connector {
   activeTabUrl(): Promise<string | undefined>;
   /** Whether the tab the popup is about is in a private (incognito) window. */
   activeTabPrivate(): Promise<boolean>;
+  /** The http(s) origins of the frames in the tab the popup is about (its top frame's included). */
+  activeTabFrameOrigins(): Promise<string[]>;
   /** The site's browser permission for camera and microphone, and its remembered devices. */
   getPermissions(origin: string): Promise<SitePermissions>;
   setPermission(origin: string, kind: CaptureKind, setting: PermissionSetting): Promise<SitePermissions>;
@@ -57,6 +60,17 @@ export const extensionConnector: Connector = {
   },
   async activeTabPrivate() {
     return (await activeTab())?.incognito === true;
+  },
+  async activeTabFrameOrigins() {
+    const tab = await activeTab();
+    if (tab?.id === undefined) return [];
+    const frames = await browser.webNavigation.getAllFrames({ tabId: tab.id }).catch(() => null) ?? [];
+    const origins = new Set<string>();
+    for (const f of frames) {
+      const origin = normalizeOrigin(f.url);
+      if (origin) origins.add(origin);
+    }
+    return [...origins];
   },
 };
 

@@ -85,6 +85,22 @@ test.describe("site settings", () => {
     await expect(group).toHaveCount(0);
   });
 
+  test("the popup lists the sites in the page's frames that have settings of their own, and resets them", async ({ fresh: { context, extensionId }, site }) => {
+    const options = await openExtensionPage(context, extensionId, "options/index.html");
+    await options.evaluate((o) => chrome.runtime.sendMessage({ type: "ui.setSiteSettings", origin: o, patch: { hideLabels: true } }), site.otherOrigin);
+    const page = await context.newPage();
+    const url = `${site.origin}/gum-frame.html?src=${encodeURIComponent(`${site.otherOrigin}/gum.html`)}`;
+    await page.goto(url);
+    await expect.poll(() => page.frames().some((f) => f.url().startsWith(site.otherOrigin))).toBe(true);
+    const popup = await openExtensionPage(context, extensionId, `popup/index.html?tab=${await tabIdOf(context, url)}`);
+    const frames = popup.getByRole("region", { name: "Sites in this page's frames" });
+    await expect(frames).toContainText(site.otherOrigin);
+    await expect(frames).toContainText("Hide device names: On");
+    await frames.getByRole("button", { name: `Reset the settings of ${site.otherOrigin}` }).click();
+    await expect(popup.getByRole("region", { name: "Sites in this page's frames" })).toHaveCount(0);
+    expect(await options.evaluate(async (o) => (await chrome.storage.local.get("settings")).settings.sites[o], site.otherOrigin)).toBeUndefined();
+  });
+
   test("the popup says so plainly on pages where the extension cannot run", async ({ fresh: { context, extensionId } }) => {
     const page = await context.newPage();
     await page.goto("chrome://version");
