@@ -104,8 +104,12 @@ export function prune(history: StoredHistory, now: number): StoredHistory {
   const kept = history.entries.filter((e) => e.end >= since);
   // Per share, newest first.
   const shares = new Map<string, HistoryEntry[]>();
+  // (By origin first: a history holds few sites, and parsing 10,000 addresses at each write would not be free.)
+  const shareByOrigin = new Map<string, string>();
   for (const e of kept) {
-    const key = shareOf(e);
+    const at = e.topOrigin ?? e.origin;
+    let key = shareByOrigin.get(at);
+    if (key === undefined) shareByOrigin.set(at, key = shareOf(e));
     const list = shares.get(key);
     if (list) list.push(e);
     else shares.set(key, [e]);

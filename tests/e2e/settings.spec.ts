@@ -98,7 +98,8 @@ test.describe("site settings", () => {
     await expect(frames).toContainText("Hide device names: On");
     await frames.getByRole("button", { name: `Reset the settings of ${site.otherOrigin}` }).click();
     await expect(popup.getByRole("region", { name: "Sites in this page's frames" })).toHaveCount(0);
-    expect(await options.evaluate(async (o) => (await chrome.storage.local.get("settings")).settings.sites[o], site.otherOrigin)).toBeUndefined();
+    expect(await options.evaluate(async (o) =>
+      ((await chrome.storage.local.get("settings")).settings as { sites: Record<string, unknown> }).sites[o], site.otherOrigin)).toBeUndefined();
   });
 
   test("the popup says so plainly on pages where the extension cannot run", async ({ fresh: { context, extensionId } }) => {
