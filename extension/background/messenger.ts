@@ -19,6 +19,8 @@ export interface ContentSender {
   topOrigin: string | null;
   /** The tab is in a private (incognito) window: nothing of it is kept after the session. */
   incognito?: boolean;
+  /** Chrome's lifecycle of the sender's document: "prerender" for a page the user has not gone to yet. */
+  lifecycle?: string;
 }
 
 export type ContentHandlers = Record<string, (params: unknown, sender: ContentSender) => Promise<unknown>>;
@@ -55,6 +57,7 @@ export function startMessenger(content: ContentHandlers, ui: UiHandlers): void {
       documentId: (sender as { documentId?: string }).documentId,
       topOrigin: originOf(sender.tab.url),
       incognito: sender.tab.incognito === true,
+      lifecycle: (sender as { documentLifecycle?: string }).documentLifecycle,
     };
     // Errors travel as values: a rejection would reach the page without its DOMException name.
     return handler((message as { params?: unknown }).params, who).catch((error: unknown) => ({

@@ -171,6 +171,9 @@ export async function openPicker(params: unknown, sender: ContentSender):
   // An opaque origin (a sandboxed frame without allow-same-origin) cannot capture: the browser
   // refuses it with a SecurityError. No picker, and no grant for the site that embeds it.
   if (sender.origin === "null") return { native: true };
+  // A page being prerendered (the user has not gone to it): no window of ours for it. The browser
+  // holds its call until the page is shown, and then chooses.
+  if (sender.lifecycle === "prerender") return { native: true };
   const plan = planPicker(params);
   // PTZ asked along: the site's setting now (it may have changed since the page last heard it).
   const ptz = params.ptz ? (await getSiteSettings(sender.origin)).ptz : undefined;

@@ -77,7 +77,8 @@ export async function requestPtz(params: unknown, sender: ContentSender): Promis
   // An opaque origin cannot capture at all (see openPicker): no prompt, nothing remembered.
   if (sender.origin === "null") return { ptz: "ask" };
   const { ptz } = await getSiteSettings(sender.origin);
-  if (ptz !== "ask") return { ptz };
+  // (A page being prerendered gets no prompt: the user has not gone to it; not granted this time.)
+  if (ptz !== "ask" || sender.lifecycle === "prerender") return { ptz };
   return serialized(async (): Promise<{ ptz: PtzPolicy } | { $deferred: string; open: string | null }> => {
     const prompts = await load();
     const waiter: Waiter = {

@@ -106,6 +106,16 @@ describe("the picker's Allow", () => {
     expect(queued()).toEqual([]);
   });
 
+  it("a page being prerendered gets no picker window: the browser holds its call until it is shown", async () => {
+    const sender = {
+      origin: "https://meet.example", tabId: 7, frameId: 0, documentId: "D7", topOrigin: "https://meet.example", lifecycle: "prerender",
+    };
+    expect(await openPicker(cameraAsk(), sender)).toEqual({ native: true });
+    expect(queued()).toEqual([]);
+    // The same request from a shown page gets the picker.
+    expect(await openPicker(cameraAsk(), { ...sender, lifecycle: "active" })).toHaveProperty("$deferred");
+  });
+
   it("remembers the device for the same site in a normal window (the check above can fail)", async () => {
     const sender = { origin: "https://meet.example", tabId: 6, frameId: 0, documentId: "D6", topOrigin: "https://meet.example" };
     const id = await open(sender);
