@@ -5,7 +5,7 @@ import { formatDuration } from "./in-use-connector";
 const DAYS = 14;
 const W = 560;
 const H = 140;
-const PAD = { left: 44, bottom: 22, top: 8 };
+const PAD = { left: 56, bottom: 22, top: 8 };
 
 /** Camera and microphone time per day as plain SVG: two bars a day, each with a text
  * alternative in its <title>, and a visually hidden table for screen readers. */
