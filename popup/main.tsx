@@ -75,9 +75,11 @@ export function Popup({ connector }: { connector: Connector }) {
   };
   return (
     <main>
+      {/* (Headings in order for screen readers: the popup's title, then its sections.) */}
+      <h1 class="sr-only">{t("extName")}</h1>
       <InUseNow connector={trackingConnector} />
       <header class="site">
-        <h1>{t("popupThisSite")}</h1>
+        <h2>{t("popupThisSite")}</h2>
         {origin ? <p class="origin" title={origin}>{origin}</p> : null}
       </header>
       {origin ? (<>

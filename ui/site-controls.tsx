@@ -47,8 +47,9 @@ export function SiteControls(props: {
         <span class="label">{t("settingPtz")}</span>
         <select id={`${idPrefix}-ptz`} value={value.ptz}
           onChange={(e) => onChange({ ptz: e.currentTarget.value as SiteSettings["ptz"] })}>
-          <option value="ask">{t("ptzAsk")}</option>
+          {/* (In the order of the camera and microphone permission's.) */}
           <option value="allow">{t("ptzAllow")}</option>
+          <option value="ask">{t("ptzAsk")}</option>
           <option value="block">{t("ptzBlock")}</option>
         </select>
       </label>
