@@ -32,16 +32,18 @@ export function Popup({ connector }: { connector: Connector }) {
 
   const load = async () => {
     try {
-      const url = await connector.activeTabUrl();
+      const tab = await connector.activeTab();
+      const url = tab?.url;
       // No http(s) origin (browser pages, other extensions' pages, whose URL Chrome does not even
       // show us) or the Web Store: the extension cannot run there, and the popup says so.
       const origin = (isWebStore(url) ? null : normalizeOrigin(url)) ?? undefined;
-      setPrivateTab(await connector.activeTabPrivate());
+      setPrivateTab(tab?.incognito === true);
       const next = await connector.getState(origin);
       // Sites in the page's frames that have settings or devices of their own (a frame's are its
       // own site's, not the page's): listed, so that they can be found and reset.
       const [frameOrigins, remembered] = await Promise.all([
-        connector.activeTabFrameOrigins().catch(() => [] as string[]), connector.listRemembered().catch(() => ({}) as RememberedDevices),
+        tab?.id === undefined ? [] : connector.frameOrigins(tab.id).catch(() => [] as string[]),
+        connector.listRemembered().catch(() => ({}) as RememberedDevices),
       ]);
       setFrames(frameOrigins.filter((o) => o !== origin && (next.settings.sites[o] || remembered[o]))
         .map((o) => ({ origin: o, remembered: remembered[o] ?? {} })));

@@ -19,11 +19,11 @@ export interface Connector {
   dismissProblem(backupKey: string): Promise<unknown>;
   /** What a backup of unreadable data holds. */
   problemBackup(backupKey: string): Promise<unknown>;
-  activeTabUrl(): Promise<string | undefined>;
-  /** Whether the tab the popup is about is in a private (incognito) window. */
-  activeTabPrivate(): Promise<boolean>;
-  /** The http(s) origins of the frames in the tab the popup is about (its top frame's included). */
-  activeTabFrameOrigins(): Promise<string[]>;
+  /** The tab the popup is about: its id, address (none where Chrome hides it) and whether it is
+   * in a private (incognito) window. */
+  activeTab(): Promise<{ id?: number; url?: string; incognito?: boolean } | undefined>;
+  /** The http(s) origins of the frames in a tab (its top frame's included). */
+  frameOrigins(tabId: number): Promise<string[]>;
   /** The site's browser permission for camera and microphone, and its remembered devices. */
   getPermissions(origin: string): Promise<SitePermissions>;
   setPermission(origin: string, kind: CaptureKind, setting: PermissionSetting): Promise<SitePermissions>;
@@ -55,16 +55,9 @@ export const extensionConnector: Connector = {
   exportSettings: () => send({ type: "ui.settings.export" }),
   checkImport: (text) => send({ type: "ui.settings.checkImport", text }),
   importSettings: (text) => send({ type: "ui.settings.import", text }),
-  async activeTabUrl() {
-    return (await activeTab())?.url;
-  },
-  async activeTabPrivate() {
-    return (await activeTab())?.incognito === true;
-  },
-  async activeTabFrameOrigins() {
-    const tab = await activeTab();
-    if (tab?.id === undefined) return [];
-    const frames = await browser.webNavigation.getAllFrames({ tabId: tab.id }).catch(() => null) ?? [];
+  activeTab: () => activeTab(),
+  async frameOrigins(tabId) {
+    const frames = await browser.webNavigation.getAllFrames({ tabId }).catch(() => null) ?? [];
     const origins = new Set<string>();
     for (const f of frames) {
       const origin = normalizeOrigin(f.url);
@@ -75,7 +68,7 @@ export const extensionConnector: Connector = {
 };
 
 /** The tab the popup is about. It may be named in tests and screenshots: ?tab=ID. */
-async function activeTab() {
+export async function activeTab() {
   const forced = new URLSearchParams(location.search).get("tab");
   if (forced) return browser.tabs.get(Number(forced)).catch(() => undefined);
   const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });

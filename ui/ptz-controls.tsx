@@ -7,18 +7,11 @@ import { useEffect, useState } from "preact/hooks";
 import browser from "webextension-polyfill";
 import { defaultValue, PTZ_AXES, PTZ_COMMANDS, type PtzControlView, type PtzUiMessage } from "../extension/lib/ptz";
 import type { PtzAxis } from "../src/bridge/protocol";
+import { activeTab } from "./connector";
 import { t, type MessageKey } from "./i18n";
 
 const LABEL: Record<PtzAxis, MessageKey> = { pan: "ptzPan", tilt: "ptzTilt", zoom: "ptzZoom" };
 const send = (message: PtzUiMessage) => browser.runtime.sendMessage(message) as Promise<PtzControlView | null>;
-
-/** The tab the popup is about (tests and screenshots may name one: ?tab=ID). */
-async function currentTabId(): Promise<number | undefined> {
-  const forced = new URLSearchParams(location.search).get("tab");
-  if (forced) return Number(forced);
-  const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
-  return tab?.id;
-}
 
 /** What a screen reader says: pan and tilt in degrees (the values are arc-seconds), zoom as is. */
 const valueText = (axis: PtzAxis, value: number) => axis === "zoom" ? String(value) : `${Math.round(value / 360) / 10}°`;
@@ -36,9 +29,9 @@ export function PtzControls() {
     const refresh = async () => {
       if (id !== undefined) setView(await send({ type: "ui.ptz.get", tabId: id }).catch(() => null));
     };
-    void currentTabId().then((tab) => {
-      id = tab;
-      setTabId(tab);
+    void activeTab().then((tab) => {
+      id = tab?.id;
+      setTabId(id);
       void refresh();
     });
     // A capture that starts or ends while the popup is open, another site taking control, the

@@ -4,6 +4,8 @@
  * are stopped at once. Only the kinds this computer has are asked for, since asking for a kind
  * with no device fails the whole request.
  */
+import { deviceBusy } from "../extension/picker/devices";
+
 export type AccessState =
   | { state: "unknown" }
   | { state: "asking" }
@@ -48,9 +50,8 @@ export async function requestAccess(): Promise<AccessState> {
     const stream = await navigator.mediaDevices.getUserMedia({ video, audio });
     for (const track of stream.getTracks()) track.stop();
   } catch (error) {
-    const name = (error as DOMException)?.name;
-    if (name === "NotReadableError" || name === "AbortError") return { state: "busy" };
-    return { state: "denied", reason: name || String(error) };
+    if (deviceBusy(error)) return { state: "busy" };
+    return { state: "denied", reason: (error as DOMException)?.name || String(error) };
   }
   return { state: "granted", already: false, devices: await namedDevices() };
 }

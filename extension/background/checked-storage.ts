@@ -73,25 +73,29 @@ export async function readBackup(backupKey: string): Promise<unknown> {
  * problems that point to them. */
 export function removeBackups(name: string): Promise<void> {
   return reporting(async () => {
-    const area = browser.storage.local as typeof browser.storage.local & { getKeys?: () => Promise<string[]> };
     const prefix = `backup:${name}:`;
-    const keys = (area.getKeys ? await area.getKeys() : Object.keys(await area.get(null))).filter((k) => k.startsWith(prefix));
-    if (keys.length) await area.remove(keys);
+    const keys = await keysStartingWith(prefix);
+    if (keys.length) await browser.storage.local.remove(keys);
     const problems = await readProblems();
     const left = problems.filter((p) => !p.backupKey.startsWith(prefix));
-    if (left.length !== problems.length) await area.set({ [PROBLEMS_KEY]: left });
+    if (left.length !== problems.length) await browser.storage.local.set({ [PROBLEMS_KEY]: left });
   });
+}
+
+/** The keys in chrome.storage.local that start with `prefix`. */
+async function keysStartingWith(prefix: string): Promise<string[]> {
+  const area = browser.storage.local as typeof browser.storage.local & { getKeys?: () => Promise<string[]> };
+  // getKeys (Chromium 130+) spares reading the whole history just to list the keys.
+  const keys = area.getKeys ? await area.getKeys() : Object.keys(await area.get(null));
+  return keys.filter((key) => key.startsWith(prefix));
 }
 
 const BACKUPS_KEPT = 3;
 
 async function removeOlderBackups(prefix: string): Promise<void> {
-  const area = browser.storage.local as typeof browser.storage.local & { getKeys?: () => Promise<string[]> };
-  // getKeys (Chromium 130+) spares reading the whole history just to list the keys.
-  const keys = area.getKeys ? await area.getKeys() : Object.keys(await area.get(null));
-  const older = keys.filter((key) => key.startsWith(prefix))
+  const older = (await keysStartingWith(prefix))
     .sort((a, b) => Number(b.slice(prefix.length)) - Number(a.slice(prefix.length))).slice(BACKUPS_KEPT);
-  if (older.length) await area.remove(older);
+  if (older.length) await browser.storage.local.remove(older);
 }
 
 /**

@@ -44,6 +44,11 @@ function patternOf(origin: string): string {
   return pattern;
 }
 
+/** Whether the browser can keep a camera or microphone permission for `origin` (what
+ * requireOrigin and patternOf ask of a grant, without throwing). */
+export const canKeepPermission = (origin: string): boolean =>
+  normalizeOrigin(origin) === origin && originToPattern(origin) !== null;
+
 /** One-time grants are taken back when no tab shows their site: a tab's new address matters
  * while there are any (./navigation-watch.ts). */
 const holdingGrants = watchedCollection("one-time permissions");

@@ -18,14 +18,12 @@ import type { RpcResultMessage } from "../lib/messages";
 import { isPickerAsk, planPicker } from "../lib/picker-plan";
 import { isInt, isOptionalString, isStringOrNull, parseEntries, readChecked } from "./checked-storage";
 import { frameAlive, MessageError, sendToFrame, type ContentSender } from "./messenger";
-import { getSitePermission, grantForPicker } from "./permissions";
+import { canKeepPermission, getSitePermission, grantForPicker } from "./permissions";
 import { rememberDevice, rememberedFor } from "./remembered";
 import { getSiteSettings, setSiteSettings } from "./settings-store";
 import type { PtzPolicy } from "../../src/bridge/protocol";
 import { onNavigationCommitted, onWatchedTabRemoved, onWatchedTabUpdated, watchedCollection } from "./navigation-watch";
 import { tabIndex } from "./tab-index";
-import { normalizeOrigin } from "./settings-schema";
-import { originToPattern } from "./site-flag-scripts";
 
 export const PROMPTS_KEY = "prompts";
 /** Requests one tab may have waiting; more are refused (a page cannot flood the user). */
@@ -187,7 +185,7 @@ export async function openPicker(params: unknown, sender: ContentSender):
     const topOrigin = sender.topOrigin !== sender.origin ? sender.topOrigin : null;
     // The site the user sees named is the one the grant is for, or there is none.
     const grantable = !sender.incognito && topOrigin === null && (sender.frameId === 0 || sender.topOrigin === sender.origin) &&
-      normalizeOrigin(sender.origin) === sender.origin && originToPattern(sender.origin) !== null;
+      canKeepPermission(sender.origin);
     const prompt: Prompt = {
       id: crypto.randomUUID(),
       tabId: sender.tabId,

@@ -34,6 +34,13 @@ export async function requestOwnAccess(kinds: readonly CaptureKind[]): Promise<v
   for (const track of stream.getTracks()) track.stop();
 }
 
+/** Whether getUserMedia's error means the device would not start (usually another application
+ * holds it), not that access was refused. */
+export function deviceBusy(error: unknown): boolean {
+  const name = (error as DOMException | undefined)?.name;
+  return name === "NotReadableError" || name === "AbortError";
+}
+
 export function stopStream(stream: MediaStream | null | undefined): void {
   if (stream) for (const track of stream.getTracks()) track.stop();
 }

@@ -11,7 +11,7 @@ import { useArmed } from "./arming";
 import {
   candidatesFor, failedConstraintFor, initialSelection, labelState, refKey, type DeviceOption, type DeviceRecord, type LabelState,
 } from "./candidates";
-import { readDevices, requestOwnAccess } from "./devices";
+import { deviceBusy, readDevices, requestOwnAccess } from "./devices";
 import { CameraPreview, MicLevel } from "./previews";
 
 const TEXT: Record<CaptureKind, { legend: MessageKey; none: MessageKey; noMatch: MessageKey }> = {
@@ -166,8 +166,7 @@ export function PickerForm(props: {
       setDevices(await readDevices());
       setAccess("idle");
     } catch (e) {
-      const name = (e as DOMException)?.name;
-      setAccess(name === "NotReadableError" || name === "AbortError" ? "busy" : "denied");
+      setAccess(deviceBusy(e) ? "busy" : "denied");
     }
   };
 

@@ -111,8 +111,10 @@ function wrapHalf(holder: object, name: string, half: Half, impl: MethodImpl | u
   const slot: Slot = { top: impl ? layer(original, impl) : original };
   const proxy = new ProxyCtor(original, {
     __proto__: null,
+    // (Its arguments go on as they are: the layers above get a copy of their own, the native
+    // function reads only what was passed.)
     apply(_target, thisArg, args) {
-      return apply(slot.top, thisArg, bareArgs(args));
+      return apply(slot.top, thisArg, args);
     },
   } as ProxyHandler<Function>);
   rememberNative(proxy, original);

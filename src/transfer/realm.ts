@@ -1107,8 +1107,12 @@ export function mediaRealm(host: A, base?: string, pre?: A): void {
       for (let i = 0; i < a.length; i++) a[i] = resolve(a[i]);
       return apply(t, s, a);
     });
+    /** A first argument that is a URL (a string or a URL object, not a Request) resolved. */
+    const resolveFirst = (a: A) => {
+      if (a.length && (typeof a[0] === "string" || isA(a[0], U.prototype))) a[0] = resolve(a[0]);
+    };
     wrap(WGS, "fetch", (t: A, s: A, a: A) => {
-      if (typeof a[0] === "string" || isA(a[0], U.prototype)) a[0] = resolve(a[0]);
+      resolveFirst(a);
       return apply(t, s, a);
     });
     wrap(XMLHttpRequest.prototype, "open", (t: A, s: A, a: A) => {
@@ -1123,7 +1127,7 @@ export function mediaRealm(host: A, base?: string, pre?: A): void {
       const p: A = new Prx(C, {
         __proto__: null,
         construct: (t: A, a: A, nt: A) => {
-          if (a.length && (typeof a[0] === "string" || isA(a[0], U.prototype))) a[0] = resolve(a[0]);
+          resolveFirst(a);
           return construct(t, a, nt === p ? t : nt);
         },
       } as A);
