@@ -1107,9 +1107,13 @@ export function mediaRealm(host: A, base?: string, pre?: A): void {
       for (let i = 0; i < a.length; i++) a[i] = resolve(a[i]);
       return apply(t, s, a);
     });
-    /** A first argument that is a URL (a string or a URL object, not a Request) resolved. */
+    /** A first argument that is a URL resolved: a URL object, or any primitive but a symbol (the
+     * browser reads it as a string, 5 as "5"); a Request or another object goes on as it is. */
     const resolveFirst = (a: A) => {
-      if (a.length && (typeof a[0] === "string" || isA(a[0], U.prototype))) a[0] = resolve(a[0]);
+      const v = a[0], t = typeof v;
+      if (a.length && (v === null || (t !== "object" && t !== "function" && t !== "symbol") || (t === "object" && isA(v, U.prototype)))) {
+        a[0] = resolve(v);
+      }
     };
     wrap(WGS, "fetch", (t: A, s: A, a: A) => {
       resolveFirst(a);

@@ -158,6 +158,8 @@ test.describe("transferable MediaStreamTrack", () => {
       helper: "classic helper", fetched: true, xhr: true, parent: "undefined",
       // A Request made with a relative URL, as natively (the worker runs from a blob: URL).
       request: true, requestUrl: expect.stringMatching(/^http:\/\/[^/]+\/transfer\/data\.json$/), requestIsRequest: true,
+      // (A number is a relative URL too, as natively.)
+      requestFromNumber: expect.stringMatching(/^http:\/\/[^/]+\/transfer\/5$/),
     });
     const { settings, ...rest } = result.before as Record<string, unknown>;
     expect(result.held).toMatchObject({ ...rest, isTrack: true });

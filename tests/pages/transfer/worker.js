@@ -43,6 +43,7 @@ self.onmessage = async (e) => {
           fetched: (await (await fetch("data.json")).json()).fetched, xhr: JSON.parse(xhr.responseText).fetched,
           request: (await (await fetch(new Request("data.json"))).json()).fetched, requestUrl: new Request("data.json").url,
           requestIsRequest: new Request("data.json") instanceof Request && Request.prototype.constructor === Request,
+          requestFromNumber: new Request(5).url,
           parent: typeof parent,
         });
         break;
