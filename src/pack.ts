@@ -15,6 +15,7 @@ import { installStatsFillIn } from "./track/stats-fill-in";
 import { installLiveTracks } from "./tracking/live-tracks";
 import { installCaptureElements } from "./tracking/capture-elements";
 import { installUserChooses } from "./semantics/user-chooses";
+import { installConstraintReading, installConstraintSealing } from "./semantics/read-constraints";
 import { transferHooks } from "./transfer/install";
 import { mediaRealm } from "./transfer/realm";
 import { apply, functionToString } from "./lib/natives";
@@ -25,6 +26,8 @@ const bridge = __kit.bridge;
 // Called once the modules above have started (with the native functions in place, src/core/pack.ts).
 __kit.start = () => {
   // In the order the main world used to install them: interceptors run in this order.
+  // The very first: every later one, and the browser, get the constraints read once.
+  installConstraintReading();
   // First: the later interceptors see constraints the browser knows (docs/EFFECTS.md).
   installEffects(bridge);
   // Before user-chooses: the PTZ gate settles the permission, then hands the call on.
@@ -37,6 +40,8 @@ __kit.start = () => {
   installCaptureElements();
   installStatsFillIn();
   installCaptureTime();
+  // The last interceptor: what the features made of the constraints, in a form safe to hand over.
+  installConstraintSealing();
   transferHooks.moved = trackContinues;
   transferHooks.realm = mediaRealm;
   transferHooks.realmText = () => apply(functionToString, mediaRealm, []) as string;

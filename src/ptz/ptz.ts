@@ -125,6 +125,10 @@ const withoutPtz = (set: Loose) => copy(set, (out) => {
 /** Whether the page asked for a position on this axis (a number, or an ideal one). */
 const positioned = (v: unknown) => typeof v === "number" || (isObject(v) && typeof v.ideal === "number");
 
+/** For the legacy callback getUserMedia, which has no prompt (src/semantics/read-constraints.ts):
+ * its video constraints (read once), without PTZ unless the site is allowed PTZ. */
+export let legacyVideo: (video: unknown) => unknown = (video) => video;
+
 export function installPtz(bridge: PageBridge): void {
   if (!trackCapabilities || !trackApply || !streamVideoTracks || !("OverconstrainedError" in globalThis)) return;
   /** The site's answer as last heard from the service worker; null: not heard yet. */
@@ -153,6 +157,7 @@ export function installPtz(bridge: PageBridge): void {
   };
 
   const policy = (): PtzPolicy => known ?? bridge.siteConfig().ptz ?? "ask";
+  legacyVideo = (video) => policy() === "allow" || !isObject(video) || ptzUse(video)[0] === 3 ? video : withoutPtz(video);
   const isPaused = (track: unknown) => apply(weakMapGet, paused, [track]) === true;
   const exposed = (track: unknown) => policy() === "allow" && !isPaused(track);
   setPtzShown(exposed);

@@ -1,0 +1,611 @@
+/**
+ * The constraints of getUserMedia and applyConstraints, read once, the way the browser's WebIDL
+ * bindings read them: the same members, in the same order (each dictionary's members in code-unit
+ * order, an inherited dictionary's first), each read once, unions and sequences decided as the
+ * bindings decide them. The features then look at this copy, and the browser is given it instead of
+ * the page's object. So a page's getters, Proxy traps and iterators run exactly as often, and in
+ * the order, they do without the extension (before, every feature that looked at a member read it
+ * again), and what the browser acts on is what the features checked: a getter that answers the
+ * PTZ gate one way and the browser another has nothing to answer the second time.
+ *
+ * The members are the browser's own (asked once per realm: see `learn`), with those Capture Control
+ * implements (src/effects/names.ts, `semantics`) in their places. The copy is data: dictionaries
+ * without a prototype, numbers and strings already converted where a page's code would run in the
+ * conversion (valueOf, toString), and sequences as plain arrays (the browser reads an array by
+ * index, without its iterator).
+ *
+ * Where the browser would fail (a getter that throws, a Symbol where a number goes, a sequence
+ * that is not iterable ...), reading stops there, as the browser's does, and the copy holds what
+ * was read up to that point with the failure last: a getter that throws the page's own exception,
+ * or the very value the browser refuses. Given that copy, the browser fails at the same place with
+ * its own error, word for word. A failure in a member only the extension knows is the extension's
+ * to report: the read ends with the page's exception.
+ *
+ * Members the bindings keep as opaque objects (`mandatory`, the elements of `optional`, the legacy
+ * constraints Chromium parses later) and members of unknown shape stay the page's own values. Not
+ * exact: a page's exception in a leaf's conversion (valueOf) carries this reader in its stack, and a
+ * Proxy of an array is read by index, where the browser asks the Proxy for its iterator (nothing in
+ * JavaScript tells a Proxy from its target without running the Proxy's traps).
+ */
+import { intercept } from "../core/media-methods";
+import { legacyVideo } from "../ptz/ptz";
+import { wrapMethod } from "../lib/wrap";
+import { NAMES } from "../effects/names";
+import { promiseReject } from "../lib/media-natives";
+import {
+  answers, appendOwn, apply, defineProperty, getOwnPropertyDescriptor, getter, hasOwn, isArray, objectCreate, ownKeys, PromiseCtor,
+  promiseThen, ProxyCtor, setOwn,
+} from "../lib/natives";
+
+type Loose = Record<string, unknown>;
+type Member = [key: string, kind: number, own: boolean];
+
+// What a member is (its IDL type, as far as reading goes).
+const RAW = 0, ULONG = 1, DOUBLE = 2, PTZ = 3, TEXT = 4, BOOL = 5, POINTS = 6, OBJECT = 7, OBJECTS = 8, SETS = 9,
+  TRACK = 10, ENUM = 11, TEXTS = 12, POINT_LIST = 13, LEAF_ULONG = 14, LEAF_DOUBLE = 15;
+const KINDS: Record<string, number> = objectCreate(null);
+const kinds = (kind: number, names: string) => {
+  let name = "";
+  for (let i = 0; i <= names.length; i++) {
+    const c = names[i];
+    if (c === undefined || c === " ") {
+      KINDS[name] = kind;
+      name = "";
+    } else name += c;
+  }
+};
+kinds(ULONG, "width height sampleRate sampleSize channelCount");
+kinds(DOUBLE, "aspectRatio frameRate latency exposureCompensation exposureTime colorTemperature iso brightness contrast saturation sharpness focusDistance");
+kinds(PTZ, "pan tilt zoom");
+kinds(TEXT, "deviceId groupId facingMode resizeMode displaySurface exposureMode focusMode whiteBalanceMode humanFaceDetectionMode");
+kinds(BOOL, "autoGainControl echoCancellation noiseSuppression restrictOwnAudio suppressLocalAudioPlayback torch voiceIsolation backgroundBlur backgroundSegmentationMask eyeGazeCorrection faceFraming gestureReactions powerEfficient");
+kinds(POINTS, "pointsOfInterest");
+kinds(OBJECT, "mandatory");
+kinds(OBJECTS, "optional");
+kinds(TRACK, "audio video");
+
+const ITERATOR: symbol = Symbol.iterator;
+const TO_PRIMITIVE: symbol = Symbol.toPrimitive;
+const StringCtor = String;
+const isObject = (v: unknown): v is Loose => (typeof v === "object" && v !== null) || typeof v === "function";
+
+const range = (leaf: number): Member[] => [["max", leaf, false], ["min", leaf, false], ["exact", leaf, false], ["ideal", leaf, false]];
+const ULONG_RANGE = range(LEAF_ULONG), DOUBLE_RANGE = range(LEAF_DOUBLE);
+const TEXT_PARAMS: Member[] = [["exact", TEXTS, false], ["ideal", TEXTS, false]];
+const BOOL_PARAMS: Member[] = [["exact", RAW, false], ["ideal", RAW, false]];
+const POINT_PARAMS: Member[] = [["exact", POINT_LIST, false], ["ideal", POINT_LIST, false]];
+const POINT: Member[] = [["x", LEAF_DOUBLE, false], ["y", LEAF_DOUBLE, false]];
+
+// ---- Stopping where the browser would fail --------------------------------------------------
+
+const STOP = objectCreate(null) as object;
+const NONE = objectCreate(null) as object;
+/** What the interrupted member is to hold, and the page's exception that interrupted it (or NONE:
+ * the browser refuses a value of the page's). */
+let haltValue: unknown, haltError: unknown = NONE;
+/** Set when a member only the extension knows failed: the read ends with `failError`. */
+let ownFail = false, failError: unknown;
+
+function stop(value: unknown, error: unknown = NONE): never {
+  haltValue = value;
+  haltError = error;
+  throw STOP;
+}
+
+/** A value whose conversion (ToNumber, ToString) throws `error`, as the page's did. */
+function throwing(error: unknown): Loose {
+  const o = objectCreate(null) as Loose;
+  setOwn(o, TO_PRIMITIVE, () => {
+    throw error;
+  });
+  return o;
+}
+
+/** An object whose member `key` throws `error` when read, as the page's getter did. */
+function throwingAt(o: Loose, key: PropertyKey, error: unknown): Loose {
+  defineProperty(o, key, { __proto__: null, get: () => {
+    throw error;
+  }, enumerable: true, configurable: true } as PropertyDescriptor);
+  return o;
+}
+
+// ---- Sequences ------------------------------------------------------------------------------
+
+/** What the browser is to read in place of a sequence that failed part-way: an object (not an
+ * array: the browser reads arrays by index, without their iterator) that iterates the items read
+ * so far, then ends as the page's did: "throw" `value`, return `value` as the step, or give `value`
+ * as one more item (an element the browser refuses). */
+function replayed(list: unknown[], end: "throw" | "step" | "item", value: unknown): Loose {
+  const o = objectCreate(null) as Loose;
+  setOwn(o, ITERATOR, () => {
+    let i = 0;
+    const it = objectCreate(null) as Loose;
+    setOwn(it, "next", () => {
+      if (i < list.length) return step(list[i++], false);
+      if (i++ === list.length) {
+        if (end === "throw") throw value;
+        return end === "step" ? value : step(value, false);
+      }
+      return step(undefined, true);
+    });
+    return it;
+  });
+  return o;
+}
+
+function step(value: unknown, done: boolean): Loose {
+  const s = objectCreate(null) as Loose;
+  setOwn(s, "value", value);
+  setOwn(s, "done", done);
+  return s;
+}
+
+/** GetMethod(x, @@iterator): the function, or undefined; stops where the browser would. */
+function iteratorOf(x: Loose): Function | undefined {
+  let m: unknown;
+  try {
+    m = x[ITERATOR as unknown as string];
+  } catch (e) {
+    stop(throwingAt(objectCreate(null), ITERATOR, e), e);
+  }
+  if (m === undefined || m === null) return undefined;
+  if (typeof m !== "function") {
+    const o = objectCreate(null) as Loose;
+    setOwn(o, ITERATOR, m);
+    stop(o);
+  }
+  return m as Function;
+}
+
+/** A sequence from an array, as the bindings read one: by index up to its length, without its
+ * iterator (which they never call on an array, a page's Array.prototype[Symbol.iterator] included).
+ * (A Proxy of an array is read so too, where the browser would iterate it: JavaScript cannot tell
+ * the two apart without running the Proxy's traps.) */
+function elements(x: unknown[], each: (v: unknown) => unknown): unknown[] {
+  const list: unknown[] = [];
+  let n: number;
+  try {
+    n = x.length;
+  } catch (e) {
+    return stop(replayed(list, "throw", e), e);
+  }
+  for (let i = 0; i < n; i++) {
+    let v: unknown, item: unknown;
+    try {
+      v = x[i];
+    } catch (e) {
+      stop(replayed(list, "throw", e), e);
+    }
+    try {
+      item = each(v);
+    } catch (e) {
+      if (e !== STOP || ownFail) throw e;
+      stop(replayed(list, "item", haltValue), haltError);
+    }
+    appendOwn(list, item);
+  }
+  return list;
+}
+
+/** A sequence from an iterable, as the bindings make it (they read each step's `value`, then its
+ * `done`), each element through `each`. */
+function sequence(x: Loose, method: Function, each: (v: unknown) => unknown): unknown[] {
+  const list: unknown[] = [];
+  const fail = (end: "throw" | "step" | "item", value: unknown, error: unknown = NONE): never =>
+    stop(replayed(list, end, value), error);
+  let it: unknown, next: unknown;
+  try {
+    it = apply(method, x, []);
+  } catch (e) {
+    fail("throw", e, e);
+  }
+  if (!isObject(it)) {
+    // The browser refuses an iterator that is not an object: the copy's method returns the same.
+    const o = objectCreate(null) as Loose;
+    setOwn(o, ITERATOR, () => it);
+    stop(o);
+  }
+  try {
+    next = (it as Loose).next;
+  } catch (e) {
+    fail("throw", e, e);
+  }
+  if (typeof next !== "function") {
+    // The browser's own TypeError when it calls it: the copy's iterator has the same `next`.
+    const o = objectCreate(null) as Loose, copy = objectCreate(null) as Loose;
+    setOwn(copy, "next", next);
+    setOwn(o, ITERATOR, () => copy);
+    stop(o);
+  }
+  for (;;) {
+    let r: unknown, value: unknown, done: unknown;
+    try {
+      r = apply(next as Function, it, []);
+    } catch (e) {
+      fail("throw", e, e);
+    }
+    if (!isObject(r)) fail("step", r);
+    try {
+      value = (r as Loose).value;
+      done = (r as Loose).done;
+    } catch (e) {
+      fail("throw", e, e);
+    }
+    if (done) return list;
+    let item: unknown;
+    try {
+      item = each(value);
+    } catch (e) {
+      if (e !== STOP || ownFail) throw e;
+      fail("item", haltValue, haltError);
+    }
+    appendOwn(list, item);
+  }
+}
+
+// ---- Values ---------------------------------------------------------------------------------
+
+/** A double (finite) or unsigned long member's value, converted (ToNumber). */
+function number(x: unknown, finite: boolean): unknown {
+  if (isObject(x)) {
+    try {
+      x = +(x as unknown as number);
+    } catch (e) {
+      stop(throwing(e), e);
+    }
+  } else if (typeof x === "symbol" || typeof x === "bigint") stop(x);
+  else x = +(x as number);
+  if (finite && (x !== x || x === 1 / 0 || x === -1 / 0)) stop(x);
+  return x;
+}
+
+/** A DOMString, converted (ToString). */
+function text(x: unknown): unknown {
+  if (typeof x === "symbol") stop(x);
+  if (!isObject(x)) return StringCtor(x);
+  try {
+    return StringCtor(x);
+  } catch (e) {
+    return stop(throwing(e), e);
+  }
+}
+
+function value(kind: number, x: unknown): unknown {
+  switch (kind) {
+    case TRACK:
+      return isObject(x) ? dict(x, setMembers(true)) : x;
+    case ENUM:
+      return isObject(x) ? text(x) : x;
+    case LEAF_ULONG: case LEAF_DOUBLE:
+      return number(x, kind === LEAF_DOUBLE);
+    case ULONG: case DOUBLE: case PTZ:
+      if (isObject(x)) return dict(x, kind === ULONG ? ULONG_RANGE : DOUBLE_RANGE);
+      return x === null || (kind === PTZ && typeof x === "boolean") ? x : number(x, kind !== ULONG);
+    case TEXT: {
+      if (!isObject(x)) return x === null ? x : text(x);
+      if (isArray(x)) return elements(x, text);
+      const m = iteratorOf(x);
+      return m ? sequence(x, m, text) : dict(x, TEXT_PARAMS);
+    }
+    case TEXTS: {
+      if (!isObject(x)) return text(x);
+      if (isArray(x)) return elements(x, text);
+      const m = iteratorOf(x);
+      return m ? sequence(x, m, text) : text(x);
+    }
+    case BOOL:
+      return isObject(x) ? dict(x, BOOL_PARAMS) : x;
+    case POINTS: {
+      if (!isObject(x)) return x === null ? x : stop(x);
+      if (isArray(x)) return elements(x, point);
+      const m = iteratorOf(x);
+      return m ? sequence(x, m, point) : dict(x, POINT_PARAMS);
+    }
+    case POINT_LIST:
+      return list(x, point);
+    case OBJECT:
+      return isObject(x) ? x : stop(x);
+    case OBJECTS:
+      return list(x, (el) => (isObject(el) ? el : stop(el)));
+    case SETS:
+      return list(x, (el) => (isObject(el) ? dict(el, setMembers(false)) : el === null || el === undefined ? el : stop(el)));
+  }
+  return x;
+}
+
+/** A sequence member (no other type in its union). */
+function list(x: unknown, each: (v: unknown) => unknown): unknown[] {
+  if (!isObject(x)) return stop(x);
+  if (isArray(x)) return elements(x, each);
+  const m = iteratorOf(x);
+  return m ? sequence(x, m, each) : stop(objectCreate(null));
+}
+
+const point = (x: unknown): unknown => (isObject(x) ? dict(x, POINT) : x === null || x === undefined ? x : stop(x));
+
+function dict(v: Loose, members: Member[]): Loose {
+  const out = objectCreate(null) as Loose;
+  for (let i = 0; i < members.length; i++) {
+    const key = members[i][0], kind = members[i][1], own = members[i][2];
+    let x: unknown;
+    try {
+      x = v[key];
+    } catch (e) {
+      if (own) {
+        ownFail = true;
+        failError = e;
+        throw STOP;
+      }
+      stop(throwingAt(out, key, e), e);
+    }
+    if (x === undefined) continue;
+    try {
+      setOwn(out, key, value(kind, x));
+    } catch (e) {
+      if (e !== STOP || ownFail) throw e;
+      if (own) {
+        // The extension's own member: a value it cannot use is its features' to judge, as
+        // before; an exception of the page's ends the read.
+        if (haltError === NONE) {
+          setOwn(out, key, x);
+          continue;
+        }
+        ownFail = true;
+        failError = haltError;
+        throw STOP;
+      }
+      setOwn(out, key, haltValue);
+      stop(out, haltError);
+    }
+  }
+  return out;
+}
+
+// ---- The members, learnt from the browser ---------------------------------------------------
+
+let top: Member[] | undefined, trackMembers: Member[] | undefined, setOnly: Member[] | undefined;
+let learnt = false;
+
+const setMembers = (withAdvanced: boolean): Member[] => (withAdvanced ? trackMembers! : setOnly!);
+
+function sorted(names: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < names.length; i++) {
+    let j = out.length;
+    while (j > 0 && out[j - 1] > names[i]) j--;
+    if (out[j] === names[i] || out[j - 1] === names[i]) continue;
+    for (let k = out.length; k > j; k--) setOwn(out, k, out[k - 1]);
+    setOwn(out, j, names[i]);
+  }
+  return out;
+}
+
+/** The names the browser reads of a dictionary: a Proxy that notes them, given to getUserMedia. */
+function recorder(names: string[]): object {
+  return new ProxyCtor(objectCreate(null), { __proto__: null, get: (_: unknown, key: unknown) => {
+    if (typeof key === "string") appendOwn(names, key);
+    return undefined;
+  } } as ProxyHandler<object>);
+}
+
+/**
+ * Asks the browser, once per realm, which members it reads: getUserMedia with a dictionary that
+ * notes what is read and names neither audio nor video (rejected at once, "At least one of audio
+ * and video must be requested"); then with an `audio` dictionary that notes its members, and the
+ * member after `audio` throwing, so nothing is ever requested. Both calls fail inside the
+ * bindings' own checks, before any request: nothing reaches the browser process or the page.
+ */
+function learn(getUserMedia: Function, devices: unknown): void {
+  const names: string[] = [], set: string[] = [];
+  const quiet = (p: unknown) => {
+    if (isObject(p)) apply(promiseThen, p, [undefined, () => undefined]);
+  };
+  try {
+    quiet(apply(getUserMedia, devices, [recorder(names)]));
+    // (Nothing read: not the browser's MediaDevices; the next call asks again.)
+    if (!names.length) return;
+    learnt = true;
+    if (names[0] !== "audio" || names.length < 2) return;
+    const probe = objectCreate(null) as Loose;
+    setOwn(probe, "audio", recorder(set));
+    throwingAt(probe, names[1], STOP);
+    quiet(apply(getUserMedia, devices, [probe]));
+  } catch {
+    return;
+  }
+  if (set[set.length - 1] !== "advanced") return;
+  const browserKnows = objectCreate(null) as Record<string, boolean>;
+  for (let i = 0; i < set.length; i++) browserKnows[set[i]] = true;
+  const setNames: string[] = [];
+  for (let i = 0; i < set.length - 1; i++) appendOwn(setNames, set[i]);
+  for (let i = 0; i < NAMES.length; i++) appendOwn(setNames, NAMES[i]);
+  const members = (list: string[]) => {
+    const out: Member[] = [];
+    for (let i = 0; i < list.length; i++) appendOwn(out, [list[i], KINDS[list[i]] ?? RAW, !browserKnows[list[i]]] as Member);
+    return out;
+  };
+  setOnly = members(sorted(setNames));
+  trackMembers = members(sorted(setNames));
+  appendOwn(trackMembers, ["advanced", SETS, false] as Member);
+  appendOwn(names, "semantics");
+  const topNames = sorted(names);
+  top = [];
+  for (let i = 0; i < topNames.length; i++) {
+    const name = topNames[i];
+    appendOwn(top, [name, name === "semantics" ? ENUM : KINDS[name] === TRACK ? TRACK : RAW, name === "semantics"] as Member);
+  }
+}
+
+export const enum Outcome { Read, Replay, Failed }
+export interface Reading {
+  outcome: Outcome;
+  /** Read: the copy for the features and the browser. Replay: the copy the browser fails on as it
+   * would on the page's object. Failed: the exception to reject with. */
+  value: unknown;
+}
+
+/**
+ * Reads getUserMedia's constraints (`stream`) or applyConstraints' (a track's) as the browser
+ * would; undefined when there is nothing to read (not an object: the browser converts it without
+ * running any code of the page's) or the members could not be learnt.
+ */
+export function readConstraints(stream: boolean, x: unknown, getUserMedia: Function, devices: unknown): Reading | undefined {
+  if (!isObject(x)) return undefined;
+  if (!learnt) learn(getUserMedia, devices);
+  if (!top) return undefined;
+  ownFail = false;
+  try {
+    return { outcome: Outcome.Read, value: dict(x, stream ? top : trackMembers!) };
+  } catch (e) {
+    if (e !== STOP) throw e;
+    return ownFail ? { outcome: Outcome.Failed, value: failError } : { outcome: Outcome.Replay, value: haltValue };
+  }
+}
+
+/**
+ * What the features hand the browser, made safe to give it: dictionaries without a prototype and
+ * dense arrays, all the way down, from the members the browser reads (own data
+ * members only: nothing of a page's prototype). A feature may have built its changes from plain
+ * `{}` and `[]`, which the browser would read through Object.prototype and Array.prototype.
+ */
+export function sealConstraints(stream: boolean, x: unknown): unknown {
+  return top && isObject(x) ? sealDict(x, stream ? top : trackMembers!) : x;
+}
+
+function sealDict(v: Loose, members: Member[]): Loose {
+  const out = objectCreate(null) as Loose;
+  for (let i = 0; i < members.length; i++) {
+    const key = members[i][0], kind = members[i][1];
+    const d = getOwnPropertyDescriptor(v, key);
+    if (!d || !hasOwn(d, "value") || d.value === undefined) continue;
+    setOwn(out, key, sealValue(kind, d.value));
+  }
+  // Members no feature of the browser's reads stay (the features' own, e.g. `semantics`).
+  const keys = ownKeys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (typeof key !== "string" || hasOwn(out, key)) continue;
+    const d = getOwnPropertyDescriptor(v, key)!;
+    if (hasOwn(d, "value")) setOwn(out, key, d.value);
+  }
+  return out;
+}
+
+function sealValue(kind: number, x: unknown): unknown {
+  if (!isObject(x)) return x;
+  switch (kind) {
+    case TRACK: return sealDict(x, trackMembers!);
+    case ULONG: return isArray(x) ? x : sealDict(x, ULONG_RANGE);
+    case DOUBLE: case PTZ: return isArray(x) ? x : sealDict(x, DOUBLE_RANGE);
+    case BOOL: return isArray(x) ? x : sealDict(x, BOOL_PARAMS);
+    case TEXT: return isArray(x) ? sealList(x, RAW) : sealDict(x, TEXT_PARAMS);
+    case TEXTS: return isArray(x) ? sealList(x, RAW) : x;
+    case POINTS: return isArray(x) ? sealList(x, -1) : sealDict(x, POINT_PARAMS);
+    case POINT_LIST: return isArray(x) ? sealList(x, -1) : x;
+    case OBJECTS: return isArray(x) ? sealList(x, RAW) : x;
+    case SETS: return isArray(x) ? sealList(x, -2) : x;
+  }
+  return x;
+}
+
+function sealList(x: unknown[], each: number): unknown[] {
+  const out: unknown[] = [];
+  for (let i = 0; i < x.length; i++) {
+    const d = getOwnPropertyDescriptor(x, i);
+    const el = d && hasOwn(d, "value") ? d.value : undefined;
+    appendOwn(out, !isObject(el) || each === RAW ? el : sealDict(el, each === -1 ? POINT : setOnly!));
+  }
+  return out;
+}
+
+// ---- In the media methods -------------------------------------------------------------------
+
+const devicesProto = typeof MediaDevices === "undefined" ? undefined : MediaDevices.prototype;
+const nativeGetUserMedia = devicesProto?.getUserMedia as Function | undefined;
+const isDevices = answers(getter(devicesProto, "ondevicechange"));
+const trackProto = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
+const nativeApply = trackProto?.applyConstraints as Function | undefined;
+const isTrack = answers(getter(trackProto, "readyState"));
+const navigatorDevices = getter(typeof Navigator === "undefined" ? undefined : Navigator.prototype, "mediaDevices");
+let anyDevices: unknown;
+/** A MediaDevices of this realm's to ask the browser through: the last one a call was made on, or
+ * the navigator's (through the browser's getter: what a page put there is not asked). */
+function someDevices(): unknown {
+  if (anyDevices) return anyDevices;
+  try {
+    return apply(navigatorDevices!, (globalThis as { navigator?: unknown }).navigator, []);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads the constraints of every getUserMedia and applyConstraints call before the features see
+ * them (the first interceptor; `installConstraintSealing` adds the last). A call the browser
+ * refuses before it reads anything (another `this`: "Illegal invocation") goes to it untouched.
+ */
+export function installConstraintReading(): void {
+  if (!nativeGetUserMedia) return;
+  const reading = (stream: boolean, native: Function) => (next: Function, thisArg: unknown, args: unknown[]): unknown => {
+    if (!args.length || !(stream ? isDevices(thisArg) : isTrack(thisArg))) return apply(native, thisArg, args);
+    if (stream) anyDevices = thisArg;
+    let r: Reading | undefined;
+    try {
+      r = readConstraints(stream, args[0], nativeGetUserMedia!, someDevices());
+    } catch {
+      r = undefined; // (not expected) the features read the page's object, as before
+    }
+    if (!r) return apply(next, thisArg, args);
+    if (r.outcome === Outcome.Failed) return apply(promiseReject, PromiseCtor, [r.value]);
+    return apply(r.outcome === Outcome.Read ? next : native, thisArg, [r.value]);
+  };
+  intercept("getUserMedia", reading(true, nativeGetUserMedia));
+  if (nativeApply) intercept("applyConstraints", reading(false, nativeApply));
+
+  // The legacy callback forms: the same reading, and no PTZ unless the site is allowed it (they
+  // have no prompt). Called with fewer than three arguments, or on another object, the browser
+  // refuses them before it reads anything.
+  if (typeof Navigator === "undefined") return;
+  const isNavigator = answers(getter(Navigator.prototype, "userAgent"));
+  const legacy = (native: Function, thisArg: unknown, args: unknown[]): unknown => {
+    if (args.length < 3 || !isNavigator(thisArg)) return apply(native, thisArg, args);
+    let r: Reading | undefined;
+    try {
+      r = readConstraints(true, args[0], nativeGetUserMedia!, someDevices());
+    } catch {
+      r = undefined;
+    }
+    if (!r) return apply(native, thisArg, args);
+    if (r.outcome === Outcome.Failed) throw r.value;
+    let c = r.value as Loose;
+    if (r.outcome === Outcome.Read) {
+      try {
+        if (hasOwn(c, "video")) setOwn(c, "video", legacyVideo(c.video));
+        c = sealConstraints(true, c) as Loose;
+      } catch {
+        // (Not expected.) The copy as read.
+      }
+    }
+    const passed: unknown[] = [c];
+    for (let i = 1; i < args.length; i++) appendOwn(passed, args[i]);
+    return apply(native, thisArg, passed);
+  };
+  wrapMethod(Navigator.prototype, "getUserMedia", legacy);
+  wrapMethod(Navigator.prototype, "webkitGetUserMedia", legacy);
+}
+
+/** The last interceptor: the browser gets the constraints in the safe form (`sealConstraints`). */
+export function installConstraintSealing(): void {
+  const sealing = (stream: boolean) => (next: Function, thisArg: unknown, args: unknown[]): unknown => {
+    if (!args.length) return apply(next, thisArg, args);
+    let sealed: unknown;
+    try {
+      sealed = sealConstraints(stream, args[0]);
+    } catch {
+      sealed = args[0];
+    }
+    return apply(next, thisArg, [sealed]);
+  };
+  intercept("getUserMedia", sealing(true));
+  intercept("applyConstraints", sealing(false));
+}
