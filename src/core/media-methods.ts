@@ -1,7 +1,7 @@
 import type { PageBridge } from "../bridge/page-bridge";
 import { effectiveSemantics } from "../bridge/protocol";
 import { NAMES } from "../effects/names";
-import { appendOwn, apply, bareArgs, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, objectCreate, ownKeys, PromiseCtor, promiseThen } from "../lib/natives";
+import { appendOwn, apply, bareArgs, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, objectCreate, ObjectProto, ownKeys, PromiseCtor, promiseThen } from "../lib/natives";
 import { wrapMethod } from "../lib/wrap";
 import { packPending, whenPack } from "./pack";
 
@@ -79,7 +79,6 @@ export function later(run: () => unknown): unknown {
 }
 
 let bridgeOf: PageBridge | undefined;
-const ObjectProto = Object.prototype;
 const protoKeys = ownKeys(ObjectProto).length;
 // Track constraints some feature acts on (effects, PTZ); "advanced" may hold any of them.
 const FEATURED = [...NAMES, "pan", "tilt", "zoom", "advanced"];

@@ -4,7 +4,7 @@
  */
 import { intercept } from "../core/media-methods";
 import {
-  appendOwn, apply, isArray, ownKeys, PromiseCtor, promiseThen, setOwn, trackReadyState, TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
+  appendOwn, apply, isArray, objectCreate, ownKeys, PromiseCtor, promiseThen, setOwn, trackReadyState, TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
 import { overconstrainedErrorCtor, promiseReject, trackKind } from "../lib/media-natives";
 import { cameraOf } from "../lib/stand-in";
@@ -99,9 +99,10 @@ export function installEffects(bridge: PageBridge): void {
   const remember = (track: unknown, e: Echo | undefined) => apply(weakMapSet, echoes, [track, e]);
 
   const flags = (value: (name: string) => unknown): Loose => {
-    const out: Loose = {};
+    // (No prototype: withSorted only reads its own members.)
+    const out: Loose = objectCreate(null);
     const names = ours();
-    for (let i = 0; i < names.length; i++) if (usable(names[i])) setOwn(out, names[i], value(names[i]));
+    for (let i = 0; i < names.length; i++) if (usable(names[i])) out[names[i]] = value(names[i]);
     return out;
   };
 

@@ -38,7 +38,8 @@ export const mapSet = Map.prototype.set;
 export const mapDelete = Map.prototype.delete;
 export const mapForEach = Map.prototype.forEach;
 export const functionToString = Function.prototype.toString;
-export const hasOwnProperty = Object.prototype.hasOwnProperty;
+export const ObjectProto = Object.prototype;
+export const hasOwnProperty = ObjectProto.hasOwnProperty;
 
 export const addEventListener = EventTarget.prototype.addEventListener;
 export const removeEventListener = EventTarget.prototype.removeEventListener;

@@ -434,16 +434,16 @@ test.describe("pan/tilt/zoom", () => {
     // Allowed now: the tracks show where the camera is, which is where it started.
     await setPtz(b, site.origin, "allow");
     const where = () => page.evaluate(() => (window as any).held.map((t: MediaStreamTrack) => {
-      const s = t.getSettings();
+      const s = t.getSettings() as Record<string, unknown>;
       return [s.pan, s.tilt, s.zoom];
     }));
     await expect.poll(where).toEqual([[100, 100, 100], [100, 100, 100]]);
     // (The same two calls with the site allowed do move it: the check above can fail.)
     const moved = await page.evaluate(async () => {
-      const c = (await navigator.mediaDevices.getUserMedia({ video: { pan: 300 } })).getVideoTracks()[0];
+      await navigator.mediaDevices.getUserMedia({ video: { pan: 300 } } as MediaStreamConstraints);
       const l = await new Promise<MediaStreamTrack>((resolve, reject) => (navigator as any).getUserMedia(
         { video: { tilt: 350 } }, (s: MediaStream) => resolve(s.getVideoTracks()[0]), reject));
-      const s = l.getSettings();
+      const s = l.getSettings() as Record<string, unknown>;
       return [s.pan, s.tilt];
     });
     expect(moved).toEqual([300, 350]);
