@@ -459,6 +459,12 @@ export function readConstraints(stream: boolean, x: unknown, getUserMedia: Funct
   } catch (e) {
     if (e !== STOP) throw e;
     return ownFail ? { outcome: Outcome.Failed, value: failError } : { outcome: Outcome.Replay, value: haltValue };
+  } finally {
+    // A page's getter may have called getUserMedia again, whose read ended here: the read it
+    // interrupted goes on with nothing of this one's state. (Between a stop and its catch no code
+    // of the page's runs.)
+    ownFail = false;
+    haltValue = failError = undefined;
   }
 }
 

@@ -34,6 +34,8 @@ const GET_USER_MEDIA = [
   "L({video: {advanced: {[Symbol.iterator]() { return {next: 5}; }}}})",
   "L({video: {advanced: {[Symbol.iterator]() { return {next() { throw new EvalError('next'); }}; }}}})",
   "L({video: {width: {ideal: {valueOf() { throw new URIError('valueOf'); }}}, height: 5}})",
+  // A getter that calls getUserMedia again, whose own read fails: the outer read is not disturbed.
+  "({get audio() { navigator.mediaDevices.getUserMedia({get semantics() { throw new Error('inner'); }, video: {aspectRatio: NaN}}).catch(() => {}); return undefined; }, video: {aspectRatio: NaN}})",
 ];
 
 const APPLY = [
