@@ -167,6 +167,118 @@ test.describe("VideoFrame captureTime and track.stats", () => {
     expect({ ...ext, marked: 0 }).toEqual(native);
   });
 
+  test("a processor's readable the page's reader, iterator or pipe let go of is unlocked as natively: transferable to a worker, read again with captureTime", async ({ page, nativePage, site }) => {
+    const run = async (p: Page) => {
+      await p.goto(`${site.origin}/track-ext.html`);
+      return p.evaluate(async () => {
+        const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+        const track = stream.getVideoTracks()[0];
+        const Processor = (window as any).MediaStreamTrackProcessor;
+        const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+        const src = "onmessage = async (e) => { const r = e.data.getReader(); const t = []; while (t.length < 3) { const { value } = await r.read(); t.push(value.timestamp); value.close(); } postMessage(t); }";
+        // Transfers `readable` to a new worker, which reads three frames: their timestamps, or the error.
+        const toWorker = async (readable: ReadableStream) => {
+          const w = new Worker(URL.createObjectURL(new Blob([src])));
+          const got = new Promise<number[]>((res) => { w.onmessage = (e) => res(e.data); });
+          try {
+            w.postMessage(readable, [readable]);
+          } catch (e) {
+            return `${(e as Error).name}: ${(e as Error).message}`;
+          }
+          const t = await Promise.race([got, wait(8000).then(() => "stalled" as const)]);
+          w.terminate();
+          return t;
+        };
+        /** Reads n frames with `reader`: [timestamps, how many had a captureTime]. */
+        const readWith = async (reader: ReadableStreamDefaultReader<VideoFrame>, n: number) => {
+          const t: number[] = [];
+          let marked = 0;
+          for (let i = 0; i < n; i++) {
+            const { value } = await reader.read();
+            t.push(value!.timestamp);
+            if (typeof value!.metadata().captureTime === "number") marked++;
+            value!.close();
+          }
+          return [t, marked] as const;
+        };
+        const after = (before: number[], later: unknown) =>
+          Array.isArray(later) ? later.length === 3 && later[0] > before[before.length - 1] && later[1] > later[0] : later;
+        const out: Record<string, unknown> = {};
+
+        // A reader, released with a read pending (rejected, natively); the frame that read asked
+        // for waits in the stream, and a read made just before the next release gets it.
+        const a = new Processor({ track: track.clone() }).readable as ReadableStream<VideoFrame>;
+        let reader = a.getReader();
+        const [first, markedFirst] = await readWith(reader, 3);
+        const pending = reader.read();
+        reader.releaseLock();
+        out.pendingRead = await pending.then((r) => (r.value?.close(), "resolved"), (e) => `${e.name}: ${e.message}`);
+        out.readerReleased = a.locked;
+        await wait(200);
+        reader = a.getReader();
+        const queued = reader.read();
+        reader.releaseLock();
+        const [queuedTime, queuedMarked] = await queued.then((r) => {
+          const marked = typeof r.value!.metadata().captureTime === "number";
+          r.value!.close();
+          return [r.value!.timestamp, marked] as const;
+        }, (e) => [`${e.name}: ${e.message}`, false] as const);
+        out.queuedRead = typeof queuedTime === "number" && queuedTime > first[2] ? "after the others" : queuedTime;
+        reader = a.getReader();
+        const [again, markedAgain] = await readWith(reader, 3);
+        out.readAgain = again[0] > (queuedTime as number);
+        reader.releaseLock();
+        out.reader = [a.locked, after(again, await toWorker(a))];
+
+        // for await over values({preventCancel: true}), left with break.
+        const b = new Processor({ track: track.clone() }).readable as ReadableStream<VideoFrame>;
+        const seen: number[] = [];
+        let markedIterated = 0;
+        for await (const frame of (b as any).values({ preventCancel: true }) as AsyncIterable<VideoFrame>) {
+          seen.push(frame.timestamp);
+          if (typeof frame.metadata().captureTime === "number") markedIterated++;
+          frame.close();
+          if (seen.length === 3) break;
+        }
+        out.iterator = [b.locked, after(seen, await toWorker(b))];
+
+        // pipeTo with preventCancel, stopped by its signal; then a reader in this window, then a worker.
+        const c = new Processor({ track: track.clone() }).readable as ReadableStream<VideoFrame>;
+        const stop = new AbortController();
+        const piped: number[] = [];
+        let markedPiped = 0;
+        const pipe = c.pipeTo(new WritableStream({
+          write(frame: VideoFrame) {
+            piped.push(frame.timestamp);
+            if (typeof frame.metadata().captureTime === "number") markedPiped++;
+            frame.close();
+            if (piped.length === 3) stop.abort();
+          },
+        }), { preventCancel: true, signal: stop.signal });
+        out.pipeLocked = c.locked;
+        out.pipe = await Promise.race([pipe.then(() => "resolved", (e) => e.name), wait(5000).then(() => "still piping")]);
+        out.pipeReleased = c.locked;
+        reader = c.getReader();
+        const [afterPipe, markedAfterPipe] = await readWith(reader, 2);
+        out.readAfterPipe = afterPipe[0] > piped[2];
+        reader.releaseLock();
+        out.piped = [c.locked, after(afterPipe, await toWorker(c))];
+
+        out.marked = [markedFirst, Number(queuedMarked), markedAgain, markedIterated, markedPiped, markedAfterPipe];
+        track.stop();
+        return out;
+      });
+    };
+    const [ext, native] = [await run(page), await run(nativePage)];
+    expect(native).toEqual({
+      pendingRead: "TypeError: Releasing Default reader", readerReleased: false, queuedRead: "after the others", readAgain: true, reader: [false, true],
+      iterator: [false, true], pipeLocked: true, pipe: "AbortError", pipeReleased: false, readAfterPipe: true,
+      piped: [false, true], marked: [0, 0, 0, 0, 0, 0],
+    });
+    // The same with the extension, and every frame read in the window has a captureTime.
+    expect(ext).toEqual({ ...native, marked: [3, 1, 3, 3, 3, 2] });
+  });
+
   test("where the browser lacks track.stats, the fill-in counts like native on the same track (over 5 s, within the frames it has queued)", async ({ fresh, site }) => {
     // Native Chromium has track.stats: take it away before the main-world script runs (an init
     // script runs before the extension's document_start scripts), so that the pack fills it in,
