@@ -286,6 +286,25 @@ test.describe("VideoFrame captureTime and track.stats", () => {
     const nativePage = await fresh.context.newPage();
     await nativePage.addInitScript(() => {
       const w = window as any;
+      // The interfaces' shape: own properties of the interface object, its prototype (in order) and
+      // the global, each with its attributes and its functions' name, length, text and prototype.
+      w.shapeOf = (iface: any) => {
+        const describe = (o: object) => Reflect.ownKeys(o).map((key) => {
+          const d = Object.getOwnPropertyDescriptor(o, key)! as any;
+          const fn = (f: any) => typeof f === "function"
+            ? [f.name, f.length, Function.prototype.toString.call(f), Object.hasOwn(f, "prototype")] : typeof f === "object" ? "object" : f;
+          return [String(key), d.writable, d.enumerable, d.configurable, fn(d.value), fn(d.get), fn(d.set)];
+        });
+        const errors = [() => new iface(), () => iface(), () => iface.prototype.toJSON.call({})].map((f) => {
+          try { f(); return "no error"; } catch (e) { return `${(e as Error).name}: ${(e as Error).message}`; }
+        });
+        return {
+          iface: describe(iface), prototype: describe(iface.prototype), global: describe(window).find((d) => d[0] === iface.name),
+          chain: [Object.getPrototypeOf(iface) === Function.prototype, Object.getPrototypeOf(iface.prototype) === Object.prototype],
+          tag: Object.prototype.toString.call(iface.prototype), errors,
+        };
+      };
+      w.nativeShapes = [w.shapeOf(w.MediaStreamTrackVideoStats), w.shapeOf(w.MediaStreamTrackAudioStats)];
       w.nativeStats = Object.getOwnPropertyDescriptor(MediaStreamTrack.prototype, "stats")!.get;
       delete (MediaStreamTrack.prototype as any).stats;
       delete w.MediaStreamTrackVideoStats;
@@ -315,6 +334,8 @@ test.describe("VideoFrame captureTime and track.stats", () => {
       await new Promise((r) => setTimeout(r, 300));
       return {
         sameObject, kind, frozen, samples, json: Object.keys(json),
+        audioKind: Object.prototype.toString.call(audioStats), jsonText: JSON.stringify(filled) === JSON.stringify(filled.toJSON()),
+        shapes: [w.shapeOf(w.MediaStreamTrackVideoStats), w.shapeOf(w.MediaStreamTrackAudioStats)], nativeShapes: w.nativeShapes,
         iface: typeof w.MediaStreamTrackVideoStats, toString: Function.prototype.toString.call(w.MediaStreamTrackVideoStats),
         audio: audioStats && { frames: audioStats.deliveredFrames, duration: audioStats.deliveredFramesDuration, keys: Object.keys(audioStats.toJSON()) },
         afterStop: (video.stop(), typeof video.stats),
@@ -325,6 +346,12 @@ test.describe("VideoFrame captureTime and track.stats", () => {
     expect(result.iface).toBe("function");
     expect(result.toString).toBe("function MediaStreamTrackVideoStats() { [native code] }");
     expect(result.json).toEqual(["deliveredFrames", "discardedFrames", "totalFrames"]);
+    // Shaped as the native interfaces: Symbol.toStringTag, the order and attributes of the members,
+    // the operations' names, the interface object's read-only prototype, the constructor's errors.
+    expect([result.kind, result.audioKind]).toEqual(["[object MediaStreamTrackVideoStats]", "[object MediaStreamTrackAudioStats]"]);
+    expect(result.jsonText).toBe(true);
+    expect(result.nativeShapes[0].prototype.length).toBeGreaterThan(4);
+    expect(result.shapes).toEqual(result.nativeShapes);
     // Over the 5 s the two count the same frames. The fill-in reads its clone's frames through a
     // 120-frame queue (none dropped), so at any moment it lags by the frames queued and not read yet:
     // up to four on a busy machine (the bound each sample below is held to), and so the counts over
