@@ -84,6 +84,56 @@ test.describe("configurationchange", () => {
     await expect.poll(() => heard(page)).toEqual({ a: [330], b: [] });
   });
 
+  test("the handler attribute keeps its place among the listeners as a native one (onmute): set to null it is removed, set again it comes last", async ({ site }) => {
+    const page = await ptzPage(site.origin);
+    const orders = await page.evaluate(async () => {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { pan: true } as MediaTrackConstraints });
+      const track = stream.getVideoTracks()[0] as any;
+      /** The same steps with the handler attribute of `type`: the order in which an event of that
+       * type (dispatched by the page) reaches the handler and the listeners, after each step. */
+      const steps = (type: string) => {
+        const on = "on" + type, log: string[] = [], out: string[] = [];
+        const h = (name: string) => () => { log.push(name); };
+        const fire = () => {
+          log.length = 0;
+          track.dispatchEvent(new Event(type));
+          out.push(log.join(","));
+        };
+        track[on] = h("h1");
+        track[on] = null;
+        track.addEventListener(type, h("a"));
+        track[on] = h("b");
+        fire();
+        track[on] = h("c"); // another function: the same place
+        fire();
+        track[on] = 5; // not an object: null
+        track.addEventListener(type, h("d"));
+        track[on] = h("e");
+        fire();
+        track[on] = null;
+        fire();
+        return out;
+      };
+      const result = { native: steps("mute"), ours: steps("configurationchange") };
+      // And a configurationchange of the camera (a clone on it moves it) reaches the handler set
+      // again, after the listener added meanwhile.
+      const heard: string[] = [];
+      track.onconfigurationchange = null;
+      track.addEventListener("configurationchange", () => heard.push("listener"));
+      track.onconfigurationchange = () => heard.push("handler");
+      const mover = track.clone();
+      await mover.applyConstraints({ pan: 280 });
+      for (let i = 0; i < 50 && heard.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 300)); // (and nothing more)
+      mover.stop();
+      track.stop();
+      return { ...result, heard };
+    });
+    expect(orders.native).toEqual(["a,b", "a,c", "a,d,e", "a,d"]);
+    expect(orders.ours).toEqual(orders.native);
+    expect(orders.heard).toEqual(["listener", "handler"]);
+  });
+
   test("the handler attribute is shaped like WebIDL: accessor names, Illegal invocation, non-callables read back as null", async ({ site }) => {
     const page = await ptzPage(site.origin);
     const shape = await page.evaluate(() => {
