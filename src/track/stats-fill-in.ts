@@ -11,7 +11,7 @@
  */
 import { onResolved } from "../core/media-methods";
 import {
-  apply, getOwnPropertyDescriptor, objectCreate, promiseThen, setOwn, setTimeoutFn, trackReadyState, TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
+  apply, defineProperty, deleteProperty, getOwnPropertyDescriptor, objectCreate, promiseThen, setOwn, setTimeoutFn, trackReadyState, TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
 import { streamGetTracks, trackEnabled, trackKind, trackMuted } from "../lib/media-natives";
 import { defineAttribute, looksNative, wrapGetter } from "../lib/wrap";
@@ -115,21 +115,32 @@ export function installStatsFillIn(): void {
     (typeof thisArg === "object" && thisArg !== null) && apply(weakMapGet, owner, [thisArg]) !== undefined;
   const countersOf = (thisArg: unknown) => apply(weakMapGet, owner, [thisArg]) as Counters;
 
+  /** An interface object and prototype shaped as WebIDL makes them (checked against native
+   * Chromium in the e2e test): members, then `constructor`, then `Symbol.toStringTag`. */
   function defineInterface(kind: Kind): void {
     const name = kind === "video" ? "MediaStreamTrackVideoStats" : "MediaStreamTrackAudioStats";
     const Iface = {
       [name]: function () {
-        throw new TypeErrorCtor("Illegal constructor");
+        throw new TypeErrorCtor(new.target ? "Failed to construct '" + name + "': Illegal constructor" : "Illegal constructor");
       },
     }[name];
     looksNative(Iface, name);
+    const proto = Iface.prototype as object;
     const names = kind === "video" ? VIDEO : AUDIO;
     for (let i = 0; i < names.length; i++) {
       const key = names[i];
-      defineAttribute(Iface.prototype, key, isStats, (thisArg) => exposed(countersOf(thisArg))[key]);
+      defineAttribute(proto, key, isStats, (thisArg) => exposed(countersOf(thisArg))[key]);
     }
+    // Method syntax: like WebIDL operations, no `prototype` and not constructors.
     const methods: Record<string, Function> = {
-      toJSON() {
+      resetLatency(this: unknown) {
+        if (!isStats(this)) throw new TypeErrorCtor("Illegal invocation");
+        const c = countersOf(this);
+        c.sum = c.min = c.max = c.latency;
+        c.count = c.count ? 1 : 0;
+        c.seen = null;
+      },
+      toJSON(this: unknown) {
         if (!isStats(this)) throw new TypeErrorCtor("Illegal invocation");
         const out: Record<string, number> = {};
         const s = exposed(countersOf(this));
@@ -137,21 +148,19 @@ export function installStatsFillIn(): void {
         return out;
       },
     };
-    if (kind === "audio") {
-      methods.resetLatency = function (this: unknown) {
-        if (!isStats(this)) throw new TypeErrorCtor("Illegal invocation");
-        const c = countersOf(this);
-        c.sum = c.min = c.max = c.latency;
-        c.count = c.count ? 1 : 0;
-        c.seen = null;
-      };
+    const data = (value: unknown, writable: boolean, enumerable: boolean) =>
+      ({ __proto__: null, value, writable, enumerable, configurable: true }) as PropertyDescriptor;
+    const operations = kind === "audio" ? ["resetLatency", "toJSON"] : ["toJSON"];
+    for (let i = 0; i < operations.length; i++) {
+      looksNative(methods[operations[i]], operations[i]);
+      defineProperty(proto, operations[i], data(methods[operations[i]], true, true));
     }
-    for (const key of ["toJSON", "resetLatency"]) {
-      if (!methods[key]) continue;
-      looksNative(methods[key], key);
-      Object.defineProperty(Iface.prototype, key, { value: methods[key], writable: true, enumerable: true, configurable: true });
-    }
-    Object.defineProperty(g, name, { value: Iface, writable: true, enumerable: false, configurable: true });
+    // After the members, as natively (the function came with it first).
+    deleteProperty(proto, "constructor");
+    defineProperty(proto, "constructor", data(Iface, true, false));
+    defineProperty(proto, Symbol.toStringTag, data(name, false, false));
+    defineProperty(Iface, "prototype", { __proto__: null, writable: false } as PropertyDescriptor);
+    defineProperty(g, name, data(Iface, true, false));
     interfaces[kind] = Iface as unknown as { prototype: object };
   }
 

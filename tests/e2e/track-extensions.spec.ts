@@ -84,6 +84,56 @@ test.describe("configurationchange", () => {
     await expect.poll(() => heard(page)).toEqual({ a: [330], b: [] });
   });
 
+  test("the handler attribute keeps its place among the listeners as a native one (onmute): set to null it is removed, set again it comes last", async ({ site }) => {
+    const page = await ptzPage(site.origin);
+    const orders = await page.evaluate(async () => {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { pan: true } as MediaTrackConstraints });
+      const track = stream.getVideoTracks()[0] as any;
+      /** The same steps with the handler attribute of `type`: the order in which an event of that
+       * type (dispatched by the page) reaches the handler and the listeners, after each step. */
+      const steps = (type: string) => {
+        const on = "on" + type, log: string[] = [], out: string[] = [];
+        const h = (name: string) => () => { log.push(name); };
+        const fire = () => {
+          log.length = 0;
+          track.dispatchEvent(new Event(type));
+          out.push(log.join(","));
+        };
+        track[on] = h("h1");
+        track[on] = null;
+        track.addEventListener(type, h("a"));
+        track[on] = h("b");
+        fire();
+        track[on] = h("c"); // another function: the same place
+        fire();
+        track[on] = 5; // not an object: null
+        track.addEventListener(type, h("d"));
+        track[on] = h("e");
+        fire();
+        track[on] = null;
+        fire();
+        return out;
+      };
+      const result = { native: steps("mute"), ours: steps("configurationchange") };
+      // And a configurationchange of the camera (a clone on it moves it) reaches the handler set
+      // again, after the listener added meanwhile.
+      const heard: string[] = [];
+      track.onconfigurationchange = null;
+      track.addEventListener("configurationchange", () => heard.push("listener"));
+      track.onconfigurationchange = () => heard.push("handler");
+      const mover = track.clone();
+      await mover.applyConstraints({ pan: 280 });
+      for (let i = 0; i < 50 && heard.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 300)); // (and nothing more)
+      mover.stop();
+      track.stop();
+      return { ...result, heard };
+    });
+    expect(orders.native).toEqual(["a,b", "a,c", "a,d,e", "a,d"]);
+    expect(orders.ours).toEqual(orders.native);
+    expect(orders.heard).toEqual(["listener", "handler"]);
+  });
+
   test("the handler attribute is shaped like WebIDL: accessor names, Illegal invocation, non-callables read back as null", async ({ site }) => {
     const page = await ptzPage(site.origin);
     const shape = await page.evaluate(() => {
@@ -167,6 +217,118 @@ test.describe("VideoFrame captureTime and track.stats", () => {
     expect({ ...ext, marked: 0 }).toEqual(native);
   });
 
+  test("a processor's readable the page's reader, iterator or pipe let go of is unlocked as natively: transferable to a worker, read again with captureTime", async ({ page, nativePage, site }) => {
+    const run = async (p: Page) => {
+      await p.goto(`${site.origin}/track-ext.html`);
+      return p.evaluate(async () => {
+        const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+        const track = stream.getVideoTracks()[0];
+        const Processor = (window as any).MediaStreamTrackProcessor;
+        const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+        const src = "onmessage = async (e) => { const r = e.data.getReader(); const t = []; while (t.length < 3) { const { value } = await r.read(); t.push(value.timestamp); value.close(); } postMessage(t); }";
+        // Transfers `readable` to a new worker, which reads three frames: their timestamps, or the error.
+        const toWorker = async (readable: ReadableStream) => {
+          const w = new Worker(URL.createObjectURL(new Blob([src])));
+          const got = new Promise<number[]>((res) => { w.onmessage = (e) => res(e.data); });
+          try {
+            w.postMessage(readable, [readable]);
+          } catch (e) {
+            return `${(e as Error).name}: ${(e as Error).message}`;
+          }
+          const t = await Promise.race([got, wait(8000).then(() => "stalled" as const)]);
+          w.terminate();
+          return t;
+        };
+        /** Reads n frames with `reader`: [timestamps, how many had a captureTime]. */
+        const readWith = async (reader: ReadableStreamDefaultReader<VideoFrame>, n: number) => {
+          const t: number[] = [];
+          let marked = 0;
+          for (let i = 0; i < n; i++) {
+            const { value } = await reader.read();
+            t.push(value!.timestamp);
+            if (typeof value!.metadata().captureTime === "number") marked++;
+            value!.close();
+          }
+          return [t, marked] as const;
+        };
+        const after = (before: number[], later: unknown) =>
+          Array.isArray(later) ? later.length === 3 && later[0] > before[before.length - 1] && later[1] > later[0] : later;
+        const out: Record<string, unknown> = {};
+
+        // A reader, released with a read pending (rejected, natively); the frame that read asked
+        // for waits in the stream, and a read made just before the next release gets it.
+        const a = new Processor({ track: track.clone() }).readable as ReadableStream<VideoFrame>;
+        let reader = a.getReader();
+        const [first, markedFirst] = await readWith(reader, 3);
+        const pending = reader.read();
+        reader.releaseLock();
+        out.pendingRead = await pending.then((r) => (r.value?.close(), "resolved"), (e) => `${e.name}: ${e.message}`);
+        out.readerReleased = a.locked;
+        await wait(200);
+        reader = a.getReader();
+        const queued = reader.read();
+        reader.releaseLock();
+        const [queuedTime, queuedMarked] = await queued.then((r) => {
+          const marked = typeof r.value!.metadata().captureTime === "number";
+          r.value!.close();
+          return [r.value!.timestamp, marked] as const;
+        }, (e) => [`${e.name}: ${e.message}`, false] as const);
+        out.queuedRead = typeof queuedTime === "number" && queuedTime > first[2] ? "after the others" : queuedTime;
+        reader = a.getReader();
+        const [again, markedAgain] = await readWith(reader, 3);
+        out.readAgain = again[0] > (queuedTime as number);
+        reader.releaseLock();
+        out.reader = [a.locked, after(again, await toWorker(a))];
+
+        // for await over values({preventCancel: true}), left with break.
+        const b = new Processor({ track: track.clone() }).readable as ReadableStream<VideoFrame>;
+        const seen: number[] = [];
+        let markedIterated = 0;
+        for await (const frame of (b as any).values({ preventCancel: true }) as AsyncIterable<VideoFrame>) {
+          seen.push(frame.timestamp);
+          if (typeof frame.metadata().captureTime === "number") markedIterated++;
+          frame.close();
+          if (seen.length === 3) break;
+        }
+        out.iterator = [b.locked, after(seen, await toWorker(b))];
+
+        // pipeTo with preventCancel, stopped by its signal; then a reader in this window, then a worker.
+        const c = new Processor({ track: track.clone() }).readable as ReadableStream<VideoFrame>;
+        const stop = new AbortController();
+        const piped: number[] = [];
+        let markedPiped = 0;
+        const pipe = c.pipeTo(new WritableStream({
+          write(frame: VideoFrame) {
+            piped.push(frame.timestamp);
+            if (typeof frame.metadata().captureTime === "number") markedPiped++;
+            frame.close();
+            if (piped.length === 3) stop.abort();
+          },
+        }), { preventCancel: true, signal: stop.signal });
+        out.pipeLocked = c.locked;
+        out.pipe = await Promise.race([pipe.then(() => "resolved", (e) => e.name), wait(5000).then(() => "still piping")]);
+        out.pipeReleased = c.locked;
+        reader = c.getReader();
+        const [afterPipe, markedAfterPipe] = await readWith(reader, 2);
+        out.readAfterPipe = afterPipe[0] > piped[2];
+        reader.releaseLock();
+        out.piped = [c.locked, after(afterPipe, await toWorker(c))];
+
+        out.marked = [markedFirst, Number(queuedMarked), markedAgain, markedIterated, markedPiped, markedAfterPipe];
+        track.stop();
+        return out;
+      });
+    };
+    const [ext, native] = [await run(page), await run(nativePage)];
+    expect(native).toEqual({
+      pendingRead: "TypeError: Releasing Default reader", readerReleased: false, queuedRead: "after the others", readAgain: true, reader: [false, true],
+      iterator: [false, true], pipeLocked: true, pipe: "AbortError", pipeReleased: false, readAfterPipe: true,
+      piped: [false, true], marked: [0, 0, 0, 0, 0, 0],
+    });
+    // The same with the extension, and every frame read in the window has a captureTime.
+    expect(ext).toEqual({ ...native, marked: [3, 1, 3, 3, 3, 2] });
+  });
+
   test("where the browser lacks track.stats, the fill-in counts like native on the same track (over 5 s, within the frames it has queued)", async ({ fresh, site }) => {
     // Native Chromium has track.stats: take it away before the main-world script runs (an init
     // script runs before the extension's document_start scripts), so that the pack fills it in,
@@ -174,6 +336,25 @@ test.describe("VideoFrame captureTime and track.stats", () => {
     const nativePage = await fresh.context.newPage();
     await nativePage.addInitScript(() => {
       const w = window as any;
+      // The interfaces' shape: own properties of the interface object, its prototype (in order) and
+      // the global, each with its attributes and its functions' name, length, text and prototype.
+      w.shapeOf = (iface: any) => {
+        const describe = (o: object) => Reflect.ownKeys(o).map((key) => {
+          const d = Object.getOwnPropertyDescriptor(o, key)! as any;
+          const fn = (f: any) => typeof f === "function"
+            ? [f.name, f.length, Function.prototype.toString.call(f), Object.hasOwn(f, "prototype")] : typeof f === "object" ? "object" : f;
+          return [String(key), d.writable, d.enumerable, d.configurable, fn(d.value), fn(d.get), fn(d.set)];
+        });
+        const errors = [() => new iface(), () => iface(), () => iface.prototype.toJSON.call({})].map((f) => {
+          try { f(); return "no error"; } catch (e) { return `${(e as Error).name}: ${(e as Error).message}`; }
+        });
+        return {
+          iface: describe(iface), prototype: describe(iface.prototype), global: describe(window).find((d) => d[0] === iface.name),
+          chain: [Object.getPrototypeOf(iface) === Function.prototype, Object.getPrototypeOf(iface.prototype) === Object.prototype],
+          tag: Object.prototype.toString.call(iface.prototype), errors,
+        };
+      };
+      w.nativeShapes = [w.shapeOf(w.MediaStreamTrackVideoStats), w.shapeOf(w.MediaStreamTrackAudioStats)];
       w.nativeStats = Object.getOwnPropertyDescriptor(MediaStreamTrack.prototype, "stats")!.get;
       delete (MediaStreamTrack.prototype as any).stats;
       delete w.MediaStreamTrackVideoStats;
@@ -203,6 +384,8 @@ test.describe("VideoFrame captureTime and track.stats", () => {
       await new Promise((r) => setTimeout(r, 300));
       return {
         sameObject, kind, frozen, samples, json: Object.keys(json),
+        audioKind: Object.prototype.toString.call(audioStats), jsonText: JSON.stringify(filled) === JSON.stringify(filled.toJSON()),
+        shapes: [w.shapeOf(w.MediaStreamTrackVideoStats), w.shapeOf(w.MediaStreamTrackAudioStats)], nativeShapes: w.nativeShapes,
         iface: typeof w.MediaStreamTrackVideoStats, toString: Function.prototype.toString.call(w.MediaStreamTrackVideoStats),
         audio: audioStats && { frames: audioStats.deliveredFrames, duration: audioStats.deliveredFramesDuration, keys: Object.keys(audioStats.toJSON()) },
         afterStop: (video.stop(), typeof video.stats),
@@ -213,6 +396,12 @@ test.describe("VideoFrame captureTime and track.stats", () => {
     expect(result.iface).toBe("function");
     expect(result.toString).toBe("function MediaStreamTrackVideoStats() { [native code] }");
     expect(result.json).toEqual(["deliveredFrames", "discardedFrames", "totalFrames"]);
+    // Shaped as the native interfaces: Symbol.toStringTag, the order and attributes of the members,
+    // the operations' names, the interface object's read-only prototype, the constructor's errors.
+    expect([result.kind, result.audioKind]).toEqual(["[object MediaStreamTrackVideoStats]", "[object MediaStreamTrackAudioStats]"]);
+    expect(result.jsonText).toBe(true);
+    expect(result.nativeShapes[0].prototype.length).toBeGreaterThan(4);
+    expect(result.shapes).toEqual(result.nativeShapes);
     // Over the 5 s the two count the same frames. The fill-in reads its clone's frames through a
     // 120-frame queue (none dropped), so at any moment it lags by the frames queued and not read yet:
     // up to four on a busy machine (the bound each sample below is held to), and so the counts over
