@@ -1,7 +1,7 @@
 import type { PageBridge } from "../bridge/page-bridge";
 import { effectiveSemantics } from "../bridge/protocol";
 import { NAMES } from "../effects/names";
-import { appendOwn, apply, bareArgs, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, objectCreate, ObjectProto, ownKeys, PromiseCtor, promiseThen } from "../lib/natives";
+import { appendOwn, apply, bareArgs, devicesProto, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, objectCreate, ObjectProto, ownKeys, PromiseCtor, promiseThen, trackProto } from "../lib/natives";
 import { wrapMethod } from "../lib/wrap";
 import { packPending, whenPack } from "./pack";
 
@@ -17,12 +17,18 @@ export type MethodName =
  * interceptors and then the native method, so a feature may call it with changed arguments. */
 export type Interceptor = (native: Function, thisArg: unknown, args: unknown[]) => unknown;
 
-function chain(list: Interceptor[], from: number, native: Function): Function {
+// No arguments: this, so that reading a missing one never reaches a page's Array.prototype[0].
+// (An interceptor reads at most the first; one given is the array's own.)
+const NO_ARGS: unknown[] = bareArgs([]);
+
+/** The interceptors from `from` on, then `native`: made once per interceptor list and native
+ * (`memo`, no prototype), not for every call (a getSettings call made two of them). */
+function chain(list: Interceptor[], from: number, native: Function, memo: Function[]): Function {
   if (from >= list.length) return native;
-  return function (this: unknown, ...args: unknown[]) {
-    bareArgs(args);
+  return memo[from] ??= function (this: unknown, ...args: unknown[]) {
+    if (!args.length) args = NO_ARGS;
     for (let i = from; i < list.length; i++) {
-      const result = list[i](chain(list, i + 1, native), this, args);
+      const result = list[i](chain(list, i + 1, native, memo), this, args);
       if (result !== undefined) return result;
     }
     return apply(native, this, args);
@@ -140,12 +146,18 @@ function route(method: MethodName) {
 }
 
 function routed(method: MethodName) {
+  let memo: Function[] = [], memoFor: Function | undefined, memoLength = 0;
   return (native: Function, thisArg: unknown, args: unknown[]): unknown => {
     const hooks = resolvedHooks[method];
     const list = interceptors[method];
     if (list) {
+      if (native !== memoFor || list.length !== memoLength) {
+        memo = objectCreate(null);
+        memoFor = native;
+        memoLength = list.length;
+      }
       for (let i = 0; i < list.length; i++) {
-        const result = list[i](chain(list, i + 1, native), thisArg, args);
+        const result = list[i](chain(list, i + 1, native, memo), thisArg, args);
         if (result !== undefined) return hooks ? observed(result, hooks) : result;
       }
     }
@@ -156,14 +168,14 @@ function routed(method: MethodName) {
 
 export function installMediaMethods(bridge: PageBridge): void {
   bridgeOf = bridge;
-  if (typeof MediaDevices !== "undefined") {
-    wrapMethod(MediaDevices.prototype, "getUserMedia", route("getUserMedia"));
-    wrapMethod(MediaDevices.prototype, "enumerateDevices", route("enumerateDevices"));
+  if (devicesProto) {
+    wrapMethod(devicesProto, "getUserMedia", route("getUserMedia"));
+    wrapMethod(devicesProto, "enumerateDevices", route("enumerateDevices"));
   }
-  if (typeof MediaStreamTrack !== "undefined") {
-    wrapMethod(MediaStreamTrack.prototype, "getCapabilities", route("getCapabilities"));
-    wrapMethod(MediaStreamTrack.prototype, "getSettings", route("getSettings"));
-    wrapMethod(MediaStreamTrack.prototype, "applyConstraints", route("applyConstraints"));
+  if (trackProto) {
+    wrapMethod(trackProto, "getCapabilities", route("getCapabilities"));
+    wrapMethod(trackProto, "getSettings", route("getSettings"));
+    wrapMethod(trackProto, "applyConstraints", route("applyConstraints"));
   }
 }
 

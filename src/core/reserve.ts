@@ -4,7 +4,7 @@
  * the calls that must wait for it (they hold what would reach the extension: a legacy
  * getUserMedia, a query of the camera's PTZ permission).
  */
-import { answers, apply, getOwnPropertyDescriptor } from "../lib/natives";
+import { answers, apply, getOwnPropertyDescriptor, trackProto } from "../lib/natives";
 import { reserve, wrapMethod } from "../lib/wrap";
 import { later } from "./media-methods";
 import { packPending, whenPack } from "./pack";
@@ -30,7 +30,7 @@ function waitFor(holder: object, name: string, engage: (args: unknown[], thisArg
 }
 
 export function reserveMembers(): void {
-  const track = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
+  const track = trackProto;
   reserve([
     [track, "label", "get"], [track, "muted", "get"], [track, "stats", "get"], [track, "enabled", "set"],
     [track, "stop", "value"], [track, "clone", "value"], [track, "getConstraints", "value"],

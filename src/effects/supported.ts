@@ -5,7 +5,7 @@
  * questions here.
  */
 import type { PageBridge } from "../bridge/page-bridge";
-import { apply, hasOwn, objectCreate, ObjectProto, ownKeys, setOwn, setPrototypeOf } from "../lib/natives";
+import { apply, devicesProto, hasOwn, objectCreate, ObjectProto, ownKeys, setOwn, setPrototypeOf } from "../lib/natives";
 import { wrapMethod } from "../lib/wrap";
 
 import { BLUR, FACE, FRAMING, NAMES } from "./names";
@@ -30,7 +30,6 @@ export function withSorted(dict: Record<string, unknown>, extra: Record<string, 
   return out;
 }
 
-const devicesProto = typeof MediaDevices === "undefined" ? undefined : MediaDevices.prototype;
 const nativeSupported = devicesProto?.getSupportedConstraints;
 
 /** False once a worker of ours failed to start in this page (its CSP forbids blob: workers). */

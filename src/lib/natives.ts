@@ -102,7 +102,8 @@ export function randomId(): string {
 // only the pack uses are in ./media-natives.ts.
 export const getter = (proto: object | undefined, name: string): Function | undefined =>
   proto ? getOwnPropertyDescriptor(proto, name)?.get : undefined;
-const trackProto = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
+export const trackProto = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
+export const devicesProto = typeof MediaDevices === "undefined" ? undefined : MediaDevices.prototype;
 export const trackGetSettings: Function | undefined = trackProto?.getSettings;
 export const eventTarget = getOwnPropertyDescriptor(Event.prototype, "target")!.get!;
 export const trackReadyState = getter(trackProto, "readyState");

@@ -1,6 +1,6 @@
 import type { PageBridge } from "../bridge/page-bridge";
 import { DEFAULT_SITE_CONFIG, effectiveSemantics } from "../bridge/protocol";
-import { answers, getOwnPropertyDescriptor } from "../lib/natives";
+import { answers, devicesProto, getOwnPropertyDescriptor } from "../lib/natives";
 import { defineAttribute } from "../lib/wrap";
 
 /**
@@ -9,10 +9,10 @@ import { defineAttribute } from "../lib/wrap";
  * Try it: demo/index.html, "Default semantics".
  */
 export function installDefaultSemantics(bridge: PageBridge): void {
-  if (typeof MediaDevices === "undefined") return;
+  if (!devicesProto) return;
   // A real MediaDevices answers the native `ondevicechange` getter (Chromium has it since long
   // before the minimum version); anything else throws.
-  const isMediaDevices = answers(getOwnPropertyDescriptor(MediaDevices.prototype, "ondevicechange")?.get);
-  defineAttribute(MediaDevices.prototype, "defaultSemantics", isMediaDevices, () =>
+  const isMediaDevices = answers(getOwnPropertyDescriptor(devicesProto, "ondevicechange")?.get);
+  defineAttribute(devicesProto, "defaultSemantics", isMediaDevices, () =>
     effectiveSemantics(bridge.connected ? bridge.siteConfig() : DEFAULT_SITE_CONFIG));
 }

@@ -9,7 +9,7 @@ import type { PageBridge } from "../bridge/page-bridge";
 import {
   apply, hasOwn, setOwn,
 } from "../lib/natives";
-import { trackGetSettings } from "../lib/natives";
+import { trackGetSettings, trackProto } from "../lib/natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 
 export function installHideLabels(bridge: PageBridge): void {
@@ -29,8 +29,8 @@ export function installHideLabels(bridge: PageBridge): void {
       return json;
     });
   }
-  if (typeof MediaStreamTrack !== "undefined" && trackGetSettings) {
-    wrapGetter(MediaStreamTrack.prototype, "label", (native, thisArg) => {
+  if (trackProto && trackGetSettings) {
+    wrapGetter(trackProto, "label", (native, thisArg) => {
       const label = apply(native, thisArg, []);
       if (label === "" || !hidden()) return label;
       // Only capture tracks (they have a deviceId) carry a device's name.

@@ -3,7 +3,7 @@
  * browser lacks it: part of the main world's start (src/core/pack.ts), so that a page finds it from
  * its first script on; the events themselves come from ./configuration-change.ts.
  */
-import { addEventListener, answers, apply, getOwnPropertyDescriptor, removeEventListener, trackReadyState, TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet } from "../lib/natives";
+import { addEventListener, answers, apply, getOwnPropertyDescriptor, removeEventListener, trackProto, trackReadyState, TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet } from "../lib/natives";
 import { defineAttribute } from "../lib/wrap";
 
 let native = false;
@@ -11,8 +11,8 @@ let native = false;
 export const nativeConfigurationChange = (): boolean => native;
 
 export function installConfigurationChangeAttribute(): void {
-  if (typeof MediaStreamTrack === "undefined" || !trackReadyState) return;
-  const proto = MediaStreamTrack.prototype;
+  const proto = trackProto;
+  if (!proto || !trackReadyState) return;
   const type = "configurationchange", name = "on" + type;
   native = getOwnPropertyDescriptor(proto, name) !== undefined;
   if (native) return;
