@@ -8,8 +8,9 @@
  * again), and what the browser acts on is what the features checked: a getter that answers the
  * PTZ gate one way and the browser another has nothing to answer the second time.
  *
- * The members are the browser's own (asked once per realm: see `learn`), with those Capture Control
- * implements (src/effects/names.ts, `semantics`) in their places. The copy is data: dictionaries
+ * The members are the browser's own (Chromium 156's until this realm's browser was asked, at its
+ * first track: see `learnFrom`), with those Capture Control implements (src/effects/names.ts,
+ * `semantics`) in their places. The copy is data: dictionaries
  * without a prototype, numbers and strings already converted where a page's code would run in the
  * conversion (valueOf, toString), and sequences as plain arrays (the browser reads an array by
  * index, without its iterator).
@@ -27,14 +28,14 @@
  * Proxy of an array is read by index, where the browser asks the Proxy for its iterator (nothing in
  * JavaScript tells a Proxy from its target without running the Proxy's traps).
  */
-import { intercept } from "../core/media-methods";
+import { intercept, onResolved } from "../core/media-methods";
 import { legacyVideo } from "../ptz/ptz";
 import { wrapMethod } from "../lib/wrap";
 import { NAMES } from "../effects/names";
-import { promiseReject } from "../lib/media-natives";
+import { promiseReject, streamGetTracks } from "../lib/media-natives";
 import {
   answers, appendOwn, apply, defineProperty, getOwnPropertyDescriptor, getter, hasOwn, isArray, objectCreate, ownKeys, PromiseCtor,
-  promiseThen, ProxyCtor, setOwn,
+  promiseThen, ProxyCtor, setOwn, stringSplit,
 } from "../lib/natives";
 
 type Loose = Record<string, unknown>;
@@ -363,10 +364,10 @@ function dict(v: Loose, members: Member[]): Loose {
 
 // ---- The members, learnt from the browser ---------------------------------------------------
 
-let top: Member[] | undefined, trackMembers: Member[] | undefined, setOnly: Member[] | undefined;
+let top: Member[] = [], trackMembers: Member[] = [], setOnly: Member[] = [];
 let learnt = false;
 
-const setMembers = (withAdvanced: boolean): Member[] => (withAdvanced ? trackMembers! : setOnly!);
+const setMembers = (withAdvanced: boolean): Member[] => (withAdvanced ? trackMembers : setOnly);
 
 function sorted(names: string[]): string[] {
   const out: string[] = [];
@@ -380,60 +381,61 @@ function sorted(names: string[]): string[] {
   return out;
 }
 
-/** The names the browser reads of a dictionary: a Proxy that notes them, given to getUserMedia. */
-function recorder(names: string[]): object {
-  return new ProxyCtor(objectCreate(null), { __proto__: null, get: (_: unknown, key: unknown) => {
-    if (typeof key === "string") appendOwn(names, key);
-    return undefined;
-  } } as ProxyHandler<object>);
-}
-
-/**
- * Asks the browser, once per realm, which members it reads: getUserMedia with a dictionary that
- * notes what is read and names neither audio nor video (rejected at once, "At least one of audio
- * and video must be requested"); then with an `audio` dictionary that notes its members, and the
- * member after `audio` throwing, so nothing is ever requested. Both calls fail inside the
- * bindings' own checks, before any request: nothing reaches the browser process or the page.
- */
-function learn(getUserMedia: Function, devices: unknown): void {
-  const names: string[] = [], set: string[] = [];
-  const quiet = (p: unknown) => {
-    if (isObject(p)) apply(promiseThen, p, [undefined, () => undefined]);
-  };
-  try {
-    quiet(apply(getUserMedia, devices, [recorder(names)]));
-    // (Nothing read: not the browser's MediaDevices; the next call asks again.)
-    if (!names.length) return;
-    learnt = true;
-    if (names[0] !== "audio" || names.length < 2) return;
-    const probe = objectCreate(null) as Loose;
-    setOwn(probe, "audio", recorder(set));
-    throwingAt(probe, names[1], STOP);
-    quiet(apply(getUserMedia, devices, [probe]));
-  } catch {
-    return;
-  }
-  if (set[set.length - 1] !== "advanced") return;
+/** The member lists for a browser whose MediaTrackConstraintSet has `browserNames`; the extension's
+ * own (NAMES, and `semantics` in the stream's dictionary, whose members are the same everywhere:
+ * audio and video) in their places. */
+function use(browserNames: string[]): void {
   const browserKnows = objectCreate(null) as Record<string, boolean>;
-  for (let i = 0; i < set.length; i++) browserKnows[set[i]] = true;
   const setNames: string[] = [];
-  for (let i = 0; i < set.length - 1; i++) appendOwn(setNames, set[i]);
+  for (let i = 0; i < browserNames.length; i++) {
+    browserKnows[browserNames[i]] = true;
+    appendOwn(setNames, browserNames[i]);
+  }
   for (let i = 0; i < NAMES.length; i++) appendOwn(setNames, NAMES[i]);
   const members = (list: string[]) => {
     const out: Member[] = [];
     for (let i = 0; i < list.length; i++) appendOwn(out, [list[i], KINDS[list[i]] ?? RAW, !browserKnows[list[i]]] as Member);
     return out;
   };
-  setOnly = members(sorted(setNames));
-  trackMembers = members(sorted(setNames));
+  const names = sorted(setNames);
+  setOnly = members(names);
+  trackMembers = members(names);
   appendOwn(trackMembers, ["advanced", SETS, false] as Member);
-  appendOwn(names, "semantics");
-  const topNames = sorted(names);
-  top = [];
-  for (let i = 0; i < topNames.length; i++) {
-    const name = topNames[i];
-    appendOwn(top, [name, name === "semantics" ? ENUM : KINDS[name] === TRACK ? TRACK : RAW, name === "semantics"] as Member);
+}
+// Chromium 156's (without flags), until this realm's browser was asked (`learnFrom`).
+use(apply(stringSplit, "aspectRatio autoGainControl brightness channelCount colorTemperature contrast deviceId " +
+  "displaySurface echoCancellation exposureCompensation exposureMode exposureTime facingMode focusDistance focusMode " +
+  "frameRate groupId height iso latency mandatory noiseSuppression optional pan pointsOfInterest resizeMode " +
+  "restrictOwnAudio sampleRate sampleSize saturation sharpness suppressLocalAudioPlayback tilt torch voiceIsolation " +
+  "whiteBalanceMode width zoom", [" "]) as string[]);
+top = [["audio", TRACK, false], ["semantics", ENUM, true], ["video", TRACK, false]];
+
+/**
+ * Asks the browser, once per realm, which members its MediaTrackConstraintSet has (versions and
+ * flags differ): `track`'s native applyConstraints with a dictionary that notes what is read and
+ * whose `advanced` is not a sequence, which the bindings refuse before anything is applied. (Not a
+ * getUserMedia call: a document's first one sets up the browser's capture client, 2-10 ms.)
+ */
+function learnFrom(track: unknown): void {
+  if (learnt || !nativeApply) return;
+  const names: string[] = [];
+  try {
+    const probe = new ProxyCtor(objectCreate(null), { __proto__: null, get: (_: unknown, key: unknown) => {
+      if (typeof key !== "string") return undefined;
+      appendOwn(names, key);
+      return key === "advanced" ? 0 : undefined;
+    } } as ProxyHandler<object>);
+    const p = apply(nativeApply, track, [probe]);
+    if (isObject(p)) apply(promiseThen, p, [undefined, () => undefined]);
+  } catch {
+    return;
   }
+  // (Nothing read: not a track of this browser's; the next one is asked.)
+  if (names[names.length - 1] !== "advanced") return;
+  learnt = true;
+  const set: string[] = [];
+  for (let i = 0; i < names.length - 1; i++) appendOwn(set, names[i]);
+  use(set);
 }
 
 export const enum Outcome { Read, Replay, Failed }
@@ -449,13 +451,11 @@ export interface Reading {
  * would; undefined when there is nothing to read (not an object: the browser converts it without
  * running any code of the page's) or the members could not be learnt.
  */
-export function readConstraints(stream: boolean, x: unknown, getUserMedia: Function, devices: unknown): Reading | undefined {
+export function readConstraints(stream: boolean, x: unknown): Reading | undefined {
   if (!isObject(x)) return undefined;
-  if (!learnt) learn(getUserMedia, devices);
-  if (!top) return undefined;
   ownFail = false;
   try {
-    return { outcome: Outcome.Read, value: dict(x, stream ? top : trackMembers!) };
+    return { outcome: Outcome.Read, value: dict(x, stream ? top : trackMembers) };
   } catch (e) {
     if (e !== STOP) throw e;
     return ownFail ? { outcome: Outcome.Failed, value: failError } : { outcome: Outcome.Replay, value: haltValue };
@@ -475,7 +475,7 @@ export function readConstraints(stream: boolean, x: unknown, getUserMedia: Funct
  * `{}` and `[]`, which the browser would read through Object.prototype and Array.prototype.
  */
 export function sealConstraints(stream: boolean, x: unknown): unknown {
-  return top && isObject(x) ? sealDict(x, stream ? top : trackMembers!) : x;
+  return isObject(x) ? sealDict(x, stream ? top : trackMembers) : x;
 }
 
 function sealDict(v: Loose, members: Member[]): Loose {
@@ -500,7 +500,7 @@ function sealDict(v: Loose, members: Member[]): Loose {
 function sealValue(kind: number, x: unknown): unknown {
   if (!isObject(x)) return x;
   switch (kind) {
-    case TRACK: return sealDict(x, trackMembers!);
+    case TRACK: return sealDict(x, trackMembers);
     case ULONG: return isArray(x) ? x : sealDict(x, ULONG_RANGE);
     case DOUBLE: case PTZ: return isArray(x) ? x : sealDict(x, DOUBLE_RANGE);
     case BOOL: return isArray(x) ? x : sealDict(x, BOOL_PARAMS);
@@ -519,7 +519,7 @@ function sealList(x: unknown[], each: number): unknown[] {
   for (let i = 0; i < x.length; i++) {
     const d = getOwnPropertyDescriptor(x, i);
     const el = d && hasOwn(d, "value") ? d.value : undefined;
-    appendOwn(out, !isObject(el) || each === RAW ? el : sealDict(el, each === -1 ? POINT : setOnly!));
+    appendOwn(out, !isObject(el) || each === RAW ? el : sealDict(el, each === -1 ? POINT : setOnly));
   }
   return out;
 }
@@ -532,19 +532,6 @@ const isDevices = answers(getter(devicesProto, "ondevicechange"));
 const trackProto = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
 const nativeApply = trackProto?.applyConstraints as Function | undefined;
 const isTrack = answers(getter(trackProto, "readyState"));
-const navigatorDevices = getter(typeof Navigator === "undefined" ? undefined : Navigator.prototype, "mediaDevices");
-let anyDevices: unknown;
-/** A MediaDevices of this realm's to ask the browser through: the last one a call was made on, or
- * the navigator's (through the browser's getter: what a page put there is not asked). */
-function someDevices(): unknown {
-  if (anyDevices) return anyDevices;
-  try {
-    return apply(navigatorDevices!, (globalThis as { navigator?: unknown }).navigator, []);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Reads the constraints of every getUserMedia and applyConstraints call before the features see
  * them (the first interceptor; `installConstraintSealing` adds the last). A call the browser
@@ -554,10 +541,10 @@ export function installConstraintReading(): void {
   if (!nativeGetUserMedia) return;
   const reading = (stream: boolean, native: Function) => (next: Function, thisArg: unknown, args: unknown[]): unknown => {
     if (!args.length || !(stream ? isDevices(thisArg) : isTrack(thisArg))) return apply(native, thisArg, args);
-    if (stream) anyDevices = thisArg;
     let r: Reading | undefined;
     try {
-      r = readConstraints(stream, args[0], nativeGetUserMedia!, someDevices());
+      if (!stream) learnFrom(thisArg);
+      r = readConstraints(stream, args[0]);
     } catch {
       r = undefined; // (not expected) the features read the page's object, as before
     }
@@ -567,6 +554,12 @@ export function installConstraintReading(): void {
   };
   intercept("getUserMedia", reading(true, nativeGetUserMedia));
   if (nativeApply) intercept("applyConstraints", reading(false, nativeApply));
+  // The first track of this realm's tells which members the browser reads (`learnFrom`).
+  onResolved("getUserMedia", (stream) => {
+    if (learnt || !streamGetTracks) return;
+    const tracks = apply(streamGetTracks, stream, []) as unknown[];
+    if (tracks.length) learnFrom(tracks[0]);
+  });
 
   // The legacy callback forms: the same reading, and no PTZ unless the site is allowed it (they
   // have no prompt). Called with fewer than three arguments, or on another object, the browser
@@ -577,7 +570,7 @@ export function installConstraintReading(): void {
     if (args.length < 3 || !isNavigator(thisArg)) return apply(native, thisArg, args);
     let r: Reading | undefined;
     try {
-      r = readConstraints(true, args[0], nativeGetUserMedia!, someDevices());
+      r = readConstraints(true, args[0]);
     } catch {
       r = undefined;
     }

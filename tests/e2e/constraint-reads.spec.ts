@@ -152,6 +152,20 @@ test.describe("constraints are read as the browser reads them", () => {
     expect(native.filter((r) => r.outcome === "ok").length).toBeGreaterThan(3);
   });
 
+  test("a document's first getUserMedia, before any track told the extension the browser's members, reads as natively", async ({ page, nativePage, site, extContext, extensionId }) => {
+    await setSitePtz(extContext, extensionId, site.origin, "block");
+    await page.goto(`${site.origin}/probe.html`);
+    await nativePage.goto(`${site.origin}/probe.html`);
+    // The pack in without a track: a query of the camera's PTZ permission waits for it.
+    await page.evaluate(() => navigator.permissions.query({ name: "camera", panTiltZoom: true } as PermissionDescriptor));
+    const cases = [GET_USER_MEDIA[1], GET_USER_MEDIA[2]];
+    const native = await run(nativePage, cases, "gum");
+    const extension = await run(page, cases, "gum");
+    for (let i = 0; i < native.length; i++) {
+      expect({ source: extension[i].source, outcome: extension[i].outcome, log: withoutOwn(extension[i].log) }, native[i].source).toEqual(native[i]);
+    }
+  });
+
   test("applyConstraints: the same reads and outcomes as natively", async ({ page, nativePage, site, extContext, extensionId }) => {
     await setSitePtz(extContext, extensionId, site.origin, "block");
     await page.goto(`${site.origin}/probe.html`);
