@@ -35,8 +35,9 @@ import { NAMES } from "../effects/names";
 import { promiseReject, streamGetTracks } from "../lib/media-natives";
 import {
   answers, appendOwn, apply, defineProperty, getOwnPropertyDescriptor, getter, hasOwn, isArray, objectCreate, ownKeys, PromiseCtor,
-  promiseThen, ProxyCtor, setOwn, stringSplit,
+  promiseThen, ProxyCtor, setOwn, stringSplit, devicesProto, trackReadyState,
 } from "../lib/natives";
+import { trackApply } from "../ptz/captured";
 
 type Loose = Record<string, unknown>;
 type Member = [key: string, kind: number, own: boolean];
@@ -45,15 +46,10 @@ type Member = [key: string, kind: number, own: boolean];
 const RAW = 0, ULONG = 1, DOUBLE = 2, PTZ = 3, TEXT = 4, BOOL = 5, POINTS = 6, OBJECT = 7, OBJECTS = 8, SETS = 9,
   TRACK = 10, ENUM = 11, TEXTS = 12, POINT_LIST = 13, LEAF_ULONG = 14, LEAF_DOUBLE = 15;
 const KINDS: Record<string, number> = objectCreate(null);
+const words = (list: string) => apply(stringSplit, list, [" "]) as string[];
 const kinds = (kind: number, names: string) => {
-  let name = "";
-  for (let i = 0; i <= names.length; i++) {
-    const c = names[i];
-    if (c === undefined || c === " ") {
-      KINDS[name] = kind;
-      name = "";
-    } else name += c;
-  }
+  const list = words(names);
+  for (let i = 0; i < list.length; i++) KINDS[list[i]] = kind;
 };
 kinds(ULONG, "width height sampleRate sampleSize channelCount");
 kinds(DOUBLE, "aspectRatio frameRate latency exposureCompensation exposureTime colorTemperature iso brightness contrast saturation sharpness focusDistance");
@@ -403,11 +399,11 @@ function use(browserNames: string[]): void {
   appendOwn(trackMembers, ["advanced", SETS, false] as Member);
 }
 // Chromium 156's (without flags), until this realm's browser was asked (`learnFrom`).
-use(apply(stringSplit, "aspectRatio autoGainControl brightness channelCount colorTemperature contrast deviceId " +
+use(words("aspectRatio autoGainControl brightness channelCount colorTemperature contrast deviceId " +
   "displaySurface echoCancellation exposureCompensation exposureMode exposureTime facingMode focusDistance focusMode " +
   "frameRate groupId height iso latency mandatory noiseSuppression optional pan pointsOfInterest resizeMode " +
   "restrictOwnAudio sampleRate sampleSize saturation sharpness suppressLocalAudioPlayback tilt torch voiceIsolation " +
-  "whiteBalanceMode width zoom", [" "]) as string[]);
+  "whiteBalanceMode width zoom"));
 top = [["audio", TRACK, false], ["semantics", ENUM, true], ["video", TRACK, false]];
 
 /**
@@ -504,34 +500,32 @@ function sealValue(kind: number, x: unknown): unknown {
     case ULONG: return isArray(x) ? x : sealDict(x, ULONG_RANGE);
     case DOUBLE: case PTZ: return isArray(x) ? x : sealDict(x, DOUBLE_RANGE);
     case BOOL: return isArray(x) ? x : sealDict(x, BOOL_PARAMS);
-    case TEXT: return isArray(x) ? sealList(x, RAW) : sealDict(x, TEXT_PARAMS);
-    case TEXTS: return isArray(x) ? sealList(x, RAW) : x;
-    case POINTS: return isArray(x) ? sealList(x, -1) : sealDict(x, POINT_PARAMS);
-    case POINT_LIST: return isArray(x) ? sealList(x, -1) : x;
-    case OBJECTS: return isArray(x) ? sealList(x, RAW) : x;
-    case SETS: return isArray(x) ? sealList(x, -2) : x;
+    case TEXT: return isArray(x) ? sealList(x) : sealDict(x, TEXT_PARAMS);
+    case TEXTS: case OBJECTS: return isArray(x) ? sealList(x) : x;
+    case POINTS: return isArray(x) ? sealList(x, POINT) : sealDict(x, POINT_PARAMS);
+    case POINT_LIST: return isArray(x) ? sealList(x, POINT) : x;
+    case SETS: return isArray(x) ? sealList(x, setOnly) : x;
   }
   return x;
 }
 
-function sealList(x: unknown[], each: number): unknown[] {
+/** A sequence's elements, each a dictionary of `members` when given (else as they are). */
+function sealList(x: unknown[], members?: Member[]): unknown[] {
   const out: unknown[] = [];
   for (let i = 0; i < x.length; i++) {
     const d = getOwnPropertyDescriptor(x, i);
     const el = d && hasOwn(d, "value") ? d.value : undefined;
-    appendOwn(out, !isObject(el) || each === RAW ? el : sealDict(el, each === -1 ? POINT : setOnly));
+    appendOwn(out, members && isObject(el) ? sealDict(el, members) : el);
   }
   return out;
 }
 
 // ---- In the media methods -------------------------------------------------------------------
 
-const devicesProto = typeof MediaDevices === "undefined" ? undefined : MediaDevices.prototype;
 const nativeGetUserMedia = devicesProto?.getUserMedia as Function | undefined;
 const isDevices = answers(getter(devicesProto, "ondevicechange"));
-const trackProto = typeof MediaStreamTrack === "undefined" ? undefined : MediaStreamTrack.prototype;
-const nativeApply = trackProto?.applyConstraints as Function | undefined;
-const isTrack = answers(getter(trackProto, "readyState"));
+const nativeApply = trackApply;
+const isTrack = answers(trackReadyState);
 /**
  * Reads the constraints of every getUserMedia and applyConstraints call before the features see
  * them (the first interceptor; `installConstraintSealing` adds the last). A call the browser
