@@ -282,8 +282,9 @@ export function installPtz(bridge: PageBridge): void {
       const level = ptzUse(video)[0];
       // Mandatory PTZ in the basic set is the native TypeError, asked or not.
       if (!level || level === 3) return undefined;
-    } catch {
-      return undefined; // the native call reports the page's throwing getter
+    } catch (e) {
+      // (Not expected: the constraints were read into data first.) Closed, never past the gate.
+      return apply(promiseReject, PromiseCtor, [e]);
     }
     if (!bridge.connected) return undefined;
     return new PromiseCtor((resolve, reject) => {

@@ -34,7 +34,7 @@ import { wrapMethod } from "../lib/wrap";
 import { NAMES } from "../effects/names";
 import { promiseReject, streamGetTracks } from "../lib/media-natives";
 import {
-  answers, appendOwn, apply, defineProperty, getOwnPropertyDescriptor, getter, hasOwn, isArray, objectCreate, ownKeys, PromiseCtor,
+  answers, appendOwn, apply, defineProperty, getOwnPropertyDescriptor, getter, hasOwn, isArray, objectCreate, ObjectProto, ownKeys, PromiseCtor,
   promiseThen, ProxyCtor, setOwn, stringSplit, devicesProto, trackReadyState,
 } from "../lib/natives";
 import { trackApply } from "../ptz/captured";
@@ -44,7 +44,7 @@ type Member = [key: string, kind: number, own: boolean];
 
 // What a member is (its IDL type, as far as reading goes).
 const RAW = 0, ULONG = 1, DOUBLE = 2, PTZ = 3, TEXT = 4, BOOL = 5, POINTS = 6, OBJECT = 7, OBJECTS = 8, SETS = 9,
-  TRACK = 10, ENUM = 11, TEXTS = 12, POINT_LIST = 13, LEAF_ULONG = 14, LEAF_DOUBLE = 15;
+  TRACK = 10, ENUM = 11, TEXTS = 12, POINT_LIST = 13, LEAF_ULONG = 14, LEAF_DOUBLE = 15, INTERFACE = 16;
 const KINDS: Record<string, number> = objectCreate(null);
 const words = (list: string) => apply(stringSplit, list, [" "]) as string[];
 const kinds = (kind: number, names: string) => {
@@ -108,6 +108,34 @@ function throwingAt(o: Loose, key: PropertyKey, error: unknown): Loose {
 
 // ---- Sequences ------------------------------------------------------------------------------
 
+/** The most bytes one of Blink's vectors holds (PartitionAlloc's largest allocation, 2 GiB less
+ * 2 MiB), and what an element of each kind of sequence takes in it: strings 8, garbage-collected
+ * dictionaries 4 (compressed pointers), the legacy `optional` dictionaries 16. Measured in
+ * Chromium 156: a sequence of strings fails from 268,173,313 elements, advanced from 536,346,625. */
+const MAX_BACKING = 2145386496, STRINGS = 8, MEMBERS = 4, LEGACY_DICTS = 16;
+
+/** Whether `x` is a revoked Proxy (IsArray throws for nothing else, and runs no trap of a live one). */
+function revoked(x: unknown): boolean {
+  try {
+    isArray(x);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The page's code threw `error` while `x` was read: the browser is to meet the same. A revoked
+ * Proxy is no page's code: the engine refuses it, and the browser is given it to refuse in its own
+ * words (Blink says where it was reading when the engine refuses, not when a page's code throws). */
+const pageThrew = (x: unknown, error: unknown, standIn: unknown): never => (revoked(x) ? stop(x) : stop(standIn, error));
+
+/** IsArray, which throws for a revoked Proxy: the browser fails on it too (asking it for its
+ * iterator), and the copy holds the value itself for it to fail on. */
+function arrayLike(x: Loose): x is Loose & unknown[] {
+  if (revoked(x)) stop(x);
+  return isArray(x);
+}
+
 /** What the browser is to read in place of a sequence that failed part-way: an object (not an
  * array: the browser reads arrays by index, without their iterator) that iterates the items read
  * so far, then ends as the page's did: "throw" `value`, return `value` as the step, or give `value`
@@ -158,13 +186,20 @@ function iteratorOf(x: Loose): Function | undefined {
  * iterator (which they never call on an array, a page's Array.prototype[Symbol.iterator] included).
  * (A Proxy of an array is read so too, where the browser would iterate it: JavaScript cannot tell
  * the two apart without running the Proxy's traps.) */
-function elements(x: unknown[], each: (v: unknown) => unknown): unknown[] {
+function elements(x: unknown[], each: (v: unknown) => unknown, size: number): unknown[] {
   const list: unknown[] = [];
   let n: number;
   try {
     n = x.length;
   } catch (e) {
     return stop(replayed(list, "throw", e), e);
+  }
+  // The browser refuses an array longer than its vectors can hold before it reads an element
+  // ("Array length exceeds supported limit"): the copy is as long, with nothing in it.
+  if (n > MAX_BACKING / size) {
+    const long: unknown[] = [];
+    long.length = n;
+    stop(long);
   }
   for (let i = 0; i < n; i++) {
     let v: unknown, item: unknown;
@@ -242,29 +277,66 @@ function sequence(x: Loose, method: Function, each: (v: unknown) => unknown): un
 
 // ---- Values ---------------------------------------------------------------------------------
 
-/** A double (finite) or unsigned long member's value, converted (ToNumber). */
-function number(x: unknown, finite: boolean): unknown {
-  if (isObject(x)) {
+const VALUE_OF_FIRST = ["valueOf", "toString"], TO_STRING_FIRST = ["toString", "valueOf"];
+
+/**
+ * ToPrimitive(x, hint), step by step as the engine takes it, so that a failure is told apart: the
+ * page's code threw (the browser is to meet the same exception) or the engine refused what the
+ * page gave (the browser is to be given the same, and refuse it in its own words).
+ */
+function primitive(x: Loose, hint: string): unknown {
+  let m: unknown, r: unknown;
+  try {
+    m = x[TO_PRIMITIVE as unknown as string];
+  } catch (e) {
+    pageThrew(x, e, throwing(e));
+  }
+  if (m !== undefined && m !== null) {
+    if (typeof m !== "function") {
+      const o = objectCreate(ObjectProto) as Loose;
+      setOwn(o, TO_PRIMITIVE, m);
+      stop(o);
+    }
     try {
-      x = +(x as unknown as number);
+      r = apply(m as Function, x, [hint]);
     } catch (e) {
       stop(throwing(e), e);
     }
-  } else if (typeof x === "symbol" || typeof x === "bigint") stop(x);
-  else x = +(x as number);
+    return isObject(r) ? stop(objectCreate(null)) : r;
+  }
+  const order = hint === "string" ? TO_STRING_FIRST : VALUE_OF_FIRST;
+  for (let i = 0; i < 2; i++) {
+    let f: unknown;
+    try {
+      f = x[order[i]];
+    } catch (e) {
+      pageThrew(x, e, throwing(e));
+    }
+    if (typeof f !== "function") continue;
+    try {
+      r = apply(f, x, []);
+    } catch (e) {
+      stop(throwing(e), e);
+    }
+    if (!isObject(r)) return r;
+  }
+  return stop(objectCreate(null));
+}
+
+/** A double (finite) or unsigned long member's value, converted (ToNumber). */
+function number(x: unknown, finite: boolean): unknown {
+  if (isObject(x)) x = primitive(x, "number");
+  if (typeof x === "symbol" || typeof x === "bigint") stop(x);
+  x = +(x as number);
   if (finite && (x !== x || x === 1 / 0 || x === -1 / 0)) stop(x);
   return x;
 }
 
 /** A DOMString, converted (ToString). */
 function text(x: unknown): unknown {
+  if (isObject(x)) x = primitive(x, "string");
   if (typeof x === "symbol") stop(x);
-  if (!isObject(x)) return StringCtor(x);
-  try {
-    return StringCtor(x);
-  } catch (e) {
-    return stop(throwing(e), e);
-  }
+  return StringCtor(x);
 }
 
 function value(kind: number, x: unknown): unknown {
@@ -280,13 +352,13 @@ function value(kind: number, x: unknown): unknown {
       return x === null || (kind === PTZ && typeof x === "boolean") ? x : number(x, kind !== ULONG);
     case TEXT: {
       if (!isObject(x)) return x === null ? x : text(x);
-      if (isArray(x)) return elements(x, text);
+      if (arrayLike(x)) return elements(x, text, STRINGS);
       const m = iteratorOf(x);
       return m ? sequence(x, m, text) : dict(x, TEXT_PARAMS);
     }
     case TEXTS: {
       if (!isObject(x)) return text(x);
-      if (isArray(x)) return elements(x, text);
+      if (arrayLike(x)) return elements(x, text, STRINGS);
       const m = iteratorOf(x);
       return m ? sequence(x, m, text) : text(x);
     }
@@ -294,26 +366,26 @@ function value(kind: number, x: unknown): unknown {
       return isObject(x) ? dict(x, BOOL_PARAMS) : x;
     case POINTS: {
       if (!isObject(x)) return x === null ? x : stop(x);
-      if (isArray(x)) return elements(x, point);
+      if (arrayLike(x)) return elements(x, point, MEMBERS);
       const m = iteratorOf(x);
       return m ? sequence(x, m, point) : dict(x, POINT_PARAMS);
     }
     case POINT_LIST:
-      return list(x, point);
+      return list(x, point, MEMBERS);
     case OBJECT:
       return isObject(x) ? x : stop(x);
     case OBJECTS:
-      return list(x, (el) => (isObject(el) ? el : stop(el)));
+      return list(x, (el) => (isObject(el) ? el : stop(el)), LEGACY_DICTS);
     case SETS:
-      return list(x, (el) => (isObject(el) ? dict(el, setMembers(false)) : el === null || el === undefined ? el : stop(el)));
+      return list(x, (el) => (isObject(el) ? dict(el, setMembers(false)) : el === null || el === undefined ? el : stop(el)), MEMBERS);
   }
   return x;
 }
 
 /** A sequence member (no other type in its union). */
-function list(x: unknown, each: (v: unknown) => unknown): unknown[] {
+function list(x: unknown, each: (v: unknown) => unknown, size: number): unknown[] {
   if (!isObject(x)) return stop(x);
-  if (isArray(x)) return elements(x, each);
+  if (arrayLike(x)) return elements(x, each, size);
   const m = iteratorOf(x);
   return m ? sequence(x, m, each) : stop(objectCreate(null));
 }
@@ -328,6 +400,7 @@ function dict(v: Loose, members: Member[]): Loose {
     try {
       x = v[key];
     } catch (e) {
+      if (revoked(v)) stop(v);
       if (own) {
         ownFail = true;
         failError = e;
@@ -337,7 +410,11 @@ function dict(v: Loose, members: Member[]): Loose {
     }
     if (x === undefined) continue;
     try {
-      setOwn(out, key, value(kind, x));
+      const converted = value(kind, x);
+      setOwn(out, key, converted);
+      // An enum's value the browser does not know (or not an object of the interface) ends its
+      // read there.
+      if ((kind === ENUM || kind === INTERFACE) && !own && !browserTakes(key, converted)) stop(converted);
     } catch (e) {
       if (e !== STOP || ownFail) throw e;
       if (own) {
@@ -358,9 +435,13 @@ function dict(v: Loose, members: Member[]): Loose {
   return out;
 }
 
+/** Whether the browser takes `value` for the enum or interface member `key` (legacy getUserMedia's;
+ * set while it is read). */
+let browserTakes: (key: string, value: unknown) => boolean = () => true;
+
 // ---- The members, learnt from the browser ---------------------------------------------------
 
-let top: Member[] = [], trackMembers: Member[] = [], setOnly: Member[] = [];
+let top: Member[] = [], legacyTop: Member[] = [], trackMembers: Member[] = [], setOnly: Member[] = [];
 let learnt = false;
 
 const setMembers = (withAdvanced: boolean): Member[] => (withAdvanced ? trackMembers : setOnly);
@@ -405,6 +486,13 @@ use(words("aspectRatio autoGainControl brightness channelCount colorTemperature 
   "restrictOwnAudio sampleRate sampleSize saturation sharpness suppressLocalAudioPlayback tilt torch voiceIsolation " +
   "whiteBalanceMode width zoom"));
 top = [["audio", TRACK, false], ["semantics", ENUM, true], ["video", TRACK, false]];
+// Legacy navigator.getUserMedia takes MediaStreamConstraints, which has getDisplayMedia's options too
+// (Chromium 156; converting its booleans and its CaptureController runs no code of the page's).
+legacyTop = [["audio", TRACK, false], ["audioSelection", ENUM, false], ["controller", INTERFACE, false],
+  ["monitorTypeSurfaces", ENUM, false], ["preferCurrentTab", RAW, false], ["selfBrowserSurface", ENUM, false],
+  ["semantics", ENUM, true], ["surfaceSwitching", ENUM, false], ["systemAudio", ENUM, false], ["video", TRACK, false],
+  ["windowAudio", ENUM, false]];
+const listOf = (of: Of): Member[] => (of === Of.Track ? trackMembers : of === Of.Stream ? top : legacyTop);
 
 /**
  * Asks the browser, once per realm, which members its MediaTrackConstraintSet has (versions and
@@ -435,6 +523,8 @@ function learnFrom(track: unknown): void {
 }
 
 export const enum Outcome { Read, Replay, Failed }
+/** Whose constraints: applyConstraints', getUserMedia's, legacy navigator.getUserMedia's. */
+export const enum Of { Track, Stream, Legacy }
 export interface Reading {
   outcome: Outcome;
   /** Read: the copy for the features and the browser. Replay: the copy the browser fails on as it
@@ -447,11 +537,11 @@ export interface Reading {
  * would; undefined when there is nothing to read (not an object: the browser converts it without
  * running any code of the page's) or the members could not be learnt.
  */
-export function readConstraints(stream: boolean, x: unknown): Reading | undefined {
+export function readConstraints(of: Of, x: unknown): Reading | undefined {
   if (!isObject(x)) return undefined;
   ownFail = false;
   try {
-    return { outcome: Outcome.Read, value: dict(x, stream ? top : trackMembers) };
+    return { outcome: Outcome.Read, value: dict(x, listOf(of)) };
   } catch (e) {
     if (e !== STOP) throw e;
     return ownFail ? { outcome: Outcome.Failed, value: failError } : { outcome: Outcome.Replay, value: haltValue };
@@ -470,8 +560,8 @@ export function readConstraints(stream: boolean, x: unknown): Reading | undefine
  * members only: nothing of a page's prototype). A feature may have built its changes from plain
  * `{}` and `[]`, which the browser would read through Object.prototype and Array.prototype.
  */
-export function sealConstraints(stream: boolean, x: unknown): unknown {
-  return isObject(x) ? sealDict(x, stream ? top : trackMembers) : x;
+export function sealConstraints(of: Of, x: unknown): unknown {
+  return isObject(x) ? sealDict(x, listOf(of)) : x;
 }
 
 function sealDict(v: Loose, members: Member[]): Loose {
@@ -533,21 +623,23 @@ const isTrack = answers(trackReadyState);
  */
 export function installConstraintReading(): void {
   if (!nativeGetUserMedia) return;
-  const reading = (stream: boolean, native: Function) => (next: Function, thisArg: unknown, args: unknown[]): unknown => {
+  const reading = (of: Of, native: Function) => (next: Function, thisArg: unknown, args: unknown[]): unknown => {
+    const stream = of === Of.Stream;
     if (!args.length || !(stream ? isDevices(thisArg) : isTrack(thisArg))) return apply(native, thisArg, args);
     let r: Reading | undefined;
     try {
       if (!stream) learnFrom(thisArg);
-      r = readConstraints(stream, args[0]);
-    } catch {
-      r = undefined; // (not expected) the features read the page's object, as before
+      r = readConstraints(of, args[0]);
+    } catch (e) {
+      // (Not expected; the stack ran out, say.) Closed: the page's object never goes on unread.
+      return apply(promiseReject, PromiseCtor, [e]);
     }
     if (!r) return apply(next, thisArg, args);
     if (r.outcome === Outcome.Failed) return apply(promiseReject, PromiseCtor, [r.value]);
     return apply(r.outcome === Outcome.Read ? next : native, thisArg, [r.value]);
   };
-  intercept("getUserMedia", reading(true, nativeGetUserMedia));
-  if (nativeApply) intercept("applyConstraints", reading(false, nativeApply));
+  intercept("getUserMedia", reading(Of.Stream, nativeGetUserMedia));
+  if (nativeApply) intercept("applyConstraints", reading(Of.Track, nativeApply));
   // The first track of this realm's tells which members the browser reads (`learnFrom`).
   onResolved("getUserMedia", (stream) => {
     if (learnt || !streamGetTracks) return;
@@ -560,24 +652,41 @@ export function installConstraintReading(): void {
   // refuses them before it reads anything.
   if (typeof Navigator === "undefined") return;
   const isNavigator = answers(getter(Navigator.prototype, "userAgent"));
+  const noop = () => undefined;
+  /** The browser's refusal of constraints that ask for nothing, once it read them all. */
+  let asksNothing: unknown;
   const legacy = (native: Function, thisArg: unknown, args: unknown[]): unknown => {
     if (args.length < 3 || !isNavigator(thisArg)) return apply(native, thisArg, args);
+    // The browser is asked which enum values it knows (getDisplayMedia's options: their lists
+    // change between versions) and whether a controller is a CaptureController: given only that
+    // member, it refuses to ask for nothing, or refuses the value first. Nothing is captured.
+    const refusal = (c: unknown): unknown => {
+      try {
+        apply(native, thisArg, [c, noop, noop]);
+      } catch (e) {
+        return isObject(e) ? (e as Loose).message : e;
+      }
+      return undefined;
+    };
+    browserTakes = (key, value) => {
+      const c = objectCreate(null) as Loose;
+      if (asksNothing === undefined) asksNothing = refusal(c);
+      setOwn(c, key, value);
+      return refusal(c) === asksNothing;
+    };
     let r: Reading | undefined;
+    // (An exception not expected here, the stack running out say, goes to the page: closed.)
     try {
-      r = readConstraints(true, args[0]);
-    } catch {
-      r = undefined;
+      r = readConstraints(Of.Legacy, args[0]);
+    } finally {
+      browserTakes = () => true;
     }
     if (!r) return apply(native, thisArg, args);
     if (r.outcome === Outcome.Failed) throw r.value;
     let c = r.value as Loose;
     if (r.outcome === Outcome.Read) {
-      try {
-        if (hasOwn(c, "video")) setOwn(c, "video", legacyVideo(c.video));
-        c = sealConstraints(true, c) as Loose;
-      } catch {
-        // (Not expected.) The copy as read.
-      }
+      if (hasOwn(c, "video")) setOwn(c, "video", legacyVideo(c.video));
+      c = sealConstraints(Of.Legacy, c) as Loose;
     }
     const passed: unknown[] = [c];
     for (let i = 1; i < args.length; i++) appendOwn(passed, args[i]);
@@ -589,16 +698,16 @@ export function installConstraintReading(): void {
 
 /** The last interceptor: the browser gets the constraints in the safe form (`sealConstraints`). */
 export function installConstraintSealing(): void {
-  const sealing = (stream: boolean) => (next: Function, thisArg: unknown, args: unknown[]): unknown => {
+  const sealing = (of: Of) => (next: Function, thisArg: unknown, args: unknown[]): unknown => {
     if (!args.length) return apply(next, thisArg, args);
     let sealed: unknown;
     try {
-      sealed = sealConstraints(stream, args[0]);
-    } catch {
-      sealed = args[0];
+      sealed = sealConstraints(of, args[0]);
+    } catch (e) {
+      return apply(promiseReject, PromiseCtor, [e]); // (not expected) closed, as in reading
     }
     return apply(next, thisArg, [sealed]);
   };
-  intercept("getUserMedia", sealing(true));
-  intercept("applyConstraints", sealing(false));
+  intercept("getUserMedia", sealing(Of.Stream));
+  intercept("applyConstraints", sealing(Of.Track));
 }

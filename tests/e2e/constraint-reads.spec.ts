@@ -38,6 +38,42 @@ const GET_USER_MEDIA = [
   "({get audio() { navigator.mediaDevices.getUserMedia({get semantics() { throw new Error('inner'); }, video: {aspectRatio: NaN}}).catch(() => {}); return undefined; }, video: {aspectRatio: NaN}})",
 ];
 
+// What the engine refuses (not a page's code throwing): the browser says where it was reading
+// ("Failed to read the 'width' property from 'MediaTrackConstraintSet': ..."). `R()` is a revoked Proxy.
+const ENGINE_REFUSES = [
+  "R()",
+  "({video: R(), audio: true})",
+  "({video: {deviceId: R()}})",
+  "({video: {width: {exact: R()}}})",
+  "({video: {advanced: R()}})",
+  "({video: {advanced: [{width: 5}, R()]}})",
+  "({video: {pointsOfInterest: [R()]}})",
+  "({video: {width: {exact: {[Symbol.toPrimitive]: 1}}}})",
+  "({video: {width: {exact: {[Symbol.toPrimitive]() { return {}; }}}}})",
+  "({video: {width: {exact: Object.create(null)}}})",
+  "({video: {facingMode: {exact: {toString() { return {}; }, valueOf() { return {}; }}}}})",
+  "L({video: {width: {ideal: {valueOf() { log.push('valueOf'); return Symbol('s'); }}}}})",
+  "L({video: {frameRate: {ideal: {valueOf() { log.push('valueOf'); return 10n; }}}}})",
+  "L({video: {facingMode: {exact: {toString() { log.push('toString'); return Symbol('s'); }}}}})",
+  // Longer than the browser's vectors hold: refused before an element is read (natively at once).
+  "({video: {deviceId: new Array(2 ** 32 - 1)}})",
+  "({video: {advanced: new Array(2 ** 32 - 1)}})",
+  "({video: {facingMode: {ideal: new Array(268173313)}}})",
+  "({video: {optional: new Array(134086657)}})",
+];
+
+// Legacy navigator.getUserMedia reads all of MediaStreamConstraints, getDisplayMedia's options too.
+const LEGACY = [
+  "L({video: true})",
+  "L({audio: true, video: {width: 320}, preferCurrentTab: true, windowAudio: 'exclude'})",
+  "L({video: true, systemAudio: 'bogus'})",
+  "L({video: true, controller: {}})",
+  "L({video: {pan: 200}, selfBrowserSurface: {toString() { log.push('toString'); return 'include'; }}})",
+  "({get audioSelection() { log.push('get audioSelection'); throw new Error('page'); }, video: true})",
+  "L({audio: false, video: false})",
+  "L({video: {width: {exact: {valueOf() { return Symbol(); }}}}})",
+];
+
 const APPLY = [
   "L({width: 320})",
   "L({width: {min: 100, max: 640}, frameRate: {ideal: 10}, advanced: [{height: 240}, {aspectRatio: 2}]})",
@@ -49,11 +85,17 @@ const APPLY = [
 ];
 
 /** In the page: runs each case and returns its log of reads and its outcome. */
-async function run(page: Page, cases: string[], kind: "gum" | "apply") {
+async function run(page: Page, cases: string[], kind: "gum" | "apply" | "legacy") {
   return page.evaluate(async ({ cases, kind }) => {
     const key = (k: PropertyKey) => (typeof k === "symbol" ? `@@${k.description}` : String(k));
     const runOne = async (source: string) => {
       const log: string[] = [];
+      const R = () => {
+        const r = Proxy.revocable({}, {});
+        r.revoke();
+        return r.proxy;
+      };
+      void R; // (the cases use it, through eval)
       const L = (value: unknown, path = ""): unknown => {
         if ((typeof value !== "object" || value === null) && typeof value !== "function") return value;
         // An array stays an array (the browser reads arrays by index, a Proxy of one by its
@@ -103,6 +145,19 @@ async function run(page: Page, cases: string[], kind: "gum" | "apply") {
         if (kind === "gum") {
           const stream = await navigator.mediaDevices.getUserMedia(constraints);
           stream.getTracks().forEach((t) => t.stop());
+        } else if (kind === "legacy") {
+          let threw = "";
+          const stream = await new Promise<MediaStream>((resolve, reject) => {
+            try {
+              (navigator as any).getUserMedia(constraints, resolve, reject);
+            } catch (e) {
+              threw = "threw ";
+              reject(e);
+            }
+          }).catch((e) => {
+            throw Object.assign(new Error(), { name: threw + e.name, message: e.message });
+          });
+          stream.getTracks().forEach((t) => t.stop());
         } else {
           await window.track.applyConstraints(constraints);
         }
@@ -150,6 +205,34 @@ test.describe("constraints are read as the browser reads them", () => {
     expect(native[4].log).toContain("valueOf");
     expect(native[7].log).not.toContain("get video");
     expect(native.filter((r) => r.outcome === "ok").length).toBeGreaterThan(3);
+  });
+
+  test("what the engine refuses (a revoked Proxy, no primitive value, a Symbol or BigInt from valueOf, too long an array) fails in the browser's own words", async ({ page, nativePage, site, extContext, extensionId }) => {
+    await setSitePtz(extContext, extensionId, site.origin, "block");
+    await page.goto(`${site.origin}/probe.html`);
+    await nativePage.goto(`${site.origin}/probe.html`);
+    await page.evaluate(() => navigator.mediaDevices.getUserMedia({ video: true }).then((s) => s.getTracks().forEach((t) => t.stop())));
+    const native = await run(nativePage, ENGINE_REFUSES, "gum");
+    const extension = await run(page, ENGINE_REFUSES, "gum");
+    for (let i = 0; i < native.length; i++) {
+      expect({ source: extension[i].source, outcome: extension[i].outcome, log: withoutOwn(extension[i].log) }, native[i].source).toEqual(native[i]);
+      // (Each is refused, in words that say where: the comparison above can fail.)
+      expect(native[i].outcome, native[i].source).toMatch(/^(TypeError|RangeError): Failed to execute 'getUserMedia' on 'MediaDevices': /);
+    }
+  });
+
+  test("legacy navigator.getUserMedia: all of MediaStreamConstraints read as natively, and the same outcomes", async ({ page, nativePage, site, extContext, extensionId }) => {
+    await setSitePtz(extContext, extensionId, site.origin, "block");
+    await page.goto(`${site.origin}/probe.html`);
+    await nativePage.goto(`${site.origin}/probe.html`);
+    await page.evaluate(() => navigator.mediaDevices.getUserMedia({ video: true }).then((s) => s.getTracks().forEach((t) => t.stop())));
+    const native = await run(nativePage, LEGACY, "legacy");
+    const extension = await run(page, LEGACY, "legacy");
+    for (let i = 0; i < native.length; i++) {
+      expect({ source: extension[i].source, outcome: extension[i].outcome, log: withoutOwn(extension[i].log) }, native[i].source).toEqual(native[i]);
+    }
+    expect(native[1].log).toContain("get windowAudio");
+    expect(native[2].outcome).toMatch(/^threw TypeError: .*'systemAudio'/);
   });
 
   test("a document's first getUserMedia, before any track told the extension the browser's members, reads as natively", async ({ page, nativePage, site, extContext, extensionId }) => {

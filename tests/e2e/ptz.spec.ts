@@ -449,6 +449,49 @@ test.describe("pan/tilt/zoom", () => {
     expect(moved).toEqual([300, 350]);
   });
 
+  test("a value the reader cannot look at (a revoked Proxy) fails the call as natively: it never hands the browser the page's object past a Block", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    await grantBrowserPtz(page, site.origin);
+    await setPtz(b, site.origin, "block");
+    const outcome = await page.evaluate(async () => {
+      const w = window as any;
+      const held = (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks()[0];
+      // A function is a dictionary to the bindings. Its deviceId is a revoked Proxy the first time it
+      // is read (natively the only time: the call fails there), nothing after.
+      const tricky = (axis: string) => {
+        const f: any = function () {};
+        f[axis] = 300;
+        let reads = 0;
+        Object.defineProperty(f, "deviceId", { get() {
+          if (reads++) return undefined;
+          const r = Proxy.revocable({}, {});
+          r.revoke();
+          return r.proxy;
+        } });
+        return f;
+      };
+      const why = (e: any) => `${e?.name}|${e?.message}`;
+      const results: string[] = [];
+      results.push(await navigator.mediaDevices.getUserMedia({ video: tricky("pan") }).then(() => "ok", why));
+      results.push(await held.applyConstraints(tricky("tilt")).then(() => "ok", why));
+      results.push(await new Promise<string>((resolve) => {
+        try {
+          (navigator as any).getUserMedia({ video: tricky("zoom") }, () => resolve("ok"), (e: any) => resolve(why(e)));
+        } catch (e) {
+          resolve(why(e));
+        }
+      }));
+      w.held = held;
+      return results;
+    });
+    for (const r of outcome) expect(r).toMatch(/^TypeError\|.*revoked/);
+    await setPtz(b, site.origin, "allow");
+    await expect.poll(() => page.evaluate(() => {
+      const s = (window as any).held.getSettings() as Record<string, unknown>;
+      return [s.pan, s.tilt, s.zoom];
+    })).toEqual([100, 100, 100]);
+  });
+
   test("mandatory PTZ stays the native TypeError, without a prompt", async ({ site }) => {
     const page = await openPtzPage(b, site.origin);
     let prompted = false;
