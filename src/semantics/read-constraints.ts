@@ -8,8 +8,8 @@
  * again), and what the browser acts on is what the features checked: a getter that answers the
  * PTZ gate one way and the browser another has nothing to answer the second time.
  *
- * The members are the browser's own (Chromium 156's until this realm's browser was asked, at its
- * first track: see `learnFrom`), with those Capture Control implements (src/effects/names.ts,
+ * The members are the browser's own (asked of the browser at a realm's first call: see
+ * `learnSupported` and `learnFrom`), with those Capture Control implements (src/effects/names.ts,
  * `semantics`) in their places. The copy is data: dictionaries
  * without a prototype, numbers and strings already converted where a page's code would run in the
  * conversion (valueOf, toString), and sequences as plain arrays (the browser reads an array by
@@ -479,7 +479,7 @@ function use(browserNames: string[]): void {
   trackMembers = members(names);
   appendOwn(trackMembers, ["advanced", SETS, false] as Member);
 }
-// Chromium 156's (without flags), until this realm's browser was asked (`learnFrom`).
+// Chromium 156's (without flags), until this realm's browser was asked (`learnSupported`, `learnFrom`).
 use(words("aspectRatio autoGainControl brightness channelCount colorTemperature contrast deviceId " +
   "displaySurface echoCancellation exposureCompensation exposureMode exposureTime facingMode focusDistance focusMode " +
   "frameRate groupId height iso latency mandatory noiseSuppression optional pan pointsOfInterest resizeMode " +
@@ -519,6 +519,31 @@ function learnFrom(track: unknown): void {
   learnt = true;
   const set: string[] = [];
   for (let i = 0; i < names.length - 1; i++) appendOwn(set, names[i]);
+  use(set);
+}
+
+const nativeSupported = devicesProto?.getSupportedConstraints as Function | undefined;
+/**
+ * Asks the browser, at a realm's first getUserMedia, which members its MediaTrackConstraintSet has
+ * (versions and flags differ): those getSupportedConstraints() names (in Chromium 156 exactly the
+ * set's members, with or without experimental features), with the legacy `mandatory` and
+ * `optional`. Before, a document's first call read Chromium 156's list, without the members only a
+ * browser flag adds.
+ */
+function learnSupported(devices: unknown): void {
+  if (learnt || !nativeSupported) return;
+  let supported: unknown;
+  try {
+    supported = apply(nativeSupported, devices, []);
+  } catch {
+    return;
+  }
+  if (!isObject(supported)) return;
+  const keys = ownKeys(supported);
+  const set: string[] = ["mandatory", "optional"];
+  for (let i = 0; i < keys.length; i++) if (typeof keys[i] === "string" && supported[keys[i] as string] === true) appendOwn(set, keys[i]);
+  if (set.length < 3) return;
+  learnt = true;
   use(set);
 }
 
@@ -628,7 +653,8 @@ export function installConstraintReading(): void {
     if (!args.length || !(stream ? isDevices(thisArg) : isTrack(thisArg))) return apply(native, thisArg, args);
     let r: Reading | undefined;
     try {
-      if (!stream) learnFrom(thisArg);
+      if (stream) learnSupported(thisArg);
+      else learnFrom(thisArg);
       r = readConstraints(of, args[0]);
     } catch (e) {
       // (Not expected; the stack ran out, say.) Closed: the page's object never goes on unread.

@@ -6,7 +6,7 @@
  * members it implements itself (`semantics`, the effects' constraints), each in its place.
  */
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, launch, test } from "./fixtures";
 import { setSitePtz } from "./ptz-helpers";
 
 // Each case is evaluated in the page with `L(value)`, which wraps a value (deeply) in Proxies that
@@ -246,6 +246,31 @@ test.describe("constraints are read as the browser reads them", () => {
     const extension = await run(page, cases, "gum");
     for (let i = 0; i < native.length; i++) {
       expect({ source: extension[i].source, outcome: extension[i].outcome, log: withoutOwn(extension[i].log) }, native[i].source).toEqual(native[i]);
+    }
+  });
+
+  test("with the browser's experimental features, a document's first getUserMedia reads the members they add, as natively", async ({ site }) => {
+    // Members only a flag adds (backgroundSegmentationMask): the browser is asked at the first call.
+    const flags = ["--enable-experimental-web-platform-features"];
+    const ext = await launch({ extension: true, extra: flags });
+    const nat = await launch({ extension: false, extra: flags });
+    try {
+      const page = await ext.context.newPage();
+      const nativePage = await nat.context.newPage();
+      await page.goto(`${site.origin}/probe.html`);
+      await nativePage.goto(`${site.origin}/probe.html`);
+      await page.evaluate(() => navigator.permissions.query({ name: "camera", panTiltZoom: true } as PermissionDescriptor));
+      const cases = ["L({video: {backgroundSegmentationMask: true, width: 320}})"];
+      const native = await run(nativePage, cases, "gum");
+      const extension = await run(page, cases, "gum");
+      // (The flags give the browser some of the extension's members too: those it reads natively.)
+      const ours = withoutOwn(extension[0].log);
+      const log = extension[0].log.filter((line) => ours.includes(line) || native[0].log.includes(line));
+      expect({ ...extension[0], log }).toEqual(native[0]);
+      expect(native[0].log).toContain("get video.backgroundSegmentationMask");
+    } finally {
+      await ext.close();
+      await nat.close();
     }
   });
 
