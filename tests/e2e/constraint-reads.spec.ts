@@ -184,19 +184,29 @@ const OWN = ["semantics", "backgroundBlur", "eyeGazeCorrection", "faceFraming", 
 /** A log without the reads of the extension's own members (`get video.powerEfficient`). */
 const withoutOwn = (log: string[]) => log.filter((line) => !OWN.some((name) => line.endsWith(`.${name}`) || line === `get ${name}`));
 
+type Runs = Awaited<ReturnType<typeof run>>;
+/** Each case read the same (the extension's own members aside) and ended the same as natively. */
+function expectSameReads(extension: Runs, native: Runs) {
+  for (let i = 0; i < native.length; i++) {
+    expect({ source: extension[i].source, outcome: extension[i].outcome, log: withoutOwn(extension[i].log) }, native[i].source).toEqual(native[i]);
+  }
+}
+
+/** Both pages on the probe page with the site at PTZ Block (the gate then looks at every call's
+ * PTZ members), the extension's pack in first: its features look at every call from then on. */
+async function packedPages(page: Page, nativePage: Page, origin: string, block: () => Promise<unknown>) {
+  await block();
+  await page.goto(`${origin}/probe.html`);
+  await nativePage.goto(`${origin}/probe.html`);
+  await page.evaluate(() => navigator.mediaDevices.getUserMedia({ video: true }).then((s) => s.getTracks().forEach((t) => t.stop())));
+}
+
 test.describe("constraints are read as the browser reads them", () => {
   test("getUserMedia: the same reads, in the same order, as natively, and the same outcomes", async ({ page, nativePage, site, extContext, extensionId }) => {
-    // PTZ at Block: the gate looks at every call's PTZ members (and takes them out).
-    await setSitePtz(extContext, extensionId, site.origin, "block");
-    await page.goto(`${site.origin}/probe.html`);
-    await nativePage.goto(`${site.origin}/probe.html`);
-    // The pack in first: its features look at every call from then on.
-    await page.evaluate(() => navigator.mediaDevices.getUserMedia({ video: true }).then((s) => s.getTracks().forEach((t) => t.stop())));
+    await packedPages(page, nativePage, site.origin, () => setSitePtz(extContext, extensionId, site.origin, "block"));
     const native = await run(nativePage, GET_USER_MEDIA, "gum");
     const extension = await run(page, GET_USER_MEDIA, "gum");
-    for (let i = 0; i < native.length; i++) {
-      expect({ source: extension[i].source, outcome: extension[i].outcome, log: withoutOwn(extension[i].log) }, native[i].source).toEqual(native[i]);
-    }
+    expectSameReads(extension, native);
     // The extension's own members are read in their places: semantics between audio and video.
     const second = extension[1].log.filter((line) => /^get [a-z]+$/i.test(line));
     expect(second).toEqual(["get audio", "get semantics", "get video"]);
@@ -208,29 +218,21 @@ test.describe("constraints are read as the browser reads them", () => {
   });
 
   test("what the engine refuses (a revoked Proxy, no primitive value, a Symbol or BigInt from valueOf, too long an array) fails in the browser's own words", async ({ page, nativePage, site, extContext, extensionId }) => {
-    await setSitePtz(extContext, extensionId, site.origin, "block");
-    await page.goto(`${site.origin}/probe.html`);
-    await nativePage.goto(`${site.origin}/probe.html`);
-    await page.evaluate(() => navigator.mediaDevices.getUserMedia({ video: true }).then((s) => s.getTracks().forEach((t) => t.stop())));
+    await packedPages(page, nativePage, site.origin, () => setSitePtz(extContext, extensionId, site.origin, "block"));
     const native = await run(nativePage, ENGINE_REFUSES, "gum");
     const extension = await run(page, ENGINE_REFUSES, "gum");
+    expectSameReads(extension, native);
     for (let i = 0; i < native.length; i++) {
-      expect({ source: extension[i].source, outcome: extension[i].outcome, log: withoutOwn(extension[i].log) }, native[i].source).toEqual(native[i]);
       // (Each is refused, in words that say where: the comparison above can fail.)
       expect(native[i].outcome, native[i].source).toMatch(/^(TypeError|RangeError): Failed to execute 'getUserMedia' on 'MediaDevices': /);
     }
   });
 
   test("legacy navigator.getUserMedia: all of MediaStreamConstraints read as natively, and the same outcomes", async ({ page, nativePage, site, extContext, extensionId }) => {
-    await setSitePtz(extContext, extensionId, site.origin, "block");
-    await page.goto(`${site.origin}/probe.html`);
-    await nativePage.goto(`${site.origin}/probe.html`);
-    await page.evaluate(() => navigator.mediaDevices.getUserMedia({ video: true }).then((s) => s.getTracks().forEach((t) => t.stop())));
+    await packedPages(page, nativePage, site.origin, () => setSitePtz(extContext, extensionId, site.origin, "block"));
     const native = await run(nativePage, LEGACY, "legacy");
     const extension = await run(page, LEGACY, "legacy");
-    for (let i = 0; i < native.length; i++) {
-      expect({ source: extension[i].source, outcome: extension[i].outcome, log: withoutOwn(extension[i].log) }, native[i].source).toEqual(native[i]);
-    }
+    expectSameReads(extension, native);
     expect(native[1].log).toContain("get windowAudio");
     expect(native[2].outcome).toMatch(/^threw TypeError: .*'systemAudio'/);
   });
@@ -244,9 +246,7 @@ test.describe("constraints are read as the browser reads them", () => {
     const cases = [GET_USER_MEDIA[1], GET_USER_MEDIA[2]];
     const native = await run(nativePage, cases, "gum");
     const extension = await run(page, cases, "gum");
-    for (let i = 0; i < native.length; i++) {
-      expect({ source: extension[i].source, outcome: extension[i].outcome, log: withoutOwn(extension[i].log) }, native[i].source).toEqual(native[i]);
-    }
+    expectSameReads(extension, native);
   });
 
   test("with the browser's experimental features, a document's first getUserMedia reads the members they add, as natively", async ({ site }) => {
@@ -280,9 +280,7 @@ test.describe("constraints are read as the browser reads them", () => {
     await nativePage.goto(`${site.origin}/probe.html`);
     const native = await run(nativePage, APPLY, "apply");
     const extension = await run(page, APPLY, "apply");
-    for (let i = 0; i < native.length; i++) {
-      expect({ source: extension[i].source, outcome: extension[i].outcome, log: withoutOwn(extension[i].log) }, native[i].source).toEqual(native[i]);
-    }
+    expectSameReads(extension, native);
     expect(native[4].log).not.toContain("get width");
   });
 
