@@ -1,9 +1,9 @@
 import type { PageBridge } from "../bridge/page-bridge";
 import { effectiveSemantics } from "../bridge/protocol";
 import { NAMES } from "../effects/names";
-import { appendOwn, apply, bareArgs, devicesProto, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, objectCreate, ObjectProto, ownKeys, PromiseCtor, promiseThen, trackProto } from "../lib/natives";
+import { appendOwn, apply, bareArgs, devicesProto, getOwnPropertyDescriptor, getPrototypeOf, hasOwn, isObject, objectCreate, ObjectProto, ownKeys, PromiseCtor, promiseThen, trackProto } from "../lib/natives";
 import { wrapMethod } from "../lib/wrap";
-import { packPending, whenPack } from "./pack";
+import { packIn, packPending, whenPack } from "./pack";
 
 /**
  * The media methods every feature builds on, wrapped once. Features add interceptors; while no
@@ -107,30 +107,61 @@ function copy(o: object, ok: (key: string) => boolean, map: (v: unknown) => unkn
  * `video` only, each a boolean or a plain object of data properties none of whose names a
  * feature acts on), the constraints to give the browser: a copy, so what it reads is what was
  * checked. A page that added to Object.prototype gets the pack's decision instead. */
-function passedOn(constraints: unknown): Record<string, unknown> | undefined {
+function passedOn(constraints: unknown): unknown {
   const config = bridgeOf!.siteConfig();
   if (effectiveSemantics(config) !== "browser-chooses" || config.powerSaving || config.blurBackground || config.frameFace ||
     ownKeys(ObjectProto).length !== protoKeys) return;
-  return copy(constraints as object, (key) => key === "audio" || key === "video", (track) => typeof track === "boolean" ? track
-    : copy(track as object, (key) => {
-      for (let k = 0; k < FEATURED.length; k++) if (key === FEATURED[k]) return false;
-      return true;
-    }, (v) => v));
+  return ptzFree(constraints as object, true);
 }
 
-function route(method: MethodName) {
+/** A copy of a plain track constraint set none of whose members a feature acts on. */
+const plainSet = (set: object) => copy(set, (key) => {
+  for (let k = 0; k < FEATURED.length; k++) if (key === FEATURED[k]) return false;
+  return true;
+}, (v) => v);
+/** A copy of plain getUserMedia constraints: audio and video, each a boolean or a plainSet. */
+const plainStream = (c: object) =>
+  copy(c, (key) => key === "audio" || key === "video", (track) => typeof track === "boolean" ? track : plainSet(track as object));
+
+
+/**
+ * Constraints made safe where the pack cannot come (a page kept it out, or froze a built-in it
+ * needs: a lockdown), so that nothing of its gates: for an object, a copy of plain data none of
+ * whose members a feature acts on (no pan, tilt, zoom or advanced: PTZ's only places); undefined
+ * where that cannot be made (getters, a Proxy, another prototype ...). `stream`: getUserMedia's.
+ */
+export function ptzFree(c: object, stream: boolean): unknown {
+  try {
+    return stream ? plainStream(c) : plainSet(c);
+  } catch {
+    // (Not an object, or a Proxy's trap threw.)
+  }
+}
+/** A call refused where its constraints cannot be made safe. (The page's DOMException, if it
+ * replaced it: this error is the page's to have.) */
+export const unchecked = () => new PromiseCtor((_, reject) => reject(new DOMException("Constraints not checked", "NotAllowedError")));
+
+/** getUserMedia's and applyConstraints' wrappers (the others' are `routed`). */
+function route(method: "getUserMedia" | "applyConstraints") {
   const run = routed(method);
-  if (method !== "getUserMedia") return run;
+  const stream = method === "getUserMedia";
+  /** Once the pack is in, or cannot come: then with PTZ-free constraints, or refused. */
+  const go = (native: Function, thisArg: unknown, args: unknown[]): unknown => {
+    // (No code of the page's runs on a value that is not an object.)
+    if (packIn() || !isObject(args[0])) return run(native, thisArg, args);
+    const safe = ptzFree(args[0], stream);
+    return safe ? apply(native, thisArg, [safe]) : unchecked();
+  };
+  // applyConstraints waits for the pack where a track reached a realm without it (a frame's
+  // prototype called on a track of its parent's): its PTZ gate is there.
+  if (!stream) return (native: Function, thisArg: unknown, args: unknown[]): unknown =>
+    packPending() && isObject(args[0]) ? later(() => go(native, thisArg, args)) : go(native, thisArg, args);
   // getUserMedia waits for the pack: its features (picker, PTZ, effects, tracking) are there.
   return (native: Function, thisArg: unknown, args: unknown[]): unknown => {
-    if (!packPending()) return run(native, thisArg, args);
-    let plain: Record<string, unknown> | undefined;
-    try {
-      plain = passedOn(args[0]);
-    } catch {
-      // Not an object, or a page's proxy threw: the pack decides.
-    }
-    if (!plain) return later(() => run(native, thisArg, args));
+    if (!packPending()) return go(native, thisArg, args);
+    // (Not a plain object: the pack decides.)
+    const plain = passedOn(args[0]);
+    if (!plain) return later(() => go(native, thisArg, args));
     // Such a call goes to the browser now, while the pack comes; the stream goes to the page once
     // the pack's hooks saw it (as they would have), an error at once.
     // (The browser is asked first: asking for the pack takes a moment of this thread.)
@@ -170,11 +201,11 @@ export function installMediaMethods(bridge: PageBridge): void {
   bridgeOf = bridge;
   if (devicesProto) {
     wrapMethod(devicesProto, "getUserMedia", route("getUserMedia"));
-    wrapMethod(devicesProto, "enumerateDevices", route("enumerateDevices"));
+    wrapMethod(devicesProto, "enumerateDevices", routed("enumerateDevices"));
   }
   if (trackProto) {
-    wrapMethod(trackProto, "getCapabilities", route("getCapabilities"));
-    wrapMethod(trackProto, "getSettings", route("getSettings"));
+    wrapMethod(trackProto, "getCapabilities", routed("getCapabilities"));
+    wrapMethod(trackProto, "getSettings", routed("getSettings"));
     wrapMethod(trackProto, "applyConstraints", route("applyConstraints"));
   }
 }

@@ -4,24 +4,33 @@
  * the calls that must wait for it (they hold what would reach the extension: a legacy
  * getUserMedia, a query of the camera's PTZ permission).
  */
-import { answers, apply, getOwnPropertyDescriptor, trackProto } from "../lib/natives";
+import { answers, apply, getOwnPropertyDescriptor, isObject, promiseThen, trackProto } from "../lib/natives";
 import { reserve, wrapMethod } from "../lib/wrap";
-import { later } from "./media-methods";
-import { packPending, whenPack } from "./pack";
+import { later, ptzFree, unchecked } from "./media-methods";
+import { packIn, packPending, whenPack } from "./pack";
 
 /** `holder[name]`'s calls for which `engage(args)` holds wait for the pack (`promise`: the call
  * returns a promise; else it returns nothing, e.g. a callback API), then go through every layer. */
 function waitFor(holder: object, name: string, engage: (args: unknown[], thisArg: unknown) => boolean, promise: boolean): void {
   let outer: Function | undefined;
   wrapMethod(holder, name, (native, thisArg, args) => {
-    if (!packPending() || !outer || !engage(args, thisArg)) return apply(native, thisArg, args);
+    if (!outer || !engage(args, thisArg)) return apply(native, thisArg, args);
+    if (!packPending()) {
+      if (promise || packIn()) return apply(native, thisArg, args);
+      // (Legacy getUserMedia, where the pack cannot come: PTZ-free constraints, or refused.)
+      const safe = ptzFree(args[0] as object, true);
+      // (`args` is this layer's own copy.)
+      return safe ? (args[0] = safe, apply(native, thisArg, args)) : void apply(promiseThen, unchecked(), [undefined, args[2]]);
+    }
     const again = () => apply(outer!, thisArg, args);
     if (promise) return later(again);
     whenPack(() => {
       try {
         again();
-      } catch {
-        // (It would have thrown to nobody: the page's call returned long ago.)
+      } catch (e) {
+        // Natively thrown at the call, which returned long ago: the error callback has it, rather
+        // than nothing at all.
+        apply(args[2] as Function, undefined, [e]);
       }
     });
     return undefined;
@@ -38,10 +47,11 @@ export function reserveMembers(): void {
   ]);
   if (typeof Navigator !== "undefined") {
     // Only a call that would not throw at once: on a navigator (javaEnabled is the cheapest check
-    // of the receiver: it throws "Illegal invocation" as getUserMedia would), with a dictionary.
-    // Anything else goes to the browser now, which throws what it throws.
+    // of the receiver: it throws "Illegal invocation" as getUserMedia would), with a dictionary
+    // (any object: a function, document.all ... are read as one). Anything else goes to the
+    // browser now, which throws what it throws.
     const onNavigator = answers(Navigator.prototype.javaEnabled);
-    const legacy = (args: unknown[], thisArg: unknown) => onNavigator(thisArg) && typeof args[0] === "object" && args[0] !== null &&
+    const legacy = (args: unknown[], thisArg: unknown) => onNavigator(thisArg) && isObject(args[0]) &&
       typeof args[1] === "function" && typeof args[2] === "function";
     waitFor(Navigator.prototype, "getUserMedia", legacy, false);
     waitFor(Navigator.prototype, "webkitGetUserMedia", legacy, false);
@@ -50,7 +60,7 @@ export function reserveMembers(): void {
     waitFor(Permissions.prototype, "query", (args) => {
       try {
         const d = args[0] as { name?: unknown; panTiltZoom?: unknown } | null;
-        return typeof d === "object" && d !== null && d.name === "camera" && d.panTiltZoom === true;
+        return isObject(d) && d.name === "camera" && d.panTiltZoom === true;
       } catch {
         return false; // the native call reports it
       }

@@ -39,6 +39,10 @@ export const mapDelete = Map.prototype.delete;
 export const mapForEach = Map.prototype.forEach;
 export const functionToString = Function.prototype.toString;
 export const ObjectProto = Object.prototype;
+const ObjectCtor = Object;
+/** Whether `v` is an object (a function and document.all too: the bindings read each as a
+ * dictionary), without running any code of the page's. */
+export const isObject = (v: unknown): v is object => ObjectCtor(v) === v;
 export const hasOwnProperty = ObjectProto.hasOwnProperty;
 
 export const addEventListener = EventTarget.prototype.addEventListener;

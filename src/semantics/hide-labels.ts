@@ -9,7 +9,7 @@ import type { PageBridge } from "../bridge/page-bridge";
 import {
   apply, hasOwn, setOwn,
 } from "../lib/natives";
-import { trackGetSettings, trackProto } from "../lib/natives";
+import { isObject, trackGetSettings, trackProto } from "../lib/natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 
 export function installHideLabels(bridge: PageBridge): void {
@@ -23,7 +23,7 @@ export function installHideLabels(bridge: PageBridge): void {
     });
     wrapMethod(MediaDeviceInfo.prototype, "toJSON", (native, thisArg, args) => {
       const json = apply(native, thisArg, args) as Record<string, unknown>;
-      if (json && typeof json === "object" && hasOwn(json, "label") && json.label !== "" && hidden()) {
+      if (isObject(json) && hasOwn(json, "label") && json.label !== "" && hidden()) {
         setOwn(json, "label", "");
       }
       return json;

@@ -64,7 +64,16 @@ kinds(TRACK, "audio video");
 const ITERATOR: symbol = Symbol.iterator;
 const TO_PRIMITIVE: symbol = Symbol.toPrimitive;
 const StringCtor = String;
-const isObject = (v: unknown): v is Loose => (typeof v === "object" && v !== null) || typeof v === "function";
+const objectIs = Object.is, TypeErrorCtor = TypeError;
+/** `document.all`: an object that typeof calls "undefined" and `==` calls null (HTML's
+ * [[IsHTMLDDA]]), and callable. The browser reads it as any other object: a page can put `pan` on
+ * it. (Told apart with Object.is: a minifier folds `v !== undefined && v !== null` into
+ * `v != null` and `typeof v === "undefined"` into `v === void 0`, both false for it.) */
+const isAll = (v: unknown): boolean => v == null && !objectIs(v, undefined) && !objectIs(v, null);
+const isObject = (v: unknown): v is Loose => (typeof v === "object" && v !== null) || typeof v === "function" || isAll(v);
+const callable = (v: unknown): boolean => typeof v === "function" || isAll(v);
+/** Undefined or null (not document.all). */
+const absent = (v: unknown): boolean => v === null || objectIs(v, undefined);
 
 const range = (leaf: number): Member[] => [["max", leaf, false], ["min", leaf, false], ["exact", leaf, false], ["ideal", leaf, false]];
 const ULONG_RANGE = range(LEAF_ULONG), DOUBLE_RANGE = range(LEAF_DOUBLE);
@@ -173,8 +182,8 @@ function iteratorOf(x: Loose): Function | undefined {
   } catch (e) {
     stop(throwingAt(objectCreate(null), ITERATOR, e), e);
   }
-  if (m === undefined || m === null) return undefined;
-  if (typeof m !== "function") {
+  if (absent(m)) return undefined;
+  if (!callable(m)) {
     const o = objectCreate(null) as Loose;
     setOwn(o, ITERATOR, m);
     stop(o);
@@ -242,7 +251,7 @@ function sequence(x: Loose, method: Function, each: (v: unknown) => unknown): un
   } catch (e) {
     fail("throw", e, e);
   }
-  if (typeof next !== "function") {
+  if (!callable(next)) {
     // The browser's own TypeError when it calls it: the copy's iterator has the same `next`.
     const o = objectCreate(null) as Loose, copy = objectCreate(null) as Loose;
     setOwn(copy, "next", next);
@@ -291,8 +300,8 @@ function primitive(x: Loose, hint: string): unknown {
   } catch (e) {
     pageThrew(x, e, throwing(e));
   }
-  if (m !== undefined && m !== null) {
-    if (typeof m !== "function") {
+  if (!absent(m)) {
+    if (!callable(m)) {
       const o = objectCreate(ObjectProto) as Loose;
       setOwn(o, TO_PRIMITIVE, m);
       stop(o);
@@ -312,9 +321,9 @@ function primitive(x: Loose, hint: string): unknown {
     } catch (e) {
       pageThrew(x, e, throwing(e));
     }
-    if (typeof f !== "function") continue;
+    if (!callable(f)) continue;
     try {
-      r = apply(f, x, []);
+      r = apply(f as Function, x, []);
     } catch (e) {
       stop(throwing(e), e);
     }
@@ -377,7 +386,7 @@ function value(kind: number, x: unknown): unknown {
     case OBJECTS:
       return list(x, (el) => (isObject(el) ? el : stop(el)), LEGACY_DICTS);
     case SETS:
-      return list(x, (el) => (isObject(el) ? dict(el, setMembers(false)) : el === null || el === undefined ? el : stop(el)), MEMBERS);
+      return list(x, (el) => (isObject(el) ? dict(el, setMembers(false)) : absent(el) ? el : stop(el)), MEMBERS);
   }
   return x;
 }
@@ -390,7 +399,7 @@ function list(x: unknown, each: (v: unknown) => unknown, size: number): unknown[
   return m ? sequence(x, m, each) : stop(objectCreate(null));
 }
 
-const point = (x: unknown): unknown => (isObject(x) ? dict(x, POINT) : x === null || x === undefined ? x : stop(x));
+const point = (x: unknown): unknown => (isObject(x) ? dict(x, POINT) : absent(x) ? x : stop(x));
 
 function dict(v: Loose, members: Member[]): Loose {
   const out = objectCreate(null) as Loose;
@@ -686,26 +695,34 @@ export function installConstraintReading(): void {
     // The browser is asked which enum values it knows (getDisplayMedia's options: their lists
     // change between versions) and whether a controller is a CaptureController: given only that
     // member, it refuses to ask for nothing, or refuses the value first. Nothing is captured.
+    // Only the browser's TypeError is a refusal: anything else (the stack running out, say) tells
+    // nothing, and the value counts as taken (the browser judges it itself, after the gate).
     const refusal = (c: unknown): unknown => {
       try {
         apply(native, thisArg, [c, noop, noop]);
       } catch (e) {
-        return isObject(e) ? (e as Loose).message : e;
+        return e instanceof TypeErrorCtor ? e.message : NONE;
       }
-      return undefined;
+      return NONE;
     };
+    const outer = browserTakes;
     browserTakes = (key, value) => {
+      if (asksNothing === undefined) asksNothing = refusal(objectCreate(null));
+      if (asksNothing === NONE) {
+        asksNothing = undefined;
+        return true;
+      }
       const c = objectCreate(null) as Loose;
-      if (asksNothing === undefined) asksNothing = refusal(c);
       setOwn(c, key, value);
-      return refusal(c) === asksNothing;
+      const r = refusal(c);
+      return r === NONE || r === asksNothing;
     };
     let r: Reading | undefined;
     // (An exception not expected here, the stack running out say, goes to the page: closed.)
     try {
       r = readConstraints(Of.Legacy, args[0]);
     } finally {
-      browserTakes = () => true;
+      browserTakes = outer; // (a page's getter may have called it again: its read ended here)
     }
     if (!r) return apply(native, thisArg, args);
     if (r.outcome === Outcome.Failed) throw r.value;

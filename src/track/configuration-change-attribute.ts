@@ -3,7 +3,7 @@
  * browser lacks it: part of the main world's start (src/core/pack.ts), so that a page finds it from
  * its first script on; the events themselves come from ./configuration-change.ts.
  */
-import { addEventListener, answers, apply, getOwnPropertyDescriptor, removeEventListener, trackProto, trackReadyState, TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet } from "../lib/natives";
+import { addEventListener, answers, apply, getOwnPropertyDescriptor, isObject, removeEventListener, trackProto, trackReadyState, TypeErrorCtor, WeakMapCtor, weakMapGet, weakMapSet } from "../lib/natives";
 import { defineAttribute } from "../lib/wrap";
 
 let native = false;
@@ -30,7 +30,7 @@ export function installConfigurationChangeAttribute(): void {
     let slot = apply(weakMapGet, handlers, [track]) as Slot | undefined;
     if (!slot) apply(weakMapSet, handlers, [track, slot = { fn: null }]);
     const s = slot;
-    s.fn = (typeof value === "object" && value) || typeof value === "function" ? value : null;
+    s.fn = isObject(value) ? value : null;
     // As HTML's event handlers: the listener is added when the handler is set (at the end of the
     // listeners then), kept while it changes, and removed when it is set to null.
     if (!s.fn) s.on = s.on && apply(removeEventListener, track, [type, s.on]) as undefined;

@@ -20,7 +20,7 @@
 import { announce, onResolved } from "../core/media-methods";
 import { packIn, packPending, whenPack } from "../core/pack";
 import {
-  addEventListener, apply, bareArgs, construct, dispatchEvent, getOwnPropertyDescriptor,
+  addEventListener, apply, bareArgs, isObject, construct, dispatchEvent, getOwnPropertyDescriptor,
   getPrototypeOf, hasOwn, MapCtor, preventDefault, mapDelete, mapGet, mapSet, ProxyCtor, randomId, setOwn, stopImmediatePropagation,
   WeakMapCtor, weakMapGet, weakMapSet,
 } from "../lib/natives";
@@ -68,7 +68,6 @@ export function installTransfer(): void {
   };
   onResolved("getUserMedia", install);
 
-  const isObject = (v: unknown) => (typeof v === "object" && v !== null) || typeof v === "function";
   /** A thin method wrapper: `engage(args)` says whether this call may carry a track. */
   const thin = (holder: object, name: string, engage: (args: unknown[]) => boolean) =>
     wrapMethod(holder, name, (native, thisArg, args) => {
@@ -192,7 +191,7 @@ function bootstrap(NativeWorker: Function, pre: A) {
   // page that replaced it meanwhile fools only itself.)
   const URLCtor = URL, createUrl = URL.createObjectURL, revokeUrl = URL.revokeObjectURL;
   const on = (target: object, type: string, f: (e: Event) => void) => apply(addEventListener, target, [type, f]);
-  const isUp = (d: A) => typeof d === "object" && d !== null && hasOwn(d, KEY) && d[KEY] === 0;
+  const isUp = (d: A) => isObject(d) && hasOwn(d, KEY) && (d as A)[KEY] === 0;
   /** The realm to a worker (the realm in the window may then send it tracks: while it starts, they
    * wait in its queue of messages; if it fails to start, it is given up again above). */
   const give = (b: Boot) => {
@@ -239,7 +238,7 @@ function bootstrap(NativeWorker: Function, pre: A) {
       const token = randomId();
       try {
         if (!args.length) throw 0;
-        module = typeof opts === "object" && opts !== null && opts.type === "module";
+        module = isObject(opts) && (opts as A).type === "module";
         if (blocked[+module]) throw 0;
         const u = new URLCtor(args[0] as string, document.baseURI);
         if (u.origin !== location.origin) throw 0;

@@ -34,6 +34,8 @@ const GET_USER_MEDIA = [
   "L({video: {advanced: {[Symbol.iterator]() { return {next: 5}; }}}})",
   "L({video: {advanced: {[Symbol.iterator]() { return {next() { throw new EvalError('next'); }}; }}}})",
   "L({video: {width: {ideal: {valueOf() { throw new URIError('valueOf'); }}}, height: 5}})",
+  // document.all: typeof "undefined", yet an object (a dictionary, and callable) to the browser.
+  "(() => { const a = document.all; Object.defineProperty(a, 'ideal', { configurable: true, get() { log.push('get all.ideal'); delete a.ideal; return 320; } }); return {video: {width: a, frameRate: {ideal: {[Symbol.toPrimitive]: document.all}}}}; })()",
   // A getter that calls getUserMedia again, whose own read fails: the outer read is not disturbed.
   "({get audio() { navigator.mediaDevices.getUserMedia({get semantics() { throw new Error('inner'); }, video: {aspectRatio: NaN}}).catch(() => {}); return undefined; }, video: {aspectRatio: NaN}})",
 ];
@@ -215,6 +217,7 @@ test.describe("constraints are read as the browser reads them", () => {
     expect(native[4].log).toContain("valueOf");
     expect(native[7].log).not.toContain("get video");
     expect(native.filter((r) => r.outcome === "ok").length).toBeGreaterThan(3);
+    expect(native.find((r) => r.source.includes("document.all"))!.log).toEqual(["get all.ideal"]);
   });
 
   test("what the engine refuses (a revoked Proxy, no primitive value, a Symbol or BigInt from valueOf, too long an array) fails in the browser's own words", async ({ page, nativePage, site, extContext, extensionId }) => {
