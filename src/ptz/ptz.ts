@@ -286,7 +286,8 @@ export function installPtz(bridge: PageBridge): void {
       // (Not expected: the constraints were read into data first.) Closed, never past the gate.
       return apply(promiseReject, PromiseCtor, [e]);
     }
-    if (!bridge.connected) return undefined;
+    // No answer can come (the extension is out of reach): no PTZ, rather than the page's.
+    if (!bridge.connected) return apply(next, thisArg, [copy(c as Loose, (out) => setOwn(out, "video", withoutPtz(video as Loose)))]);
     return new PromiseCtor((resolve, reject) => {
       const proceed = (granted: boolean | (() => boolean), question?: PtzQuestion) => {
         let changed: Loose;
