@@ -137,9 +137,10 @@ export function ptzFree(c: object, stream: boolean): unknown {
     // (Not an object, or a Proxy's trap threw.)
   }
 }
-/** A call refused where its constraints cannot be made safe. (The page's DOMException, if it
- * replaced it: this error is the page's to have.) */
-export const unchecked = () => new PromiseCtor((_, reject) => reject(new DOMException("Constraints not checked", "NotAllowedError")));
+const DOMExceptionCtor = DOMException;
+/** A call refused where its constraints cannot be made safe (the constructor as at start: a removed
+ * frame's realm has none later). */
+export const unchecked = () => new PromiseCtor((_, reject) => reject(new DOMExceptionCtor("Constraints not checked", "NotAllowedError")));
 
 /** getUserMedia's and applyConstraints' wrappers (the others' are `routed`). */
 function route(method: "getUserMedia" | "applyConstraints") {

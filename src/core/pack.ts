@@ -179,7 +179,8 @@ export function whenPack(then?: () => void): void {
   }
   if (then) appendOwn(waiting, then);
   if (state === "loading") return;
-  if (!bridgeOf || !bridgeOf.connected) return settle("failed");
+  // (A removed frame's realm, whose calls a page can still make, hears no answer: `closed`.)
+  if (!bridgeOf || !bridgeOf.connected || window.closed) return settle("failed");
   state = "loading";
   try {
     // An accessor the pack's file assigns to (a setter of this script): the handover calls no

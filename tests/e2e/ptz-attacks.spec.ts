@@ -126,3 +126,26 @@ test.describe("PTZ at Block holds", () => {
     }
   });
 });
+
+test("a removed frame's applyConstraints settles: its realm can hear no pack, so it takes the closed path (the parent's object is not that realm's plain data: refused)", async ({ site }) => {
+  const b = await launch({ extension: true, extra: [PTZ_CAMERA] });
+  try {
+    await extensionWorker(b.context);
+    const page = await b.context.newPage();
+    await page.goto(`${site.origin}/ptz.html`);
+    const r = await page.evaluate(async () => {
+      const t = (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks()[0];
+      const f = document.createElement("iframe");
+      document.body.append(f);
+      const ac = (f.contentWindow as any).MediaStreamTrack.prototype.applyConstraints;
+      f.remove();
+      const settled = await Promise.race([ac.call(t, { width: 320 }).then(() => "resolved", (e: Error) => e.name + ": " + e.message),
+        new Promise((ok) => setTimeout(ok, 3000, "pending after 3 s"))]);
+      return [settled, t.getSettings().width];
+    });
+    // Natively (Chromium 156) it resolves and applies: ["resolved", 320]. It used to stay pending.
+    expect(r).toEqual(["NotAllowedError: Constraints not checked", 640]);
+  } finally {
+    await b.close();
+  }
+});
