@@ -50,11 +50,12 @@ export function reserveMembers(): void {
     // of the receiver: it throws "Illegal invocation" as getUserMedia would), with a dictionary
     // (any object: a function, document.all ... are read as one). Anything else goes to the
     // browser now, which throws what it throws.
-    const onNavigator = answers(Navigator.prototype.javaEnabled);
+    const nav = Navigator.prototype;
+    const onNavigator = answers(nav.javaEnabled);
     const legacy = (args: unknown[], thisArg: unknown) => onNavigator(thisArg) && isObject(args[0]) &&
       typeof args[1] === "function" && typeof args[2] === "function";
-    waitFor(Navigator.prototype, "getUserMedia", legacy, false);
-    waitFor(Navigator.prototype, "webkitGetUserMedia", legacy, false);
+    waitFor(nav, "getUserMedia", legacy, false);
+    waitFor(nav, "webkitGetUserMedia", legacy, false);
   }
   if (typeof Permissions !== "undefined") {
     waitFor(Permissions.prototype, "query", (args) => {
