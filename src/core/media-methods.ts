@@ -123,7 +123,6 @@ const plainSet = (set: object) => copy(set, (key) => {
 const plainStream = (c: object) =>
   copy(c, (key) => key === "audio" || key === "video", (track) => typeof track === "boolean" ? track : plainSet(track as object));
 
-
 /**
  * Constraints made safe where the pack cannot come (a page kept it out, or froze a built-in it
  * needs: a lockdown), so that nothing of its gates: for an object, a copy of plain data none of

@@ -286,13 +286,15 @@ export function installPtz(bridge: PageBridge): void {
       // (Not expected: the constraints were read into data first.) Closed, never past the gate.
       return apply(promiseReject, PromiseCtor, [e]);
     }
+    /** The constraints without PTZ. */
+    const ptzless = () => copy(c as Loose, (out) => setOwn(out, "video", withoutPtz(video as Loose)));
     // No answer can come (the extension is out of reach): no PTZ, rather than the page's.
-    if (!bridge.connected) return apply(next, thisArg, [copy(c as Loose, (out) => setOwn(out, "video", withoutPtz(video as Loose)))]);
+    if (!bridge.connected) return apply(next, thisArg, [ptzless()]);
     return new PromiseCtor((resolve, reject) => {
       const proceed = (granted: boolean | (() => boolean), question?: PtzQuestion) => {
         let changed: Loose;
         try {
-          changed = granted === true ? c as Loose : copy(c as Loose, (out) => setOwn(out, "video", withoutPtz(video as Loose)));
+          changed = granted === true ? c as Loose : ptzless();
         } catch (e) {
           reject(e);
           return;

@@ -34,7 +34,7 @@ import { wrapMethod } from "../lib/wrap";
 import { NAMES } from "../effects/names";
 import { promiseReject, streamGetTracks } from "../lib/media-natives";
 import {
-  answers, appendOwn, apply, defineProperty, getOwnPropertyDescriptor, getter, hasOwn, isArray, objectCreate, ObjectProto, ownKeys, PromiseCtor,
+  answers, appendOwn, apply, defineProperty, getOwnPropertyDescriptor, getter, hasOwn, isArray, isObject as anObject, objectCreate, ObjectProto, ownKeys, PromiseCtor,
   promiseThen, ProxyCtor, setOwn, stringSplit, devicesProto, trackReadyState,
 } from "../lib/natives";
 import { trackApply } from "../ptz/captured";
@@ -70,7 +70,8 @@ const objectIs = Object.is, TypeErrorCtor = TypeError;
  * it. (Told apart with Object.is: a minifier folds `v !== undefined && v !== null` into
  * `v != null` and `typeof v === "undefined"` into `v === void 0`, both false for it.) */
 const isAll = (v: unknown): boolean => v == null && !objectIs(v, undefined) && !objectIs(v, null);
-const isObject = (v: unknown): v is Loose => (typeof v === "object" && v !== null) || typeof v === "function" || isAll(v);
+/** Objects, functions and document.all (lib/natives), typed as the dictionaries they are read as. */
+const isObject = anObject as (v: unknown) => v is Loose;
 const callable = (v: unknown): boolean => typeof v === "function" || isAll(v);
 /** Undefined or null (not document.all). */
 const absent = (v: unknown): boolean => v === null || objectIs(v, undefined);
@@ -444,8 +445,8 @@ function dict(v: Loose, members: Member[]): Loose {
   return out;
 }
 
-/** Whether the browser takes `value` for the enum or interface member `key` (legacy getUserMedia's;
- * set while it is read). */
+/** Whether the browser takes `value` for the enum or interface member `key` (legacy getUserMedia's,
+ * the only reads with such members; set at its first call). */
 let browserTakes: (key: string, value: unknown) => boolean = () => true;
 
 // ---- The members, learnt from the browser ---------------------------------------------------
@@ -690,40 +691,40 @@ export function installConstraintReading(): void {
   const noop = () => undefined;
   /** The browser's refusal of constraints that ask for nothing, once it read them all. */
   let asksNothing: unknown;
+  /** The legacy method and navigator the browser is asked with (the first call's). */
+  let asked: [Function, unknown] | undefined;
+  // The browser is asked which enum values it knows (getDisplayMedia's options: their lists change
+  // between versions) and whether a controller is a CaptureController: given only that member, it
+  // refuses to ask for nothing, or refuses the value first. Nothing is captured. Only the
+  // browser's TypeError is a refusal: anything else (the stack running out, say) tells nothing,
+  // and the value counts as taken (the browser judges it itself, after the gate).
+  const refusal = (c: unknown): unknown => {
+    try {
+      apply(asked![0], asked![1], [c, noop, noop]);
+    } catch (e) {
+      return e instanceof TypeErrorCtor ? e.message : NONE;
+    }
+    return NONE;
+  };
+  const takes = (key: string, value: unknown): boolean => {
+    if (asksNothing === undefined) asksNothing = refusal(objectCreate(null));
+    if (asksNothing === NONE) {
+      asksNothing = undefined;
+      return true;
+    }
+    const c = objectCreate(null) as Loose;
+    setOwn(c, key, value);
+    const r = refusal(c);
+    return r === NONE || r === asksNothing;
+  };
   const legacy = (native: Function, thisArg: unknown, args: unknown[]): unknown => {
     if (args.length < 3 || !isNavigator(thisArg)) return apply(native, thisArg, args);
-    // The browser is asked which enum values it knows (getDisplayMedia's options: their lists
-    // change between versions) and whether a controller is a CaptureController: given only that
-    // member, it refuses to ask for nothing, or refuses the value first. Nothing is captured.
-    // Only the browser's TypeError is a refusal: anything else (the stack running out, say) tells
-    // nothing, and the value counts as taken (the browser judges it itself, after the gate).
-    const refusal = (c: unknown): unknown => {
-      try {
-        apply(native, thisArg, [c, noop, noop]);
-      } catch (e) {
-        return e instanceof TypeErrorCtor ? e.message : NONE;
-      }
-      return NONE;
-    };
-    const outer = browserTakes;
-    browserTakes = (key, value) => {
-      if (asksNothing === undefined) asksNothing = refusal(objectCreate(null));
-      if (asksNothing === NONE) {
-        asksNothing = undefined;
-        return true;
-      }
-      const c = objectCreate(null) as Loose;
-      setOwn(c, key, value);
-      const r = refusal(c);
-      return r === NONE || r === asksNothing;
-    };
-    let r: Reading | undefined;
-    // (An exception not expected here, the stack running out say, goes to the page: closed.)
-    try {
-      r = readConstraints(Of.Legacy, args[0]);
-    } finally {
-      browserTakes = outer; // (a page's getter may have called it again: its read ended here)
+    if (!asked) {
+      asked = [native, thisArg];
+      browserTakes = takes;
     }
+    // (An exception not expected here, the stack running out say, goes to the page: closed.)
+    const r = readConstraints(Of.Legacy, args[0]);
     if (!r) return apply(native, thisArg, args);
     if (r.outcome === Outcome.Failed) throw r.value;
     let c = r.value as Loose;

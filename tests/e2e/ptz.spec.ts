@@ -49,6 +49,14 @@ async function openPtzPage(b: Browser, origin: string): Promise<Page> {
   return page;
 }
 
+/** A site's PTZ page with PTZ granted by the browser and blocked by the extension. */
+async function blockedPtzPage(origin: string): Promise<Page> {
+  const page = await openPtzPage(b, origin);
+  await grantBrowserPtz(page, origin);
+  await setPtz(b, origin, "block");
+  return page;
+}
+
 const start = (page: Page, key: string, constraints: unknown = ASK_PTZ) =>
   page.evaluate(([k, c]) => (window as any).start(k, c), [key, constraints] as const);
 const ptz = (page: Page, key: string) => page.evaluate((k) => (window as any).ptz(k), key);
@@ -415,9 +423,7 @@ test.describe("pan/tilt/zoom", () => {
   });
 
   test("once the pack is in, getUserMedia cannot set where a camera starts past a Block: not with a getter that answers the gate and the browser differently, nor through the legacy callback form", async ({ site }) => {
-    const page = await openPtzPage(b, site.origin);
-    await grantBrowserPtz(page, site.origin);
-    await setPtz(b, site.origin, "block");
+    const page = await blockedPtzPage(site.origin);
     const held = await page.evaluate(async () => {
       const w = window as any;
       // The pack in first: from then on every call's constraints go through its features.
@@ -450,9 +456,7 @@ test.describe("pan/tilt/zoom", () => {
   });
 
   test("a value the reader cannot look at (a revoked Proxy) fails the call as natively: it never hands the browser the page's object past a Block", async ({ site }) => {
-    const page = await openPtzPage(b, site.origin);
-    await grantBrowserPtz(page, site.origin);
-    await setPtz(b, site.origin, "block");
+    const page = await blockedPtzPage(site.origin);
     const outcome = await page.evaluate(async () => {
       const w = window as any;
       const held = (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks()[0];
