@@ -29,6 +29,9 @@ export function Popup({ connector }: { connector: Connector }) {
   // change the normal window's).
   const [privateTab, setPrivateTab] = useState(false);
   const [frames, setFrames] = useState<{ origin: string; remembered: { video?: string; audio?: string } }[]>([]);
+  // The browser's own PTZ permission of the page: granted, a page could move the camera past the
+  // extension's Ask or Block through a frame no script of ours runs in (docs/ARCHITECTURE.md).
+  const [browserPtz, setBrowserPtz] = useState<PermissionState | undefined>(undefined);
 
   const load = async () => {
     try {
@@ -41,10 +44,12 @@ export function Popup({ connector }: { connector: Connector }) {
       const next = await connector.getState(origin);
       // Sites in the page's frames that have settings or devices of their own (a frame's are its
       // own site's, not the page's): listed, so that they can be found and reset.
-      const [frameOrigins, remembered] = await Promise.all([
+      const [frameOrigins, remembered, ptzState] = await Promise.all([
         tab?.id === undefined ? [] : connector.frameOrigins(tab.id).catch(() => [] as string[]),
         connector.listRemembered().catch(() => ({}) as RememberedDevices),
+        tab?.id === undefined || !origin ? undefined : connector.browserPtz(tab.id).catch(() => undefined),
       ]);
+      setBrowserPtz(ptzState);
       setFrames(frameOrigins.filter((o) => o !== origin && (next.settings.sites[o] || remembered[o]))
         .map((o) => ({ origin: o, remembered: remembered[o] ?? {} })));
       setState(next);
@@ -87,6 +92,12 @@ export function Popup({ connector }: { connector: Connector }) {
       {origin ? (<>
         <section aria-label={t("popupThisSite")}>
           <SiteControls idPrefix="site" value={effectiveSettings(state.settings, origin)} onChange={update} />
+          {browserPtz === "granted" && effectiveSettings(state.settings, origin).ptz !== "allow" ? (
+            <p class="notice row">
+              {t("ptzBrowserAllows")}
+              <button type="button" onClick={() => void connector.openBrowserSiteSettings(origin)}>{t("ptzBrowserSettings")}</button>
+            </p>
+          ) : null}
           <p class="status muted">
             {state.settings.sites[origin] ? t("hasOwnSettings") : t("usesDefault")}
             {state.settings.sites[origin] ? (

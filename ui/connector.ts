@@ -24,6 +24,11 @@ export interface Connector {
   activeTab(): Promise<{ id?: number; url?: string; incognito?: boolean } | undefined>;
   /** The http(s) origins of the frames in a tab (its top frame's included). */
   frameOrigins(tabId: number): Promise<string[]>;
+  /** The browser's own pan/tilt/zoom permission of the page a tab shows ("granted", "prompt",
+   * "denied"), or undefined where it cannot be read (a browser page, a page still loading). */
+  browserPtz(tabId: number): Promise<PermissionState | undefined>;
+  /** Opens the browser's own settings page for a site, in a new tab. */
+  openBrowserSiteSettings(origin: string): Promise<void>;
   /** The site's browser permission for camera and microphone, and its remembered devices. */
   getPermissions(origin: string): Promise<SitePermissions>;
   setPermission(origin: string, kind: CaptureKind, setting: PermissionSetting): Promise<SitePermissions>;
@@ -65,7 +70,24 @@ export const extensionConnector: Connector = {
     }
     return [...origins];
   },
+  async browserPtz(tabId) {
+    // Asked in the extension's isolated world of the top frame: the page's own scripts cannot
+    // answer for its navigator there. (The query is the page's origin's, as the page would see it.)
+    const [answer] = await chrome.scripting.executeScript({
+      target: { tabId, frameIds: [0] }, world: "ISOLATED",
+      func: () => navigator.permissions.query({ name: "camera", panTiltZoom: true } as PermissionDescriptor).then((s) => s.state),
+    }).catch(() => []);
+    const state: unknown = answer?.result;
+    return state === "granted" || state === "prompt" || state === "denied" ? state : undefined;
+  },
+  async openBrowserSiteSettings(origin) {
+    await browser.tabs.create({ url: browserSiteSettings(origin) });
+  },
 };
+
+/** The address of the browser's settings page for one site. */
+export const browserSiteSettings = (origin: string) =>
+  `chrome://settings/content/siteDetails?site=${encodeURIComponent(origin)}`;
 
 /** The tab the popup is about. It may be named in tests and screenshots: ?tab=ID. */
 export async function activeTab() {

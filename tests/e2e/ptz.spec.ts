@@ -258,6 +258,55 @@ test.describe("pan/tilt/zoom", () => {
     expect(other.isClosed()).toBe(false);
   });
 
+  // Chromium runs no content script in a sandboxed frame without allow-scripts; a same-origin
+  // parent can still call that frame's natives (docs/ARCHITECTURE.md, Known gaps). What makes the
+  // camera move there is the browser's own PTZ permission, which the popup then points to.
+  test("a frame that runs no scripts moves no camera without the browser's own PTZ permission; with it granted, the popup says so at Ask and Block and opens the browser's settings", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    await setPtz(b, site.origin, "block");
+    expect(await start(page, "a")).toBe("ok");
+    const viaScriptlessFrame = (key: string, constraints: unknown) => page.evaluate(async ([k, c]) => {
+      const frame = document.createElement("iframe");
+      frame.sandbox.add("allow-same-origin");
+      frame.src = "frame.html";
+      await new Promise((done) => { frame.onload = done; document.body.append(frame); });
+      const native = (frame.contentWindow as any).MediaStreamTrack.prototype;
+      const track = (window as any).track(k);
+      const moved = await native.applyConstraints.call(track, c).then(() => "ok", (e: Error) => e.name);
+      frame.remove();
+      return [moved, native.getSettings.call(track).pan ?? null];
+    }, [key, constraints] as const);
+    expect(await viaScriptlessFrame("a", { pan: 300 })).toEqual(["ok", null]);
+    expect(await viaScriptlessFrame("a", { pan: { exact: 300 } })).toEqual(["OverconstrainedError", null]);
+
+    const tabId = await tabIdOf(b, page.url());
+    const notice = async (expected: boolean) => {
+      const popup = await openExtensionPage(b.context, b.extensionId, `popup/index.html?tab=${tabId}`);
+      await expect(popup.getByRole("heading", { name: "This site" })).toBeVisible();
+      await expect(popup.getByLabel("Pan, tilt and zoom")).toBeVisible();
+      await expect(popup.getByText(/browser itself still lets this site move your camera/)).toHaveCount(expected ? 1 : 0);
+      return popup;
+    };
+    await (await notice(false)).close(); // the browser has not granted it: nothing to say
+
+    await grantBrowserPtz(page, site.origin);
+    // Granted later, it does not reach a track made before.
+    expect(await viaScriptlessFrame("a", { pan: { exact: 300 } })).toEqual(["OverconstrainedError", null]);
+    // The gap the popup tells of: a track made while the browser grants it, such a frame moves.
+    expect(await start(page, "b")).toBe("ok");
+    expect(await viaScriptlessFrame("b", { pan: { exact: 300 } })).toEqual(["ok", 300]);
+    const popup = await notice(true);
+    const opened = b.context.waitForEvent("page");
+    await popup.getByRole("button", { name: "Browser settings for this site" }).click();
+    expect((await opened).url()).toBe(`chrome://settings/content/siteDetails?site=${encodeURIComponent(site.origin)}`);
+    await popup.close();
+
+    await setPtz(b, site.origin, "ask");
+    await (await notice(true)).close();
+    await setPtz(b, site.origin, "allow");
+    await (await notice(false)).close(); // the user lets the site move it anyway
+  });
+
   test("the popup's sliders move the page's camera, and Reset brings it back", async ({ site }) => {
     const page = await openPtzPage(b, site.origin);
     await grantBrowserPtz(page, site.origin);
