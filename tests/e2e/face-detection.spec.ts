@@ -150,9 +150,15 @@ test("nothing runs until a page asks; capabilities and errors", async ({ site })
     };
     const gum = await navigator.mediaDevices.getUserMedia({ video: { humanFaceDetectionMode: { exact: "bounding-box" } } as MediaTrackConstraints })
       .then(() => "ok", (e) => `${e.name}: ${e.message}`);
+    // A page may change the lists it is given: each call's are its own, as the browser's are.
+    const given = (track.getCapabilities() as Record<string, string[]>).humanFaceDetectionMode;
+    const caps = given.slice();
+    given[0] = given[1] = "contours";
+    const again = (track.getCapabilities() as Record<string, string[]>).humanFaceDetectionMode;
     return {
       supported: (navigator.mediaDevices.getSupportedConstraints() as Record<string, unknown>).humanFaceDetectionMode,
-      caps: (track.getCapabilities() as Record<string, unknown>).humanFaceDetectionMode,
+      caps,
+      fresh: again !== given && again.join() === caps.join(),
       setting: (track.getSettings() as Record<string, unknown>).humanFaceDetectionMode,
       plainMetadata,
       unknownMode: await attempt({ humanFaceDetectionMode: { exact: "contours" } }),
@@ -164,6 +170,7 @@ test("nothing runs until a page asks; capabilities and errors", async ({ site })
   expect(result).toEqual({
     supported: true,
     caps: ["none", "bounding-box", "bounding-box-with-landmark-center-point"],
+    fresh: true,
     setting: "none",
     plainMetadata: false,
     unknownMode: "OverconstrainedError humanFaceDetectionMode",
