@@ -115,6 +115,15 @@ test.describe("effect constraints", () => {
         advanced: await attempt({ advanced: [{ gestureReactions: true, width: 1280 }] }),
         widthAfterAdvanced: track.getSettings().width,
         plain: await attempt({ width: 640 }),
+        // A page may change what getConstraints() gave it: the next call's is its own, as natively.
+        given: await (async () => {
+          await track.applyConstraints({ width: { min: 320 }, gestureReactions: { exact: false }, advanced: [{ gestureReactions: true }] } as unknown as MediaTrackConstraints);
+          const given = track.getConstraints() as Record<string, any>;
+          given.width.min = 1;
+          given.gestureReactions.exact = true;
+          given.advanced[0].gestureReactions = false;
+          return track.getConstraints();
+        })(),
       };
       track.stop();
       return out;
@@ -125,6 +134,7 @@ test.describe("effect constraints", () => {
     expect(result.advanced).toEqual({ ok: { advanced: [{ gestureReactions: true, width: 1280 }] } });
     expect(result.widthAfterAdvanced).toBe(320);
     expect(result.plain).toEqual({ ok: { width: 640 } });
+    expect(result.given).toEqual({ advanced: [{ gestureReactions: true }], gestureReactions: { exact: false }, width: { min: 320 } });
   });
 });
 
