@@ -11,6 +11,8 @@ export const trackCapabilities = track?.getCapabilities as Function | undefined;
 export const trackSettings = track?.getSettings as Function | undefined;
 export const trackConstraints = track?.getConstraints as Function | undefined;
 export const trackState = getter(track, "readyState");
+export const trackClone = track?.clone as Function | undefined;
+export const trackStop = track?.stop as Function | undefined;
 export const streamVideoTracks = typeof MediaStream === "undefined" ? undefined
   : MediaStream.prototype.getVideoTracks as Function;
 /** navigator.permissions, read when a PTZ request needs it: reading `navigator` early, or naming it

@@ -28,7 +28,7 @@ import { ptzQuestions, type PtzQuestion } from "./question";
 import { setPtzShown } from "./shown";
 import {
   documentVisibility, now, ownDocument, permissionQuery, permissions, permissionState, streamVideoTracks, trackApply,
-  trackCapabilities, trackConstraints, trackSettings, trackState,
+  trackCapabilities, trackClone, trackConstraints, trackSettings, trackState, trackStop,
 } from "./captured";
 
 const AXES: PtzAxis[] = ["pan", "tilt", "zoom"];
@@ -245,8 +245,20 @@ export function installPtz(bridge: PageBridge): void {
       const centre = AXES[a] === "zoom" ? range.min : 0;
       setOwn(reset, AXES[a], centre < range.min ? range.min : centre > range.max ? range.max : centre);
     }
+    // The reset moves the camera through a clone of the track, stopped once it has: the page's
+    // track keeps the constraints its page gave (getConstraints() shows those, as natively), and
+    // shows where the camera is through ../track/configuration-change.ts.
+    const moveVia = (quiet?: object) => {
+      const mover = apply(trackClone!, track, []) as object;
+      const change = apply(trackApply!, mover, [reset]);
+      afterChange(mover, change, quiet);
+      const stop = () => apply(trackStop!, mover, []);
+      apply(promiseThen, change, [stop, stop]);
+      return { mover, change };
+    };
+    let mover = track;
     const report = () => {
-      const values = apply(trackSettings!, track, []) as Loose;
+      const values = apply(trackSettings!, mover, []) as Loose;
       const info: PtzSessionInfo = { ranges: {}, values: {} };
       for (let a = 0; a < AXES.length; a++) {
         const range = caps[AXES[a]] as PtzSessionInfo["ranges"]["pan"];
@@ -259,7 +271,10 @@ export function installPtz(bridge: PageBridge): void {
       done();
     };
     if (!isHidden()) {
-      apply(promiseThen, apply(trackApply!, track, [reset]), [report, report]);
+      // (The page does not have its track yet: it hears no configurationchange.)
+      const moved = moveVia(track);
+      mover = moved.mover;
+      apply(promiseThen, moved.change, [report, report]);
       return;
     }
     // A hidden page cannot move the camera (SecurityError): the session starts where the camera
@@ -269,7 +284,7 @@ export function installPtz(bridge: PageBridge): void {
     const onVisible = () => {
       if (isHidden()) return;
       apply(removeEventListener, ownDocument!, ["visibilitychange", onVisible, true]);
-      if (isLive(track)) apply(promiseThen, apply(trackApply!, track, [reset]), [noop, noop]);
+      if (isLive(track)) moveVia();
     };
     apply(addEventListener, ownDocument!, ["visibilitychange", onVisible, true]);
   }

@@ -12,21 +12,22 @@
 import { intercept } from "../core/media-methods";
 import { toJson } from "../lib/json";
 import {
-  addEventListener, appendOwn, apply, dispatchEvent, EventCtor, getOwnPropertyDescriptor, hasOwn, MapCtor, mapGet, mapSet, PromiseCtor, promiseThen, setOwn, setTimeoutFn, trackReadyState,
+  addEventListener, appendOwn, apply, isArray, isObject, WeakMapCtor, weakMapGet, weakMapSet, dispatchEvent, EventCtor, getOwnPropertyDescriptor, hasOwn, MapCtor, mapGet, mapSet, PromiseCtor, promiseThen, setOwn, setTimeoutFn, trackReadyState,
 } from "../lib/natives";
 import { trackGetSettings } from "../lib/natives";
 import { trackKind } from "../lib/media-natives";
 import { nativeConfigurationChange } from "./configuration-change-attribute";
 import { cameraOf } from "../lib/stand-in";
-import { liveTracks } from "../tracking/live-tracks";
+import { liveTracks, onArrival } from "../tracking/live-tracks";
 
 type Snapshot = { track: object; state: string };
-let watch: ((track: object, change: unknown) => void) | undefined;
+let watch: ((track: object, change: unknown, quiet?: object) => void) | undefined;
 
 /** The extension changes `track`'s source (`change` is the promise of that change): it and every
- * track on the same camera whose page-visible configuration differs afterwards gets the event. */
-export function afterChange(track: object, change: unknown): void {
-  if (watch) watch(track, change);
+ * track on the same camera whose page-visible configuration differs afterwards gets the event,
+ * but `quiet` (a track its page does not have yet). */
+export function afterChange(track: object, change: unknown, quiet?: object): void {
+  if (watch) watch(track, change, quiet);
 }
 
 export function installConfigurationChange(): void {
@@ -100,57 +101,84 @@ export function installConfigurationChange(): void {
     }
     return dict;
   });
-  const settled = (mover: object, before: Snapshot[]) => () => {
+  const settled = (mover: object, before: Snapshot[]) => (moves = true) => {
     try {
-      remember(mover);
+      if (moves) remember(mover);
     } catch {
       // An ended track has no settings worth keeping.
     }
     fireAll(before);
   };
+  /** Whether constraints (the reader's copy: ../semantics/read-constraints.ts) name a position on a
+   * PTZ axis: only then does a track's own applyConstraints move the camera, and its settings say
+   * where it is (a track's pan is where it last moved the camera itself). */
+  const movesPtz = (c: unknown): boolean => {
+    if (!isObject(c)) return false;
+    const sets: unknown[] = [c];
+    const advanced = (c as { advanced?: unknown }).advanced;
+    if (isArray(advanced)) for (let i = 0; i < advanced.length; i++) appendOwn(sets, advanced[i]);
+    for (let i = 0; i < sets.length; i++) {
+      const set = sets[i];
+      if (!isObject(set)) continue;
+      for (let a = 0; a < PTZ.length; a++) {
+        const v = (set as Record<string, unknown>)[PTZ[a]];
+        if (typeof v === "number" || isObject(v)) return true;
+      }
+    }
+    return false;
+  };
 
-  watch = (track, change) => {
-    const list = siblingsOf(track);
+  // A new track shows where the camera is when it arrives, unless the extension moved the camera
+  // for it before the page got it (`quiet`: that mover's position is the newer).
+  const movedFor = new WeakMapCtor<object, true>();
+  onArrival((track) => {
+    if (moved && !apply(weakMapGet, movedFor, [track])) remember(track);
+  });
+
+  watch = (track, change, quiet) => {
+    if (quiet) apply(weakMapSet, movedFor, [quiet, true]);
+    const list = siblingsOf(track, quiet);
     appendOwn(list, track);
     const done = settled(track, snapshots(list));
-    apply(promiseThen, change, [done, done]);
+    apply(promiseThen, change, [() => done(), () => done()]);
   };
 
   /** The other live video tracks of this realm on `track`'s camera. */
-  const siblingsOf = (track: object): object[] => {
+  const siblingsOf = (track: object, quiet?: object): object[] => {
     const out: object[] = [];
     let device: string | undefined;
     const all = liveTracks();
     for (let i = 0; i < all.length; i++) {
       const other = all[i];
-      if (other === track || apply(trackKind!, other, []) !== "video") continue;
+      if (other === track || other === quiet || apply(trackKind!, other, []) !== "video") continue;
       device ??= deviceOf(track);
       if (deviceOf(other) === device) appendOwn(out, other);
     }
     return out;
   };
-  if (!native) {
-    // The page's own applyConstraints changes its siblings, never itself.
-    intercept("applyConstraints", (next, track, args) => {
-      let siblings: object[];
-      try {
-        siblings = siblingsOf(track as object);
-      } catch {
-        return undefined;
-      }
-      if (!siblings.length) return undefined;
-      const done = settled(track as object, snapshots(siblings));
-      const result = apply(next, track, args);
-      // A fresh promise: a reaction on the native one would mark its rejection handled.
-      return new PromiseCtor((resolve, reject) => {
-        apply(promiseThen, result, [(value: unknown) => {
-          resolve(value);
-          done();
-        }, (error: unknown) => {
-          reject(error);
-          done();
-        }]);
-      });
+  // The page's own applyConstraints changes its siblings, never itself; and where the camera
+  // has moved in this realm, it is where the camera is now (its siblings, or the extension's
+  // clone, may have moved it before).
+  intercept("applyConstraints", (next, track, args) => {
+    let siblings: object[];
+    try {
+      siblings = native ? [] : siblingsOf(track as object);
+    } catch {
+      return undefined;
+    }
+    if (!siblings.length && !moved) return undefined;
+    const done = settled(track as object, snapshots(siblings));
+    const moves = movesPtz(args[0]);
+    const result = apply(next, track, args);
+    // A fresh promise: a reaction on the native one would mark its rejection handled.
+    return new PromiseCtor((resolve, reject) => {
+      apply(promiseThen, result, [(value: unknown) => {
+        resolve(value);
+        done(moves);
+      }, (error: unknown) => {
+        reject(error);
+        done(false);
+      }]);
     });
-  }
+  });
 }

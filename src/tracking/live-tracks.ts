@@ -58,6 +58,12 @@ function part<T>(list: T[], from: number): T[] {
 /** Every track this realm got from getUserMedia or cloned from one, dropped once ended. */
 let followed: object[] = [];
 
+const arrivals: ((track: object) => void)[] = [];
+/** `hook` hears each new track getUserMedia (either form) gives this realm, before the page has it. */
+export function onArrival(hook: (track: object) => void): void {
+  appendOwn(arrivals, hook);
+}
+
 /** The live tracks of this realm (e.g. for a track's siblings on the same camera). */
 export function liveTracks(): object[] {
   const live: object[] = [];
@@ -174,6 +180,13 @@ export function installLiveTracks(bridge: PageBridge): void {
     for (let i = 0; i < tracks.length; i++) {
       const track = tracks[i] as object;
       if (!isLive(track) || apply(weakMapHas, captureOf, [track])) continue;
+      for (let h = 0; h < arrivals.length; h++) {
+        try {
+          arrivals[h](track);
+        } catch {
+          // (A feature's bookkeeping never costs the page its stream.)
+        }
+      }
       // Own properties only: a page's Object.prototype.pan must not count. (Audio settings have none.)
       // (A faceFraming track's device is its camera's: src/lib/stand-in.ts.)
       const settings = apply(trackGetSettings!, cameraOf(track), []) as object;

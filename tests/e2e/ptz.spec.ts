@@ -182,6 +182,42 @@ test.describe("pan/tilt/zoom", () => {
     await expect.poll(() => page.evaluate(() => (window as any).permissionStatus.state)).toBe("denied");
   });
 
+  test("a session's reset leaves the page's getConstraints as it asked; every track shows the newest position, a new capture's too, with configurationchange", async ({ site }) => {
+    const page = await openPtzPage(b, site.origin);
+    await grantBrowserPtz(page, site.origin);
+    await setPtz(b, site.origin, "allow");
+    const seen = await page.evaluate(async () => {
+      const md = navigator.mediaDevices;
+      const pan = (t: MediaStreamTrack) => (t.getSettings() as Record<string, unknown>).pan;
+      const a = (await md.getUserMedia({ video: { pan: true, tilt: true, zoom: true } } as MediaStreamConstraints)).getVideoTracks()[0];
+      const asked = a.getConstraints();
+      const d = (await md.getUserMedia({ video: true })).getVideoTracks()[0];
+      const heard: string[] = [];
+      a.addEventListener("configurationchange", () => heard.push(`a:${pan(a)}`));
+      d.addEventListener("configurationchange", () => heard.push(`d:${pan(d)}`));
+      await d.applyConstraints({ pan: 333 } as MediaTrackConstraints);
+      await new Promise((r) => setTimeout(r, 300));
+      const afterMove = [pan(a), pan(d), heard.splice(0)];
+      // A new capture that puts the camera elsewhere: the other tracks show it too.
+      const e = (await md.getUserMedia({ video: { pan: 250, width: 640 } } as MediaStreamConstraints)).getVideoTracks()[0];
+      await new Promise((r) => setTimeout(r, 300));
+      const afterNew = [pan(a), pan(d), pan(e), heard.splice(0).sort(), e.getConstraints()];
+      d.stop();
+      e.stop();
+      // The page's own move of its last track, with no other track on the camera.
+      await a.applyConstraints({ pan: 150 } as MediaTrackConstraints);
+      const alone = pan(a);
+      a.stop();
+      return { asked, afterMove, afterNew, alone };
+    });
+    expect(seen).toEqual({
+      asked: { pan: true, tilt: true, zoom: true },
+      afterMove: [333, 333, ["a:333"]],
+      afterNew: [250, 250, 250, ["a:250", "d:250"], { pan: 250, width: 640 }],
+      alone: 150,
+    });
+  });
+
   test("each PTZ session starts from the default position, even while another capture holds the camera", async ({ site }) => {
     const page = await openPtzPage(b, site.origin);
     await grantBrowserPtz(page, site.origin);
