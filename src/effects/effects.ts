@@ -219,7 +219,8 @@ export function installEffects(bridge: PageBridge): void {
     for (let i = 0; i < names.length; i++) {
       const name = names[i];
       const v = c[name];
-      if (v === undefined || !usable(name)) continue;
+      // (null: the union's empty dictionary, no constraint, as the browser reads its own members.)
+      if (v === undefined || v === null || !usable(name)) continue;
       any = true;
       delete out[name];
       setOwn(e.basic, name, echo(v, name === FACE));
@@ -283,7 +284,7 @@ export function installEffects(bridge: PageBridge): void {
         for (let n = 0; n < names.length; n++) {
           const name = names[n];
           const v = set[name];
-          if (v === undefined || !usable(name)) continue;
+          if (v === undefined || v === null || !usable(name)) continue;
           any = true;
           if (ns === set) ns = copy(set);
           delete ns[name];

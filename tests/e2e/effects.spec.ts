@@ -138,6 +138,19 @@ test.describe("effect constraints", () => {
   });
 });
 
+test("a null member is no constraint, as the browser reads its own (WebIDL: the union's empty dictionary)", async ({ page, site }) => {
+  await open(page, site.origin);
+  const result = await page.evaluate(async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: true });
+    const [track] = stream.getVideoTracks();
+    await track.applyConstraints({ powerEfficient: null, advanced: [{ humanFaceDetectionMode: null, width: 320 }] } as unknown as MediaTrackConstraints);
+    const out = [track.getConstraints(), track.getSettings().width, (track.getSettings() as Record<string, unknown>).humanFaceDetectionMode];
+    track.stop();
+    return out;
+  });
+  expect(result).toEqual([{ advanced: [{ width: 320 }] }, 320, "none"]);
+});
+
 test.describe("powerEfficient", () => {
   test("prefers a native camera mode and reports the configuration", async ({ page, site }) => {
     await open(page, site.origin);
