@@ -52,6 +52,8 @@ test("<usermedia>: both tracks are listed with the badge, Stop ends one with an 
   await page.evaluate(() => (window as any).tracksOf("both")[0].stop());
   await expect(rows(popup)).toHaveCount(0);
   await expect.poll(() => popup.evaluate(() => chrome.action.getBadgeText({}))).toBe("");
+  // (Ended captures reach the stored history within a second.)
+  await expect.poll(async () => (await history(popup)).length).toBe(2);
   const entries = await history(popup);
   expect(entries.map((e) => [e.origin, e.kind, e.label]).sort()).toEqual([
     [site.origin, "audio", MIC], [site.origin, "video", CAMERA],

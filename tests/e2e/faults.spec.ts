@@ -68,6 +68,12 @@ const history = async () => (await env.state.evaluate(async () =>
   ((await chrome.storage.local.get("captureHistory")).captureHistory as { entries?: unknown[] } | undefined)?.entries ?? [])) as
   { origin: string; kind: string; start: number; end: number }[];
 
+/** The stored history's length once no ended capture waits for it (they reach it within a second). */
+async function settledHistory(): Promise<number> {
+  await expect.poll(async () => ((await session("historyPending")) as unknown[] | undefined ?? []).length).toBe(0);
+  return (await history()).length;
+}
+
 /** Closes every page but the state page and the CDP anchor, and waits until nothing is live. */
 async function tidy(anchor: Page) {
   for (const p of env.context.pages()) if (p !== env.state && p !== anchor && !p.isClosed()) await p.close().catch(() => undefined);
@@ -224,7 +230,7 @@ test("PTZ prompt flow: the worker stopped before the request, during and after t
 
 test("tracking: the worker stopped within the report delay, with live captures, and all through a capture loop", async () => {
   const page = await gumPage();
-  const historyBefore = (await history()).length;
+  const historyBefore = await settledHistory();
   await fault("worker stopped before a capture is reported", async () => {
     await ask(page, "v", { video: true });
     await stopWorker(); // the report is still waiting its 250 ms
@@ -333,7 +339,7 @@ test("the extension reloaded with live captures: pages keep their tracks, the re
     const startedAfter = (await live()).map((c) => c.startedAt).sort();
     for (let i = 0; i < 2; i++) expect(Math.abs(startedAfter[i] - startedBefore[i])).toBeLessThan(1000);
     // Ends are reported to the new worker and recorded.
-    const historyBefore = (await history()).length;
+    const historyBefore = await settledHistory();
     await page.evaluate(() => (window as any).streams.top.getTracks()[0].stop());
     await expect.poll(async () => (await live()).map((c) => c.kind)).toEqual(["audio"]);
     await expect.poll(async () => (await history()).length).toBe(historyBefore + 1);
@@ -373,13 +379,14 @@ test("storage full: a settings change fails cleanly and is reported, and nothing
       await popup.close();
     });
     await fault("capture ended with storage full", async () => {
-      const historyBefore = (await history()).length;
+      const historyBefore = await settledHistory();
       await ask(page, "v", { video: true });
       expect(await settled(page, "v")).toMatchObject({ state: "ok" });
       await expect.poll(async () => (await live()).length).toBe(1);
       await page.evaluate(() => (window as any).streams.v.getTracks()[0].stop());
       // The registry follows reality; the history entry waits until it can be written.
       await expect.poll(async () => (await live()).length).toBe(0);
+      await page.waitForTimeout(1500); // past the time it would have been written
       expect((await history()).length).toBe(historyBefore);
       expect(await session("historyPending")).toHaveLength(1);
       await env.state.evaluate(() => chrome.storage.local.remove("filler"));
