@@ -24,6 +24,7 @@ import {
 import { DOMExceptionCtor, overconstrainedErrorCtor, promiseReject } from "../lib/media-natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 import { choosesDevices } from "../semantics/user-chooses";
+import { Of, sealConstraints } from "../semantics/read-constraints";
 import { ptzQuestions, type PtzQuestion } from "./question";
 import { setPtzShown } from "./shown";
 import {
@@ -238,7 +239,10 @@ export function installPtz(bridge: PageBridge): void {
     const track = tracks[0];
     const caps = track ? apply(trackCapabilities!, track, []) as Loose : {};
     if (!hasPtz(caps)) return done();
-    const reset = apply(trackConstraints!, track, []) as Loose;
+    // Sealed (no prototype, own data, all the way down): the browser reads a dictionary through
+    // Object.prototype, where a page's getter could make the reset fail (and read where another
+    // site left the camera) or change it.
+    const reset = sealConstraints(Of.Track, apply(trackConstraints!, track, [])) as Loose;
     for (let a = 0; a < AXES.length; a++) {
       const range = caps[AXES[a]] as { min: number; max: number } | undefined;
       if (!isObject(range) || positioned(video[AXES[a]])) continue;
