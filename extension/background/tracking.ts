@@ -32,10 +32,6 @@ export const PENDING_KEY = "historyPending";
 /** Which history write the waiting captures go in (StoredHistory.written). */
 const PENDING_BATCH_KEY = "historyPendingBatch";
 const HISTORY_EVERY_MS = 1000;
-/** How long after a capture ends its history entry is written, at the soonest: a page that starts
- * and stops captures in a burst would otherwise have its next getUserMedia wait on the write of the
- * whole history (measured ~1.1 ms, a third, on two cores). */
-const HISTORY_AFTER_MS = 250;
 /** Captures one frame, one tab and all tabs may have live at once: a page cannot flood the
  * registry (chrome.storage.session holds 10 MB for everything), nor other sites out of it. */
 const MAX_PER_FRAME = 32;
@@ -140,7 +136,7 @@ const readHistory = (): Promise<StoredHistory> => readChecked("local", HISTORY_K
  * Every change to the registry and the history goes through one queue of jobs. The jobs waiting
  * when a round starts are applied together: one read and one write of the registry for all of
  * them, however many frames report at once, and the history (with the captures that ended) written
- * a moment later (HISTORY_AFTER_MS), at most once a second (while storage is full, the ended
+ * at once after a second without a write, else at the end of that second (while storage is full, the ended
  * captures wait in chrome.storage.session). A page that opens and stops captures in a loop in many frames therefore
  * cannot make the worker queue up work, and memory, faster than it writes. A job's promise settles
  * once its change is stored (the ended captures at least in chrome.storage.session).
@@ -204,8 +200,11 @@ async function runJobs(): Promise<void> {
       recentlyEndedChanged = false;
       const historyJobs = round.filter((j) => j.history);
       let written = false;
-      // Ended captures wait for writeHistoryLater's round.
-      if (historyJobs.length || (pending.length && round.some((j) => j.flush))) {
+      // At most once a second: at once after a second without a write (a browser that quits right
+      // after a call loses nothing), else in writeHistoryLater's round. (Written whenever nothing
+      // else waited, a page that starts and stops captures in a loop had each next getUserMedia
+      // wait on the write of the whole history: ~1.1 ms, a third, on two cores.)
+      if (historyJobs.length || (pending.length && (round.some((j) => j.flush) || Date.now() - lastHistoryWrite >= HISTORY_EVERY_MS))) {
         const now = Date.now();
         lastHistoryWrite = now;
         const batch = crypto.randomUUID();
@@ -255,7 +254,7 @@ function writeHistoryLater(): void {
   historyTimer = setTimeout(() => {
     historyTimer = undefined;
     void enqueue({ flush: true }).catch(() => undefined);
-  }, Math.max(HISTORY_AFTER_MS, lastHistoryWrite + HISTORY_EVERY_MS - Date.now()));
+  }, Math.max(0, lastHistoryWrite + HISTORY_EVERY_MS - Date.now()) + 10);
 }
 
 /** Captures ended in the last seconds (registry key → when). A report the worker handled just before

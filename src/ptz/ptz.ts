@@ -254,10 +254,16 @@ export function installPtz(bridge: PageBridge): void {
     // shows where the camera is through ../track/configuration-change.ts.
     const moveVia = (quiet?: object) => {
       const mover = apply(trackClone!, track, []) as object;
-      const change = apply(trackApply!, mover, [reset]);
-      afterChange(mover, change, quiet);
       const stop = () => apply(trackStop!, mover, []);
+      let change: unknown;
+      try {
+        change = apply(trackApply!, mover, [reset]);
+      } catch (error) {
+        stop(); // (never a camera kept on by a clone)
+        throw error;
+      }
       apply(promiseThen, change, [stop, stop]);
+      afterChange(mover, change, quiet);
       return { mover, change };
     };
     let mover = track;
@@ -357,7 +363,9 @@ export function installPtz(bridge: PageBridge): void {
     for (let i = 0; i < sessions.length; i++) {
       const track = sessions[i];
       if (!isLive(track) || !exposed(track)) continue;
-      const c = apply(trackConstraints!, track, []) as Loose;
+      // (Sealed, as the session's reset: the browser would read a plain object's missing members
+      // through Object.prototype, where a page's getter could change or undo the user's move.)
+      const c = sealConstraints(Of.Track, apply(trackConstraints!, track, [])) as Loose;
       // The user's position replaces the page's for the axes moved, in its advanced sets too (an
       // advanced {pan: 300} would else win over the basic set's pan).
       const advanced = c.advanced;

@@ -64,10 +64,8 @@ describe("a private window's captures", () => {
     await capturesEnded({ ended: [{ id: "n0", ago: 0 }] }, normalTab);
     await capturesEnded({ ended: [{ id: "p0", ago: 0 }] }, privateTab);
     expect(live()).toEqual([]);
-    // The normal tab's capture waits for the history write (a moment after it ended); the private
-    // window's is in neither.
-    expect(history()).toEqual([]);
-    expect((pending() as { origin: string }[]).map((e) => e.origin)).toEqual(["https://normal.example"]);
+    // The normal tab's capture reaches the stored history (at once, or within a second when one
+    // was written just before); the private window's never does, nor waits for it.
     await vi.waitFor(() => expect(history().map((e) => e.origin)).toEqual(["https://normal.example"]), { timeout: 3000 });
     expect(pending()).toEqual([]);
     const shown = await trackingUiHandlers["ui.history.get"]({}) as { entries: { origin: string }[] };

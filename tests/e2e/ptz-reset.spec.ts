@@ -1,5 +1,5 @@
 /**
- * Review 15: a PTZ session's reset (src/ptz/ptz.ts startSession, now through a clone) hands the
+ * Found in review (session 15): a PTZ session's reset (src/ptz/ptz.ts startSession, now through a clone) hands the
  * browser a plain object from getConstraints(), which the browser's dictionary conversion reads
  * through Object.prototype. A page that defines a getter there, recognising the reset by its own
  * numeric `pan`, makes the reset fail and reads where another site left the camera.
@@ -21,7 +21,7 @@ async function ptzPage(origin: string): Promise<Page> {
   return page;
 }
 
-test.describe("review2: PTZ session reset", () => {
+test.describe("PTZ session reset", () => {
   test.beforeEach(async () => {
     const { context, close } = await launch({ extension: true, extra: [PTZ_CAMERA] });
     const extensionId = new URL((await extensionWorker(context)).url()).host;
