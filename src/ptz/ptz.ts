@@ -23,6 +23,7 @@ import {
 } from "../lib/natives";
 import { DOMExceptionCtor, overconstrainedErrorCtor, promiseReject } from "../lib/media-natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
+import { withSorted } from "../effects/supported";
 import { choosesDevices } from "../semantics/user-chooses";
 import { Of, sealConstraints } from "../semantics/read-constraints";
 import { ptzQuestions, type PtzQuestion } from "./question";
@@ -123,6 +124,75 @@ const withoutPtz = (set: Loose) => copy(set, (out) => {
   }
 });
 
+/** Chromium 156's constraints of a camera's stream, as opposed to its ImageCapture ones (pan, tilt,
+ * zoom, exposure ...): applyConstraints refuses a set that names both, with or without the PTZ
+ * permission (measured: each of getSupportedConstraints() beside `pan`). */
+const STREAM_MEMBERS = ["aspectRatio", "autoGainControl", "channelCount", "deviceId", "echoCancellation", "facingMode",
+  "frameRate", "groupId", "height", "latency", "noiseSuppression", "resizeMode", "sampleRate", "sampleSize",
+  "voiceIsolation", "width"];
+const MIXING = "Mixing ImageCapture and non-ImageCapture constraints is not currently supported";
+/** Whether the basic set or an advanced one names both (each set on its own). */
+const mixes = (c: Loose) => {
+  const one = (set: Loose) => {
+    let ptz = false, stream = false;
+    for (let i = 0; i < AXES.length; i++) if (set[AXES[i]] !== undefined) ptz = true;
+    for (let i = 0; i < STREAM_MEMBERS.length; i++) if (set[STREAM_MEMBERS[i]] !== undefined) stream = true;
+    return ptz && stream;
+  };
+  if (one(c)) return true;
+  const advanced = c.advanced;
+  if (isArray(advanced)) for (let i = 0; i < advanced.length; i++) if (isObject(advanced[i]) && one(advanced[i] as Loose)) return true;
+  return false;
+};
+/** Whether a set names an ImageCapture constraint (any member but the stream's): the browser then
+ * keeps it apart, and getConstraints() shows it until the next such set. */
+const capturesImage = (set: Loose) => {
+  const keys = ownKeys(set);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (typeof key !== "string" || key === "advanced" || set[key] === undefined) continue;
+    let stream = false;
+    for (let j = 0; j < STREAM_MEMBERS.length; j++) if (STREAM_MEMBERS[j] === key) stream = true;
+    if (!stream) return true;
+  }
+  return false;
+};
+/** A copy for each call (the page may change what it is given). */
+function deep(v: unknown): unknown {
+  if (isArray(v)) {
+    const list: unknown[] = [];
+    for (let i = 0; i < v.length; i++) setOwn(list, i, deep(v[i]));
+    return list;
+  }
+  if (!isObject(v)) return v;
+  const out: Loose = {};
+  const keys = ownKeys(v);
+  for (let i = 0; i < keys.length; i++) if (typeof keys[i] === "string") setOwn(out, keys[i], deep(v[keys[i] as string]));
+  return out;
+}
+
+/** The basic set's pan, tilt and zoom as the browser's getConstraints() shows them (it keeps them
+ * without the PTZ permission too); getUserMedia's `{ideal: x}` shows as `x`. */
+function ptzEcho(set: unknown, gum: boolean): Loose | undefined {
+  if (!isObject(set)) return undefined;
+  let out: Loose | undefined;
+  for (let i = 0; i < AXES.length; i++) {
+    const v = set[AXES[i]];
+    if (v === undefined) continue;
+    out ??= {};
+    setOwn(out, AXES[i], again(gum && isObject(v) && hasOwn(v, "ideal") && ownKeys(v).length === 1 ? v.ideal : v));
+  }
+  return out;
+}
+/** A copy of an echoed value for each call (the page may change what it is given). */
+function again(v: unknown): unknown {
+  if (!isObject(v)) return v;
+  const out: Loose = {};
+  const keys = ["exact", "ideal", "max", "min"];
+  for (let i = 0; i < keys.length; i++) if (v[keys[i]] !== undefined) setOwn(out, keys[i], v[keys[i]]);
+  return out;
+}
+
 /** Whether the page asked for a position on this axis (a number, or an ideal one). */
 const positioned = (v: unknown) => typeof v === "number" || (isObject(v) && typeof v.ideal === "number");
 
@@ -168,6 +238,38 @@ export function installPtz(bridge: PageBridge): void {
 
   // Capabilities and settings: the browser lists PTZ only when it granted PTZ; hide it then unless
   // the extension did too. (Nothing is asked when the browser lists no PTZ.)
+  // What the browser would show in getConstraints() of a track whose pan, tilt and zoom it was not
+  // given (the extension took them out): natively, without the PTZ permission, it keeps them. After
+  // getUserMedia: its constraints with them (`echo`), until the next applyConstraints. After an
+  // applyConstraints: that set as the browser shows it, with them (`full`), until the next set that
+  // names an ImageCapture constraint (the browser keeps those apart from the stream's).
+  type Asked = { echo?: Loose; full?: Loose };
+  const asked = new WeakMapCtor<object, Asked | undefined>();
+  const askedOf = (track: unknown) => (isObject(track) ? apply(weakMapGet, asked, [track]) as Asked | undefined : undefined);
+  const noteAsked = (result: unknown, track: unknown, set: Loose, echo: Loose | undefined) => new PromiseCtor((resolve, reject) => {
+    apply(promiseThen, result, [(value: unknown) => {
+      try {
+        const was = askedOf(track);
+        if (echo) {
+          const shown = apply(trackConstraints!, track, []) as Loose;
+          apply(weakMapSet, asked, [track, { full: withSorted(shown, echo) }]);
+        } else if (was && (was.echo || capturesImage(set))) {
+          apply(weakMapSet, asked, [track, undefined]);
+        }
+      } catch {
+        // (Only what getConstraints() shows is lost.)
+      }
+      resolve(value);
+    }, reject]);
+  });
+  wrapMethod(MediaStreamTrack.prototype, "getConstraints", (native, track, args) => {
+    const result = apply(native, track, args);
+    const was = askedOf(track);
+    if (!was || !isObject(result) || exposed(track)) return result;
+    if (was.full) return deep(was.full);
+    return withSorted(result, deep(was.echo) as Loose);
+  });
+
   const hide = (next: Function, track: unknown, args: unknown[]) => {
     const dict = apply(next, track, args);
     if (hasPtz(dict) && !exposed(track)) for (let i = 0; i < AXES.length; i++) delete (dict as Loose)[AXES[i]];
@@ -188,6 +290,8 @@ export function installPtz(bridge: PageBridge): void {
     const constraints = args.length ? args[0] : undefined;
     const hidden = isHidden();
     if (exposed(track)) {
+      // (The browser now holds the page's own constraints.)
+      if (isObject(track)) apply(weakMapSet, asked, [track, undefined]);
       let level: number;
       try {
         level = ptzUse(constraints)[0];
@@ -221,15 +325,17 @@ export function installPtz(bridge: PageBridge): void {
     } catch (e) {
       return apply(promiseReject, PromiseCtor, [e]); // a getter that threw, as the browser rejects
     }
+    // Natively refused first, before the visibility and the permission.
+    if (isObject(set) && mixes(set)) return apply(promiseReject, PromiseCtor, [new (overconstrainedErrorCtor()!)("", MIXING)]);
     const use = ptzUse(set);
-    if (!use[0]) return apply(next, track, [set]);
+    if (!use[0]) return noteAsked(apply(next, track, [set]), track, set as Loose, undefined);
     // Natively a hidden page is refused any PTZ constraint before the camera's capabilities are
     // looked at, with or without the PTZ permission (tests/e2e/ptz-hidden.spec.ts).
     if (hidden) {
       return apply(promiseReject, PromiseCtor, [new DOMExceptionCtor("the page is not visible", "SecurityError")]);
     }
     if (use[0] > 1) return apply(promiseReject, PromiseCtor, [new (overconstrainedErrorCtor()!)(use[1]!, "Unsupported constraint")]);
-    return apply(next, track, [withoutPtz(set as Loose)]);
+    return noteAsked(apply(next, track, [withoutPtz(set as Loose)]), track, set as Loose, ptzEcho(set, false));
   });
 
   /** A new PTZ session: the axes the page left open go to their defaults (centred pan and tilt,
@@ -326,7 +432,18 @@ export function installPtz(bridge: PageBridge): void {
         }
         if (question) apply(weakMapSet, ptzQuestions, [changed, question]);
         apply(promiseThen, apply(next, thisArg, granted === true ? args : [changed]), [(stream: unknown) => {
-          if (!(typeof granted === "function" ? granted() : granted)) return resolve(stream);
+          if (!(typeof granted === "function" ? granted() : granted)) {
+            if (granted !== true) {
+              try {
+                const track = (apply(streamVideoTracks!, stream, []) as object[])[0];
+                const echo = ptzEcho(video, true);
+                if (track && echo) apply(weakMapSet, asked, [track, { echo }]);
+              } catch {
+                // (Only what getConstraints() shows is lost.)
+              }
+            }
+            return resolve(stream);
+          }
           try {
             startSession(stream, video as Loose, () => resolve(stream));
           } catch {

@@ -581,6 +581,53 @@ test.describe("pan/tilt/zoom", () => {
     })).toEqual([100, 100, 100]);
   });
 
+  test("at Block, getConstraints() and applyConstraints' refusals are the browser's without the PTZ permission", async ({ site }) => {
+    // The same calls: the extension at Block (the browser granting PTZ), and a browser that has not
+    // granted it.
+    const calls = async () => {
+      const out: Record<string, unknown> = {};
+      const md = navigator.mediaDevices;
+      const shown = (t: MediaStreamTrack) => JSON.stringify(t.getConstraints());
+      const a = (await md.getUserMedia({ video: { pan: true, width: 640 } } as MediaStreamConstraints)).getVideoTracks()[0];
+      out.gumTrue = shown(a);
+      const b = (await md.getUserMedia({ video: { zoom: { ideal: 300 }, tilt: false } } as MediaStreamConstraints)).getVideoTracks()[0];
+      out.gumIdeal = shown(b);
+      const apply = async (c: unknown) => {
+        try {
+          await a.applyConstraints(c as MediaTrackConstraints);
+          return `ok ${shown(a)}`;
+        } catch (e) {
+          return `${(e as Error).name}|${(e as Error).message}|${(e as OverconstrainedError).constraint}| ${shown(a)}`;
+        }
+      };
+      for (const [name, c] of Object.entries({
+        bare: { pan: 250, zoom: 200 }, ideal: { pan: { ideal: 250 } }, falseAndTrue: { pan: false, tilt: true },
+        mixed: { width: 320, pan: 250 }, mixedFalse: { height: 240, pan: false }, advancedMixed: { advanced: [{ pan: 250, width: 320 }] },
+        advanced: { width: 320, advanced: [{ pan: 250 }] }, exact: { pan: { exact: 250 } }, plain: { width: 320 },
+      })) out[name] = await apply(c);
+      const given = a.getConstraints() as Record<string, unknown>;
+      await a.applyConstraints({ tilt: { ideal: 150 } } as MediaTrackConstraints);
+      (a.getConstraints() as Record<string, any>).tilt.ideal = 1;
+      out.fresh = shown(a);
+      out.kept = JSON.stringify(given);
+      a.stop();
+      b.stop();
+      return out;
+    };
+    const page = await blockedPtzPage(site.origin);
+    const ours = await page.evaluate(calls);
+    const native = await launch({ extension: false, extra: [PTZ_CAMERA] });
+    try {
+      const nativePage = await native.context.newPage();
+      await nativePage.goto(`${site.origin}/ptz.html`);
+      expect(ours).toEqual(await nativePage.evaluate(calls));
+    } finally {
+      await native.close();
+    }
+    expect(ours.gumTrue).toBe('{"pan":true,"width":640}');
+    expect(ours.mixed).toMatch(/^OverconstrainedError\|Mixing ImageCapture/);
+  });
+
   test("mandatory PTZ stays the native TypeError, without a prompt", async ({ site }) => {
     const page = await openPtzPage(b, site.origin);
     let prompted = false;
