@@ -163,7 +163,7 @@ async function closeWindow(windowId: number | null): Promise<void> {
 /** Content call `picker.open`: `{native: true}` when the browser may choose, else queues the
  * prompt and answers `{$deferred: id}`. */
 export async function openPicker(params: unknown, sender: ContentSender):
-  Promise<{ $deferred: string } | { native: true; ptz?: PtzPolicy }> {
+  Promise<{ $deferred: string } | { native: true; ptz?: PtzPolicy } | PickerChoice> {
   // (Bounded: the prompt waits in chrome.storage.session, which all sites share.)
   if (!isPickerAsk(params) || JSON.stringify(params).length > MAX_ASK_LENGTH) throw new MessageError("TypeError", "malformed picker request");
   // An opaque origin (a sandboxed frame without allow-same-origin) cannot capture: the browser
@@ -175,8 +175,13 @@ export async function openPicker(params: unknown, sender: ContentSender):
   const plan = planPicker(params);
   // PTZ asked along: the site's setting now (it may have changed since the page last heard it).
   const ptz = params.ptz ? (await getSiteSettings(sender.origin)).ptz : undefined;
-  // No picker needed: the page asks the PTZ prompt itself when the answer is still "ask".
-  if (plan.native) return ptz ? { native: true, ptz } : { native: true };
+  // No picker needed: the page asks the PTZ prompt itself when the answer is still "ask". A kind
+  // narrowed to one device gets that one, as if the user had picked it (without a PTZ question:
+  // a choice would answer it).
+  if (plan.native) {
+    if (plan.pin && !params.ptz) return plan.pin;
+    return ptz ? { native: true, ptz } : { native: true };
+  }
   return serialized(async () => {
     const prompts = await load();
     if (byAge(prompts, sender.tabId).length >= MAX_PER_TAB) {

@@ -7,7 +7,7 @@
  */
 import { candidatesFor, type DeviceRecord } from "../picker/candidates";
 import { isObject, type Loose } from "./guards";
-import { CAPTURE_KINDS, isConstraintSets, type CaptureKind, type PickerKindRequest, type PickerRequest } from "./picker";
+import { CAPTURE_KINDS, isConstraintSets, type CaptureKind, type PickerChoice, type PickerKindRequest, type PickerRequest } from "./picker";
 
 type Constraints = PickerKindRequest["constraints"];
 
@@ -57,10 +57,13 @@ function withoutIds(set: Loose): Loose {
 /**
  * `native`: the browser may decide (no kind has more than one device left, or one kind has none,
  * which the native call reports with its own OverconstrainedError). Otherwise the picker request:
- * the kinds with more than one candidate.
+ * the kinds with more than one candidate. `pin`: the device each kind with exactly one left has
+ * (from the page's list), which the call is then made with: the browser's own choice may differ,
+ * as Chromium ignores an advanced `deviceId` that the spec's SelectSettings counts.
  */
-export function planPicker(ask: PickerAsk): { native: true } | { native: false; request: PickerRequest } {
+export function planPicker(ask: PickerAsk): { native: true; pin?: PickerChoice } | { native: false; request: PickerRequest } {
   const request: PickerRequest = {};
+  let pin: PickerChoice | undefined;
   for (const kind of CAPTURE_KINDS) {
     const constraints = ask[kind];
     if (!constraints) continue;
@@ -75,6 +78,8 @@ export function planPicker(ask: PickerAsk): { native: true } | { native: false; 
     const options = candidatesFor(ask.devices, kind as CaptureKind, { candidates: null, constraints });
     if (options.length === 0) return { native: true };
     if (options.length > 1) request[kind] = { candidates: options.map((o) => o.ref), constraints };
+    else (pin ??= {})[kind as CaptureKind] = options[0].ref;
   }
-  return CAPTURE_KINDS.some((k) => request[k]) ? { native: false, request } : { native: true };
+  if (CAPTURE_KINDS.some((k) => request[k])) return { native: false, request };
+  return pin ? { native: true, pin } : { native: true };
 }

@@ -139,6 +139,10 @@ test.describe("user-chooses semantics", () => {
     const id = await pageDeviceId(page, "fake_device_1");
     await ask(page, "one", { video: { deviceId: { exact: id } }, semantics: "user-chooses" });
     expect(await settled(page, "one")).toMatchObject({ state: "ok", tracks: [{ label: "fake_device_1" }] });
+    // An advanced set narrows it too (the spec's SelectSettings; Chromium ignores an advanced
+    // deviceId, and would give camera 0): the one left is the one the page gets.
+    await ask(page, "advanced", { video: { advanced: [{ deviceId: id }] }, semantics: "user-chooses" });
+    expect(await settled(page, "advanced")).toMatchObject({ state: "ok", tracks: [{ label: "fake_device_1" }] });
     await ask(page, "none", { video: { deviceId: { exact: "no-such-device" } }, semantics: "user-chooses" });
     expect(await settled(page, "none")).toMatchObject({ state: "error", name: "OverconstrainedError", constraint: "deviceId" });
     // browser-chooses (the default) never asks.

@@ -20,9 +20,15 @@ describe("planPicker", () => {
     });
   });
 
-  it("lets the browser choose when each kind has one device left", () => {
-    expect(planPicker({ devices, audio: unconstrained })).toEqual({ native: true });
-    expect(planPicker({ devices, video: { basic: { deviceId: { exact: "b" } }, advanced: [] } })).toEqual({ native: true });
+  it("asks no one when each kind has one device left, and names that device", () => {
+    expect(planPicker({ devices, audio: unconstrained })).toEqual({ native: true, pin: { audio: { label: "Mic", ordinal: 0 } } });
+    expect(planPicker({ devices, video: { basic: { deviceId: { exact: "b" } }, advanced: [] } }))
+      .toEqual({ native: true, pin: { video: { label: "Cam B", ordinal: 0 } } });
+    // An advanced set narrows the choice too (SelectSettings), where Chromium ignores its deviceId.
+    expect(planPicker({ devices, video: { basic: {}, advanced: [{ deviceId: "b" }] } }))
+      .toEqual({ native: true, pin: { video: { label: "Cam B", ordinal: 0 } } });
+    // Without the page's list nothing is narrowed here: the picker asks.
+    expect(planPicker({ devices: null, audio: unconstrained }).native).toBe(false);
   });
 
   it("asks only for the kinds with a choice to make", () => {
