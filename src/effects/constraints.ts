@@ -65,6 +65,21 @@ export function copy(from: Loose): Loose {
   return out;
 }
 
+/** A copy of data (values, dictionaries, lists) all the way down, for each call that gives it to
+ * the page: the browser gives every call its own, and the page may change what it is given. */
+export function copyDeep(v: unknown): unknown {
+  if (isArray(v)) {
+    const list: unknown[] = [];
+    for (let i = 0; i < v.length; i++) setOwn(list, i, copyDeep(v[i]));
+    return list;
+  }
+  if (!isObject(v)) return v;
+  const out: Loose = {};
+  const keys = ownKeys(v);
+  for (let i = 0; i < keys.length; i++) if (typeof keys[i] === "string") setOwn(out, keys[i], copyDeep(v[keys[i] as string]));
+  return out;
+}
+
 export { withSorted } from "./supported";
 
 /** `list.includes(item)` without the page's Array.prototype. */

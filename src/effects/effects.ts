@@ -10,7 +10,7 @@ import { overconstrainedErrorCtor, promiseReject, trackKind } from "../lib/media
 import { cameraOf } from "../lib/stand-in";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 import type { PageBridge } from "../bridge/page-bridge";
-import { type Ask, copy, echo, includes, isObject, listOf, type Loose, readAsk, readModes, withSorted } from "./constraints";
+import { type Ask, copy, copyDeep, echo, includes, isObject, listOf, type Loose, readAsk, readModes, withSorted } from "./constraints";
 import { FACE_MODES, faceDetection, type FaceDetection, workersMayRun } from "./face";
 import { BLUR, FACE, FRAMING, POWER } from "./names";
 import { ourConstraints } from "./supported";
@@ -91,21 +91,6 @@ const sameList = (a: string[], b: string[] | undefined) => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 };
-/** A copy of what getConstraints() echoes (values, {exact, ideal} dictionaries, lists): each call
- * gives the page its own, as the browser does, so that changing one changes nothing later. */
-function fresh(v: unknown): unknown {
-  if (isArray(v)) {
-    const list: unknown[] = [];
-    for (let i = 0; i < v.length; i++) appendOwn(list, fresh(v[i]));
-    return list;
-  }
-  if (!isObject(v)) return v;
-  const out: Loose = {};
-  const keys = ownKeys(v);
-  for (let i = 0; i < keys.length; i++) if (typeof keys[i] === "string") setOwn(out, keys[i], fresh((v as Loose)[keys[i] as string]));
-  return out;
-}
-
 function answer(dict: Loose, names: string[], value: (name: string) => unknown): Loose {
   const keys = ownKeys(dict) as string[];
   if (!sameList(keys, templateKeys) || !sameList(names, templateNames)) {
@@ -493,14 +478,14 @@ export function installEffects(bridge: PageBridge): void {
         if (isObject(set) && (added?.length || mine)) {
           set = copy(set);
           for (let k = 0; added && k < added.length; k++) delete (set as Loose)[added[k]];
-          if (mine) set = withSorted(set as Loose, fresh(mine) as Loose);
+          if (mine) set = withSorted(set as Loose, copyDeep(mine) as Loose);
         }
         setOwn(list, list.length, set);
       }
       if (e.hadAdvanced) setOwn(out, "advanced", list);
       else delete out.advanced;
     }
-    return withSorted(out, fresh(e.basic) as Loose);
+    return withSorted(out, copyDeep(e.basic) as Loose);
   }
 
   /** The user switched "Save camera power" for this site: each live camera track of this frame

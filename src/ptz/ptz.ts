@@ -24,6 +24,7 @@ import {
 import { DOMExceptionCtor, overconstrainedErrorCtor, promiseReject } from "../lib/media-natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 import { withSorted } from "../effects/supported";
+import { copyDeep } from "../effects/constraints";
 import { choosesDevices } from "../semantics/user-chooses";
 import { Of, sealConstraints } from "../semantics/read-constraints";
 import { ptzQuestions, type PtzQuestion } from "./question";
@@ -157,19 +158,7 @@ const capturesImage = (set: Loose) => {
   }
   return false;
 };
-/** A copy for each call (the page may change what it is given). */
-function deep(v: unknown): unknown {
-  if (isArray(v)) {
-    const list: unknown[] = [];
-    for (let i = 0; i < v.length; i++) setOwn(list, i, deep(v[i]));
-    return list;
-  }
-  if (!isObject(v)) return v;
-  const out: Loose = {};
-  const keys = ownKeys(v);
-  for (let i = 0; i < keys.length; i++) if (typeof keys[i] === "string") setOwn(out, keys[i], deep(v[keys[i] as string]));
-  return out;
-}
+
 
 /** The basic set's pan, tilt and zoom as the browser's getConstraints() shows them (it keeps them
  * without the PTZ permission too); getUserMedia's `{ideal: x}` shows as `x`. */
@@ -266,8 +255,8 @@ export function installPtz(bridge: PageBridge): void {
     const result = apply(native, track, args);
     const was = askedOf(track);
     if (!was || !isObject(result) || exposed(track)) return result;
-    if (was.full) return deep(was.full);
-    return withSorted(result, deep(was.echo) as Loose);
+    if (was.full) return copyDeep(was.full);
+    return withSorted(result, copyDeep(was.echo) as Loose);
   });
 
   const hide = (next: Function, track: unknown, args: unknown[]) => {
