@@ -111,17 +111,22 @@ const readPending = (): Promise<HistoryEntry[]> => readChecked("session", PENDIN
 /** Whether this worker has checked what a stopped one left waiting. */
 let pendingChecked = false;
 
+/** The batch name of this worker's last history write. */
+let writtenBatch: string | undefined;
+
 /** The ended captures waiting for the history. A worker stopped between the history write and the
  * registry's next write left them in the session although they are in the history already: the
- * batch name written with them says so (checked once per worker start). */
+ * batch name written with them says so (checked against the history at a worker's start, and
+ * after that against the worker's own last write, whose next session write may have failed). */
 async function loadPending(): Promise<HistoryEntry[]> {
   const pending = await readPending();
-  if (pendingChecked || !pending.length) {
+  if (!pending.length || (pendingChecked && writtenBatch === undefined)) {
     pendingChecked = true;
     return pending;
   }
-  pendingChecked = true;
   const batch = (await browser.storage.session.get(PENDING_BATCH_KEY))[PENDING_BATCH_KEY];
+  if (pendingChecked) return typeof batch === "string" && batch === writtenBatch ? [] : pending;
+  pendingChecked = true;
   return typeof batch === "string" && (await readHistory()).written === batch ? [] : pending;
 }
 
@@ -218,6 +223,7 @@ async function runJobs(): Promise<void> {
         }));
         try {
           await browser.storage.local.set({ [HISTORY_KEY]: history });
+          writtenBatch = batch;
           void syncWarmSites(history.entries);
           written = true;
           for (const job of historyJobs) results.set(job, { ok: true, value: history });

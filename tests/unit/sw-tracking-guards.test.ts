@@ -72,3 +72,30 @@ describe("a private window's captures", () => {
     expect(shown.entries.map((e) => e.origin)).toEqual(["https://normal.example"]);
   });
 });
+
+describe("the history write", () => {
+  it("adds an ended capture once, even when the session write after it fails", async () => {
+    const sender = frame("https://once.example", 11, 0);
+    // The write that takes the written captures out of the session fails, once.
+    const set = fake.session.set;
+    let failed = false;
+    fake.session.set = async (items: Record<string, unknown>) => {
+      if (!failed && history().length === 1 && Array.isArray(items[PENDING_KEY]) && (items[PENDING_KEY] as unknown[]).length === 0) {
+        failed = true;
+        throw new Error("QUOTA_BYTES quota exceeded");
+      }
+      return set(items);
+    };
+    try {
+      await capturesStarted(report("a", 1), sender);
+      await capturesEnded({ ended: [{ id: "a0", ago: 0 }] }, sender).catch(() => undefined);
+      await vi.waitFor(() => expect(failed).toBe(true), { timeout: 3000 });
+      await capturesStarted(report("b", 1), sender);
+      await capturesEnded({ ended: [{ id: "b0", ago: 0 }] }, sender).catch(() => undefined);
+      await vi.waitFor(() => expect(pending()).toEqual([]), { timeout: 3000 });
+      expect(history().map((e) => e.origin)).toEqual(["https://once.example", "https://once.example"]);
+    } finally {
+      fake.session.set = set;
+    }
+  });
+});
