@@ -155,7 +155,7 @@ export function installEffects(bridge: PageBridge): void {
     if (!isCamera(camera, caps) || !ours().length) return caps;
     const save = canSave(caps), framer = framerOf(track);
     // (Fresh lists each call, as the browser's: a page may change the ones it is given.)
-    return answer(caps, usableNow(), (name) => (name === FACE ? [FACE_MODES[0], FACE_MODES[1], FACE_MODES[2]] :
+    return answer(caps, usableNow(), (name) => (name === FACE ? copyDeep(FACE_MODES) :
       (name === POWER && save) || able(framer, name) ? [false, true] : [false]));
   });
 

@@ -24,7 +24,7 @@ import {
 import { DOMExceptionCtor, overconstrainedErrorCtor, promiseReject } from "../lib/media-natives";
 import { wrapGetter, wrapMethod } from "../lib/wrap";
 import { withSorted } from "../effects/supported";
-import { copyDeep } from "../effects/constraints";
+import { copyDeep, includes } from "../effects/constraints";
 import { choosesDevices } from "../semantics/user-chooses";
 import { Of, sealConstraints } from "../semantics/read-constraints";
 import { ptzQuestions, type PtzQuestion } from "./question";
@@ -151,14 +151,10 @@ const capturesImage = (set: Loose) => {
   const keys = ownKeys(set);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
-    if (typeof key !== "string" || key === "advanced" || set[key] === undefined) continue;
-    let stream = false;
-    for (let j = 0; j < STREAM_MEMBERS.length; j++) if (STREAM_MEMBERS[j] === key) stream = true;
-    if (!stream) return true;
+    if (typeof key === "string" && key !== "advanced" && set[key] !== undefined && !includes(STREAM_MEMBERS, key)) return true;
   }
   return false;
 };
-
 
 /** The basic set's pan, tilt and zoom as the browser's getConstraints() shows them (it keeps them
  * without the PTZ permission too); getUserMedia's `{ideal: x}` shows as `x`. */
@@ -169,16 +165,8 @@ function ptzEcho(set: unknown, gum: boolean): Loose | undefined {
     const v = set[AXES[i]];
     if (v === undefined) continue;
     out ??= {};
-    setOwn(out, AXES[i], again(gum && isObject(v) && hasOwn(v, "ideal") && ownKeys(v).length === 1 ? v.ideal : v));
+    setOwn(out, AXES[i], copyDeep(gum && isObject(v) && hasOwn(v, "ideal") && ownKeys(v).length === 1 ? v.ideal : v));
   }
-  return out;
-}
-/** A copy of an echoed value for each call (the page may change what it is given). */
-function again(v: unknown): unknown {
-  if (!isObject(v)) return v;
-  const out: Loose = {};
-  const keys = ["exact", "ideal", "max", "min"];
-  for (let i = 0; i < keys.length; i++) if (v[keys[i]] !== undefined) setOwn(out, keys[i], v[keys[i]]);
   return out;
 }
 
@@ -225,8 +213,6 @@ export function installPtz(bridge: PageBridge): void {
   const isLive = (track: object) => apply(trackState!, track, []) === "live";
   const isHidden = () => !!ownDocument && !!documentVisibility && apply(documentVisibility, ownDocument, []) === "hidden";
 
-  // Capabilities and settings: the browser lists PTZ only when it granted PTZ; hide it then unless
-  // the extension did too. (Nothing is asked when the browser lists no PTZ.)
   // What the browser would show in getConstraints() of a track whose pan, tilt and zoom it was not
   // given (the extension took them out): natively, without the PTZ permission, it keeps them. After
   // getUserMedia: its constraints with them (`echo`), until the next applyConstraints. After an
@@ -259,6 +245,8 @@ export function installPtz(bridge: PageBridge): void {
     return withSorted(result, copyDeep(was.echo) as Loose);
   });
 
+  // Capabilities and settings: the browser lists PTZ only when it granted PTZ; hide it then unless
+  // the extension did too. (Nothing is asked when the browser lists no PTZ.)
   const hide = (next: Function, track: unknown, args: unknown[]) => {
     const dict = apply(next, track, args);
     if (hasPtz(dict) && !exposed(track)) for (let i = 0; i < AXES.length; i++) delete (dict as Loose)[AXES[i]];
@@ -422,14 +410,13 @@ export function installPtz(bridge: PageBridge): void {
         if (question) apply(weakMapSet, ptzQuestions, [changed, question]);
         apply(promiseThen, apply(next, thisArg, granted === true ? args : [changed]), [(stream: unknown) => {
           if (!(typeof granted === "function" ? granted() : granted)) {
-            if (granted !== true) {
-              try {
-                const track = (apply(streamVideoTracks!, stream, []) as object[])[0];
-                const echo = ptzEcho(video, true);
-                if (track && echo) apply(weakMapSet, asked, [track, { echo }]);
-              } catch {
-                // (Only what getConstraints() shows is lost.)
-              }
+            // (The browser got them without PTZ: `changed`.)
+            try {
+              const track = (apply(streamVideoTracks!, stream, []) as object[])[0];
+              const echo = ptzEcho(video, true);
+              if (track && echo) apply(weakMapSet, asked, [track, { echo }]);
+            } catch {
+              // (Only what getConstraints() shows is lost.)
             }
             return resolve(stream);
           }
