@@ -156,26 +156,120 @@ const capturesImage = (set: Loose) => {
   return false;
 };
 
-/** The basic set's pan, tilt and zoom as the browser's getConstraints() shows them (it keeps them
- * without the PTZ permission too); getUserMedia's `{ideal: x}` shows as `x`. */
-function ptzEcho(set: unknown, gum: boolean): Loose | undefined {
+/** A range's members in the order getConstraints() lists them (a dictionary's: code-unit order). */
+const RANGE = ["exact", "ideal", "max", "min"];
+/** A pan, tilt or zoom constraint of getUserMedia (read once) as getConstraints() shows it (Chromium
+ * 156, measured): a boolean or number as it is; a range as its numbers, or, where it has only its
+ * `naked` member (the basic set's ideal, an advanced set's exact), as that number; null or an
+ * empty range not at all. */
+function shownPtz(v: unknown, naked: string): unknown {
+  if (!isObject(v)) return v === null ? undefined : v;
+  let out: Loose | undefined, count = 0, last = "";
+  for (let i = 0; i < RANGE.length; i++) {
+    const n = v[RANGE[i]];
+    if (typeof n !== "number") continue;
+    setOwn(out ??= {}, last = RANGE[i], n);
+    count++;
+  }
+  return count === 1 && last === naked ? v[naked] : out;
+}
+
+/** A set's pan, tilt and zoom as the browser's getConstraints() shows them (it keeps them without
+ * the PTZ permission too): getUserMedia's (`naked`: see shownPtz), or applyConstraints' as given. */
+function ptzEcho(set: unknown, naked?: string): Loose | undefined {
   if (!isObject(set)) return undefined;
   let out: Loose | undefined;
   for (let i = 0; i < AXES.length; i++) {
     const v = set[AXES[i]];
-    if (v === undefined) continue;
-    out ??= {};
-    setOwn(out, AXES[i], copyDeep(gum && isObject(v) && hasOwn(v, "ideal") && ownKeys(v).length === 1 ? v.ideal : v));
+    const shown = v === undefined || !naked ? copyDeep(v) : shownPtz(v, naked);
+    if (shown !== undefined) setOwn(out ??= {}, AXES[i], shown);
   }
   return out;
+}
+
+/** Whether a value read from the page constrains anything (the browser leaves out an advanced set
+ * none of whose members does): null, an empty range or list do not. */
+function constrains(v: unknown, depth = 0): boolean {
+  if (!isObject(v)) return v !== undefined && v !== null;
+  if (depth > 3) return true;
+  if (isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (constrains(v[i], depth + 1)) return true;
+    return false;
+  }
+  const keys = ownKeys(v);
+  for (let i = 0; i < keys.length; i++) if (typeof keys[i] === "string" && constrains(v[keys[i] as string], depth + 1)) return true;
+  return false;
+}
+
+/** What getConstraints() shows of getUserMedia's video constraints that the browser was not given:
+ * the basic set's pan, tilt and zoom (`basic`), and for each advanced set whether the browser has
+ * it without them, and its own (`sets`). */
+type Echo = { basic?: Loose; sets?: [kept: boolean, ptz: Loose | undefined][] };
+function gumEcho(video: unknown): Echo | undefined {
+  if (!isObject(video)) return undefined;
+  // (Every member own, here and in Asked: a missing one would be read from a page's Object.prototype.)
+  const echo: Echo = { basic: ptzEcho(video, "ideal"), sets: undefined };
+  const advanced = video.advanced;
+  let named = !!echo.basic;
+  if (isArray(advanced)) {
+    const sets: [boolean, Loose | undefined][] = [];
+    for (let i = 0; i < advanced.length; i++) {
+      const set = advanced[i];
+      if (!isObject(set)) continue; // (read data: every set is a dictionary)
+      let kept = false;
+      const keys = ownKeys(set);
+      for (let k = 0; k < keys.length && !kept; k++) {
+        const key = keys[k];
+        kept = typeof key === "string" && !includes(AXES, key) && constrains(set[key]);
+      }
+      const ptz = ptzEcho(set, "exact");
+      if (ptz) named = true;
+      setOwn(sets, sets.length, [kept, ptz]);
+    }
+    echo.sets = sets;
+  }
+  return named ? echo : undefined;
+}
+
+/** The browser's getConstraints() `shown` with what `echo` adds: the basic set's axes in their
+ * places, and the advanced sets as the page gave them (`advanced` last, as the browser lists it).
+ * Where the browser's sets are not the ones expected, they stay as they are. */
+function withEcho(shown: Loose, echo: Echo): Loose {
+  const out = withSorted(shown, (copyDeep(echo.basic) ?? {}) as Loose);
+  // (Own members only: a missing one would be read from a page's Object.prototype.)
+  const given = hasOwn(out, "advanced") ? out.advanced : undefined;
+  delete out.advanced;
+  const sets = advancedEcho(given, echo.sets);
+  if (sets !== undefined) setOwn(out, "advanced", sets);
+  return out;
+}
+/** The browser's advanced sets `given` with those of `sets` (see withEcho); none if that leaves none. */
+function advancedEcho(given: unknown, sets: Echo["sets"]): unknown {
+  if (!sets || (given !== undefined && !isArray(given))) return given;
+  const list: unknown[] = [];
+  let j = 0;
+  for (let i = 0; i < sets.length; i++) {
+    const ptz = copyDeep(sets[i][1]) as Loose | undefined;
+    if (sets[i][0]) {
+      const base = given && j < given.length ? given[j++] : undefined;
+      if (!isObject(base)) return given;
+      setOwn(list, list.length, ptz ? withSorted(base, ptz) : base);
+    } else if (ptz) {
+      setOwn(list, list.length, ptz);
+    }
+  }
+  if (j !== (given ? given.length : 0)) return given;
+  return list.length ? list : undefined;
 }
 
 /** Whether the page asked for a position on this axis (a number, or an ideal one). */
 const positioned = (v: unknown) => typeof v === "number" || (isObject(v) && typeof v.ideal === "number");
 
 /** For the legacy callback getUserMedia, which has no prompt (src/semantics/read-constraints.ts):
- * its video constraints (read once), without PTZ unless the site is allowed PTZ. */
-export let legacyVideo: (video: unknown) => unknown = (video) => video;
+ * its video constraints (read once) as the browser is to get them, without PTZ unless the site is
+ * allowed PTZ; and where they were taken out, what to call with the stream before the page has it
+ * (its track's getConstraints() then shows the page's pan, tilt and zoom, as natively). */
+export let legacyVideo: (video: unknown) => [unknown, ((stream: unknown) => void) | undefined] = (video) => [video, undefined];
 
 export function installPtz(bridge: PageBridge): void {
   if (!trackCapabilities || !trackApply || !streamVideoTracks || !("OverconstrainedError" in globalThis)) return;
@@ -205,7 +299,6 @@ export function installPtz(bridge: PageBridge): void {
   };
 
   const policy = (): PtzPolicy => known ?? bridge.siteConfig().ptz ?? "ask";
-  legacyVideo = (video) => policy() === "allow" || !isObject(video) || ptzUse(video)[0] === 3 ? video : withoutPtz(video);
   const isPaused = (track: unknown) => apply(weakMapGet, paused, [track]) === true;
   const exposed = (track: unknown) => policy() === "allow" && !isPaused(track);
   setPtzShown(exposed);
@@ -218,7 +311,7 @@ export function installPtz(bridge: PageBridge): void {
   // getUserMedia: its constraints with them (`echo`), until the next applyConstraints. After an
   // applyConstraints: that set as the browser shows it, with them (`full`), until the next set that
   // names an ImageCapture constraint (the browser keeps those apart from the stream's).
-  type Asked = { echo?: Loose; full?: Loose };
+  type Asked = { echo?: Echo; full?: Loose };
   const asked = new WeakMapCtor<object, Asked | undefined>();
   const askedOf = (track: unknown) => (isObject(track) ? apply(weakMapGet, asked, [track]) as Asked | undefined : undefined);
   const noteAsked = (result: unknown, track: unknown, set: Loose, echo: Loose | undefined) => new PromiseCtor((resolve, reject) => {
@@ -227,7 +320,7 @@ export function installPtz(bridge: PageBridge): void {
         const was = askedOf(track);
         if (echo) {
           const shown = apply(trackConstraints!, track, []) as Loose;
-          apply(weakMapSet, asked, [track, { full: withSorted(shown, echo) }]);
+          apply(weakMapSet, asked, [track, { echo: undefined, full: withSorted(shown, echo) }]);
         } else if (was && (was.echo || capturesImage(set))) {
           apply(weakMapSet, asked, [track, undefined]);
         }
@@ -237,12 +330,36 @@ export function installPtz(bridge: PageBridge): void {
       resolve(value);
     }, reject]);
   });
+  /** A stream the browser gave for video constraints `video` (read once) without their pan, tilt
+   * and zoom: its track shows them. */
+  const noteEcho = (stream: unknown, video: unknown) => {
+    try {
+      const track = (apply(streamVideoTracks!, stream, []) as object[])[0];
+      const echo = gumEcho(video);
+      if (track && echo) apply(weakMapSet, asked, [track, { echo, full: undefined }]);
+    } catch {
+      // (Only what getConstraints() shows is lost.)
+    }
+  };
+  legacyVideo = (video) => {
+    // (Both elements own: a missing one would be read from a page's Array.prototype.)
+    if (policy() === "allow" || !isObject(video) || ptzUse(video)[0] === 3) return [video, undefined];
+    return [withoutPtz(video), gumEcho(video) ? (stream) => noteEcho(stream, video) : undefined];
+  };
+  // A clone starts with its track's constraints (natively its pan, tilt and zoom too), and from
+  // then on has its own.
+  wrapMethod(MediaStreamTrack.prototype, "clone", (native, track, args) => {
+    const copyTrack = apply(native, track, args);
+    const was = askedOf(track);
+    if (was && isObject(copyTrack)) apply(weakMapSet, asked, [copyTrack, { echo: was.echo, full: was.full }]);
+    return copyTrack;
+  });
   wrapMethod(MediaStreamTrack.prototype, "getConstraints", (native, track, args) => {
     const result = apply(native, track, args);
     const was = askedOf(track);
     if (!was || !isObject(result) || exposed(track)) return result;
     if (was.full) return copyDeep(was.full);
-    return withSorted(result, copyDeep(was.echo) as Loose);
+    return withEcho(result, was.echo!);
   });
 
   // Capabilities and settings: the browser lists PTZ only when it granted PTZ; hide it then unless
@@ -312,7 +429,7 @@ export function installPtz(bridge: PageBridge): void {
       return apply(promiseReject, PromiseCtor, [new DOMExceptionCtor("the page is not visible", "SecurityError")]);
     }
     if (use[0] > 1) return apply(promiseReject, PromiseCtor, [new (overconstrainedErrorCtor()!)(use[1]!, "Unsupported constraint")]);
-    return noteAsked(apply(next, track, [withoutPtz(set as Loose)]), track, set as Loose, ptzEcho(set, false));
+    return noteAsked(apply(next, track, [withoutPtz(set as Loose)]), track, set as Loose, ptzEcho(set));
   });
 
   /** A new PTZ session: the axes the page left open go to their defaults (centred pan and tilt,
@@ -411,13 +528,7 @@ export function installPtz(bridge: PageBridge): void {
         apply(promiseThen, apply(next, thisArg, granted === true ? args : [changed]), [(stream: unknown) => {
           if (!(typeof granted === "function" ? granted() : granted)) {
             // (The browser got them without PTZ: `changed`.)
-            try {
-              const track = (apply(streamVideoTracks!, stream, []) as object[])[0];
-              const echo = ptzEcho(video, true);
-              if (track && echo) apply(weakMapSet, asked, [track, { echo }]);
-            } catch {
-              // (Only what getConstraints() shows is lost.)
-            }
+            noteEcho(stream, video);
             return resolve(stream);
           }
           try {

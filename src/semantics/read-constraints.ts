@@ -728,12 +728,25 @@ export function installConstraintReading(): void {
     if (!r) return apply(native, thisArg, args);
     if (r.outcome === Outcome.Failed) throw r.value;
     let c = r.value as Loose;
+    /** What PTZ does with the stream before the page's success callback has it. */
+    let seen: ((stream: unknown) => void) | undefined;
     if (r.outcome === Outcome.Read) {
-      if (hasOwn(c, "video")) setOwn(c, "video", legacyVideo(c.video));
+      if (hasOwn(c, "video")) {
+        const gated = legacyVideo(c.video);
+        setOwn(c, "video", gated[0]);
+        seen = gated[1];
+      }
       c = sealConstraints(Of.Legacy, c) as Loose;
     }
     const passed: unknown[] = [c];
-    for (let i = 1; i < args.length; i++) appendOwn(passed, args[i]);
+    const success = args[1];
+    // (Only a callable one: the browser's own checks of the callbacks stay as they are.)
+    for (let i = 1; i < args.length; i++) {
+      appendOwn(passed, i !== 1 || !seen || typeof success !== "function" ? args[i] : (stream: unknown) => {
+        seen!(stream);
+        return apply(success, undefined, [stream]);
+      });
+    }
     return apply(native, thisArg, passed);
   };
   wrapMethod(Navigator.prototype, "getUserMedia", legacy);

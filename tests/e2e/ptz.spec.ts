@@ -628,6 +628,102 @@ test.describe("pan/tilt/zoom", () => {
     expect(ours.mixed).toMatch(/^OverconstrainedError\|Mixing ImageCapture/);
   });
 
+  test("at Block, clones and the legacy callback form show the page's pan/tilt/zoom in getConstraints() as the browser does without the PTZ permission", async ({ site }) => {
+    // The same calls, in the extension at Block (the browser granting PTZ) and in a browser that
+    // has not granted it.
+    const calls = async () => {
+      const out: Record<string, unknown> = {};
+      const md = navigator.mediaDevices;
+      const nav = navigator as unknown as Record<string, Function | undefined>;
+      const tracks: MediaStreamTrack[] = [];
+      const keep = (t: MediaStreamTrack) => (tracks.push(t), t);
+      const shown = (t: MediaStreamTrack) => JSON.stringify(t.getConstraints());
+      const gum = async (video: unknown) => keep((await md.getUserMedia({ video } as MediaStreamConstraints)).getVideoTracks()[0]);
+      const legacy = (form: string, video: unknown) => new Promise<MediaStreamTrack>((resolve, reject) =>
+        nav[form]!.call(navigator, { video }, (s: MediaStream) => resolve(keep(s.getVideoTracks()[0])), reject));
+      const settle = async (t: MediaStreamTrack, c: unknown) => {
+        try {
+          await t.applyConstraints(c as MediaTrackConstraints);
+          return `ok ${shown(t)}`;
+        } catch (e) {
+          return `${(e as Error).name}|${(e as Error).message}| ${shown(t)}`;
+        }
+      };
+      const cases: Record<string, unknown> = {
+        panTrue: { pan: true },
+        idealBesideWidth: { pan: { ideal: 100 }, width: 640 },
+        advancedZoom: { advanced: [{ zoom: 200 }, { width: 320 }] },
+        advancedMixed: { width: 640, advanced: [{ zoom: 200, width: 320 }] },
+        several: { pan: 150, tilt: { ideal: 120 }, zoom: false, height: 240 },
+        beforeAdvanced: { zoom: { ideal: 300 }, advanced: [{ width: 320 }] },
+        shapes: {
+          pan: { ideal: 120 }, tilt: null, zoom: {},
+          advanced: [{ zoom: { exact: 200 } }, {}, { pan: { ideal: 3 }, width: { ideal: 320 } }, { tilt: { min: 100, max: 300 } }, { zoom: {} }],
+        },
+      };
+      for (const [name, video] of Object.entries(cases)) {
+        const a = await gum(video);
+        const a1 = keep(a.clone());
+        out[name] = [shown(a), shown(a1), shown(keep(a1.clone()))];
+        for (const form of ["getUserMedia", "webkitGetUserMedia"]) {
+          if (typeof nav[form] !== "function") {
+            out[`${name} ${form}`] = "none";
+            continue;
+          }
+          const l = await legacy(form, video);
+          out[`${name} ${form}`] = [shown(l), shown(keep(l.clone()))];
+        }
+      }
+      // Clones and applyConstraints: a clone made before a PTZ set keeps what it had; one made after
+      // shows that set; each clone's own sets then change only its own constraints.
+      const b = await gum({ pan: { ideal: 100 }, width: 640 });
+      const early = keep(b.clone());
+      await b.applyConstraints({ pan: 50 } as MediaTrackConstraints);
+      const late = keep(b.clone());
+      out.afterSet = [shown(b), shown(early), shown(late), shown(keep(late.clone()))];
+      out.lateWidth = [await settle(late, { width: 320 }), shown(b)];
+      out.lateTilt = [await settle(late, { tilt: 20 }), shown(keep(late.clone())), shown(b)];
+      out.lateHeight = [await settle(late, { height: 240 }), shown(keep(late.clone()))];
+      out.earlyTilt = [await settle(early, { tilt: { ideal: 20 } }), shown(b)];
+      out.earlyAdvanced = await settle(early, { advanced: [{ zoom: 150 }] });
+      out.earlyMixed = await settle(early, { zoom: 150, width: 320 });
+      out.earlyWidth = [await settle(early, { width: 320 }), shown(keep(early.clone()))];
+      out.bWidth = [await settle(b, { width: 480 }), shown(keep(b.clone()))];
+      // The legacy form's track, then a set and clones.
+      const l = await legacy("getUserMedia", { zoom: { ideal: 300 }, width: 640 });
+      const lEarly = keep(l.clone());
+      out.legacySet = [await settle(l, { pan: 120 }), shown(lEarly), shown(keep(l.clone()))];
+      out.legacyWidth = [await settle(l, { width: 320 }), shown(keep(l.clone()))];
+      out.legacyCloneSet = [await settle(lEarly, { zoom: 250, tilt: false }), shown(keep(lEarly.clone())), shown(l)];
+      // One track of each kind stays for a look at where the camera is; the rest stop.
+      const held = [tracks[0], l, late];
+      for (const t of tracks) if (!held.includes(t)) t.stop();
+      (window as any).held = held;
+      return out;
+    };
+    const page = await blockedPtzPage(site.origin);
+    const ours = await page.evaluate(calls);
+    const native = await launch({ extension: false, extra: [PTZ_CAMERA] });
+    try {
+      const nativePage = await native.context.newPage();
+      await nativePage.goto(`${site.origin}/ptz.html`);
+      // (Without the permission: no pan/tilt/zoom in what the native tracks can do.)
+      expect(await nativePage.evaluate(async () => "pan" in (await navigator.mediaDevices.getUserMedia({ video: true }))
+        .getVideoTracks()[0].getCapabilities())).toBe(false);
+      expect(ours).toEqual(await nativePage.evaluate(calls));
+    } finally {
+      await native.close();
+    }
+    expect(ours.panTrue).toEqual(['{"pan":true}', '{"pan":true}', '{"pan":true}']);
+    expect(ours["several getUserMedia"]).toEqual(Array(2).fill('{"height":240,"pan":150,"tilt":120,"zoom":false}'));
+    // None of it reached the browser: allowed now, the tracks show the camera where it started.
+    await setPtz(b, site.origin, "allow");
+    await expect.poll(() => page.evaluate(() => (window as any).held.map((t: MediaStreamTrack) => {
+      const s = t.getSettings() as Record<string, unknown>;
+      return [s.pan, s.tilt, s.zoom];
+    }))).toEqual(Array(3).fill([100, 100, 100]));
+  });
+
   test("mandatory PTZ stays the native TypeError, without a prompt", async ({ site }) => {
     const page = await openPtzPage(b, site.origin);
     let prompted = false;
