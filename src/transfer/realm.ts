@@ -18,7 +18,8 @@
  *   with MediaStreamTrackProcessor and posts the frames on demand; the receiver gets a worker
  *   track (worker) or a MediaStreamTrackGenerator track overlaid with the source's id, label,
  *   settings, capabilities and constraints (window). applyConstraints, stop, enabled go back over
- *   the port; mute/unmute/ended come forward. The source context holds a Web Lock; receivers wait
+ *   the port; mute/unmute/ended and configurationchange (with the new settings, constraints and
+ *   capabilities) come forward. The source context holds a Web Lock; receivers wait
  *   on it, so their tracks end when the source context goes away.
  * Receiving: MessageEvent's `data` getter decodes an envelope once (cached per envelope) and
  * `ports` leaves out the extension's ports.
@@ -99,6 +100,9 @@ export function mediaRealm(host: A, base?: string, pre?: A): void {
     prevent = P.prevent || EvP.preventDefault;
   const on = (t: A, type: string, f: A) => call(addL, t, type, f);
   const fire = (t: A, type: string) => call(dispatch, t, new Ev(type));
+  /** A receiver's state `d` takes the source's new configuration ({c: [settings, constraints,
+   * capabilities]}, sent when the source heard `configurationchange`); true if it did. */
+  const CHANGE = "configurationchange", changed = (d: A, x: A) => isArray(x) && x.length === 3 && (d.s = x[0], d.c = x[1], d.p = x[2], 1);
   const ME = MessageEvent, MEP = ME.prototype, EE = ErrorEvent, MC = MessageChannel, MPP = MessagePort.prototype;
   const portPost = P.portPost || MPP.postMessage, portClose = P.portClose || MPP.close,
     setOnMessage = P.setOnMessage || gopd(MPP, "onmessage")!.set!;
@@ -651,6 +655,13 @@ export function mediaRealm(host: A, base?: string, pre?: A): void {
       on(h, "mute", () => post(o, { m: 1 }));
       on(h, "unmute", () => post(o, { m: 0 }));
       on(h, ENDED, end);
+      // The hidden clone is one of this window's tracks on the camera: it hears configurationchange
+      // as the page's own would (src/track/configuration-change.ts), and the receiver with it.
+      on(h, CHANGE, () => {
+        try {
+          done || post(o, { c: stateOf(h) });
+        } catch {}
+      });
       // The hidden clone lives in the track's own context: end it with the track's page or this one.
       gone(t, end);
       on(g, "pagehide", end);
@@ -716,6 +727,7 @@ export function mediaRealm(host: A, base?: string, pre?: A): void {
           o.ts.forEach((x: A) => fire(x, v.m ? "mute" : "unmute"));
         } else if (v.e) end();
         else if (v.r) replied(o.q, v.r);
+        else if (changed(o.d, v.c)) o.ts.forEach((x: A) => fire(x, CHANGE));
         else if (v.L) source(v.L);
         else if (v.q) lockOut(d.o);
       });
@@ -792,6 +804,7 @@ export function mediaRealm(host: A, base?: string, pre?: A): void {
         else if (hasOwn(v, "m")) setMuted(s, v.m);
         else if (v.e) end(s);
         else if (v.r) replied(s.q, v.r);
+        else if (changed(s, v.c)) fire(s.t, CHANGE);
         else if (v.L) source(v.L);
         else if (v.q) lockOut(s.o);
       });
@@ -1057,7 +1070,7 @@ export function mediaRealm(host: A, base?: string, pre?: A): void {
       nativeText(C, name);
       defProp(g, name, dv(C));
     };
-    expose(Track, "MediaStreamTrack", ["mute", "unmute", ENDED]);
+    expose(Track, "MediaStreamTrack", ["mute", "unmute", ENDED, CHANGE]);
     expose(MediaStream, "MediaStream", ["addtrack", "removetrack"]);
     expose(MediaStreamTrackEvent, "MediaStreamTrackEvent");
     expose(MediaStreamTrackProcessor, "MediaStreamTrackProcessor");

@@ -66,6 +66,63 @@ test.describe("configurationchange", () => {
     await expect.poll(() => heard(page)).toEqual({ a: [220], b: [220] });
   });
 
+  test("a track transferred to a worker has onconfigurationchange and hears the camera move as the window's would, with the new settings; given back, the window's receiver hears it too", async ({ site }) => {
+    const page = await ptzPage(site.origin);
+    await page.addScriptTag({ url: `${site.origin}/transfer/page.js` });
+    type W = { tx: any; cc: { worker: Worker; mine: MediaStreamTrack; heard: unknown[]; back?: MediaStreamTrack; backHeard: unknown[] } };
+    const setup = await page.evaluate(async () => {
+      const w = window as unknown as W;
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { pan: true } as MediaTrackConstraints });
+      const mine = stream.getVideoTracks()[0];
+      const heard: unknown[] = [];
+      mine.addEventListener("configurationchange", () => heard.push((mine.getSettings() as { pan?: number }).pan));
+      const sent = mine.clone();
+      const worker = new Worker("transfer/worker.js");
+      w.cc = { worker, mine, heard, backHeard: [] };
+      await w.tx.ask(worker, { cmd: "hold", name: "cam", track: sent }, [sent]);
+      return w.tx.ask(worker, { cmd: "config-watch", name: "cam" });
+    });
+    expect(setup).toEqual({
+      has: true, own: false, initial: null, nonCallable: null, pan: expect.any(Number),
+      shape: { enumerable: true, configurable: true, get: "get onconfigurationchange", set: "set onconfigurationchange",
+        text: "function get onconfigurationchange() { [native code] }" },
+    });
+    expect(setup.pan).not.toBe(260);
+    const inWorker = () => page.evaluate(() => (window as unknown as W).tx.ask((window as unknown as W).cc.worker, { cmd: "config-heard", name: "cam" }));
+
+    // The window's own track moves the camera: the worker's track, a sibling on it, hears it once
+    // per listener, and reads the new position in its handler.
+    expect(await page.evaluate(() => (window as unknown as W).cc.mine.applyConstraints({ pan: 260 } as MediaTrackConstraints).then(() => "ok"))).toBe("ok");
+    await expect.poll(async () => (await inWorker()).heard.length).toBe(2);
+    await settleTasks(page);
+    const event = { type: "configurationchange", cancelable: false, bubbles: false, target: true, isEvent: true, pan: 260, capabilities: true };
+    expect(await inWorker()).toEqual({ heard: [{ via: "listener", ...event, constraints: { pan: true } }, { via: "handler", ...event, constraints: { pan: true } }], pan: 260 });
+    expect(await page.evaluate(() => (window as unknown as W).cc.heard)).toEqual([]);
+
+    // The worker's track moves it itself: it hears nothing (its own applyConstraints), the window's track does.
+    const applied = await page.evaluate(() => (window as unknown as W).tx.ask((window as unknown as W).cc.worker, { cmd: "apply", name: "cam", constraints: { pan: 300 } }));
+    expect(applied).toMatchObject({ outcome: "ok", settings: { pan: 300 } });
+    await expect.poll(() => page.evaluate(() => (window as unknown as W).cc.heard)).toEqual([300]);
+    await settleTasks(page);
+    expect((await inWorker()).heard.length).toBe(2);
+
+    // Given back to the window (a MediaStreamTrackGenerator fed from the same hidden clone): the
+    // window's receiver hears the next move as well.
+    const back = await page.evaluate(async () => {
+      const w = window as unknown as W;
+      const reply = await w.tx.ask(w.cc.worker, { cmd: "give-back", name: "cam" });
+      const t = w.cc.back = reply.track as MediaStreamTrack;
+      (t as any).onconfigurationchange = () => w.cc.backHeard.push((t.getSettings() as { pan?: number }).pan);
+      return t.readyState;
+    });
+    expect(back).toBe("live");
+    expect(await page.evaluate(() => (window as unknown as W).cc.mine.applyConstraints({ pan: 150 } as MediaTrackConstraints).then(() => "ok"))).toBe("ok");
+    await expect.poll(() => page.evaluate(() => (window as unknown as W).cc.backHeard)).toEqual([150]);
+    await settleTasks(page);
+    expect(await page.evaluate(() => (window as unknown as W).cc.backHeard)).toEqual([150]);
+    await page.evaluate(() => (window as unknown as W).cc.worker.terminate());
+  });
+
   test("a muted track hears of a change only once it is unmuted", async ({ site }) => {
     const page = await ptzPage(site.origin);
     // Another site takes PTZ control: this page's PTZ track (a) is muted, its clone (b) is not.

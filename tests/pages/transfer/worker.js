@@ -85,6 +85,31 @@ self.onmessage = async (e) => {
         copy.stop();
         break;
       }
+      case "config-watch": {
+        // configurationchange on a held track: the attribute's shape, then what a listener and the
+        // handler attribute hear (tests/e2e/track-extensions.spec.ts).
+        const t = held[m.name];
+        const d = Object.getOwnPropertyDescriptor(MediaStreamTrack.prototype, "onconfigurationchange");
+        const log = (held[m.name + ":config"] = []);
+        const entry = (via) => (e) => log.push({ via, type: e.type, cancelable: e.cancelable, bubbles: e.bubbles,
+          target: e.target === t, isEvent: e instanceof Event, pan: t.getSettings().pan, capabilities: !!t.getCapabilities().pan,
+          constraints: t.getConstraints() });
+        const initial = t.onconfigurationchange;
+        t.onconfigurationchange = 5;
+        const nonCallable = t.onconfigurationchange;
+        t.addEventListener("configurationchange", entry("listener"));
+        t.onconfigurationchange = entry("handler");
+        postMessage({
+          has: "onconfigurationchange" in t, own: Object.prototype.hasOwnProperty.call(t, "onconfigurationchange"),
+          shape: d && { enumerable: d.enumerable, configurable: d.configurable, get: d.get?.name, set: d.set?.name,
+            text: Function.prototype.toString.call(d.get) },
+          initial, nonCallable, pan: t.getSettings().pan,
+        });
+        break;
+      }
+      case "config-heard":
+        postMessage({ heard: held[m.name + ":config"], pan: held[m.name].getSettings().pan });
+        break;
       case "give-back":
         postMessage({ track: held[m.name] }, [held[m.name]]);
         break;
