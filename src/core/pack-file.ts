@@ -5,18 +5,11 @@
  */
 import { PACK_PROPERTY } from "./pack-contract";
 
-// V8's compile hint (Chromium 136 on): compile every function of the file with the file, rather
-// than each at its first call. A frame loads the pack at its first use of a feature, whose call
-// then runs through much of it at once: compiled lazily, each of those functions was parsed twice
-// (pre-parsed with the file, parsed again when first called) on the page's thread during that
-// call. Measured on a page's first getUserMedia (scripts/bench.mjs): see docs/ARCHITECTURE.md,
-// "Costs".
-const FILE_START = `//# allFunctionsCalledOnLoad\nthis[${JSON.stringify(PACK_PROPERTY)}]=`;
+const FILE_START = `this[${JSON.stringify(PACK_PROPERTY)}]=`;
 const FILE_END = ";\n//# sourceURL=<anonymous>\n";
 
 /** The pack's file for its function's source text `fn` (written by scripts/build-pack.mjs): an
- * assignment to PACK_PROPERTY, named like an eval'd script in stacks (on its second line, after
- * the compile hint). */
+ * assignment to PACK_PROPERTY, named like an eval'd script in stacks. */
 export const packFile = (fn: string): string => FILE_START + fn + FILE_END;
 
 /** The function's source text in a pack's file (the service worker tells frames this text), or
