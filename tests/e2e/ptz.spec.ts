@@ -8,6 +8,19 @@ import { expect, extensionWorker, launch, openExtensionPage, stopServiceWorkers,
 
 // A later duplicate of the switch replaces chromeArgs' own (verified: PTZ capabilities appear).
 const PTZ_CAMERA = "--use-fake-device-for-media-stream=device-count=3,hardware-support=pan-tilt-zoom";
+
+/** `run` on the PTZ page of a browser without the extension whose PTZ permission was never granted
+ * (the fake PTZ camera): what the page sees natively at Block. */
+async function withoutPtzNatively<T>(origin: string, run: (page: Page) => Promise<T>): Promise<T> {
+  const native = await launch({ extension: false, extra: [PTZ_CAMERA] });
+  try {
+    const page = await native.context.newPage();
+    await page.goto(`${origin}/ptz.html`);
+    return await run(page);
+  } finally {
+    await native.close();
+  }
+}
 const ASK_PTZ = { video: { pan: true, tilt: true, zoom: true } };
 
 interface Browser { context: BrowserContext; extensionId: string; cdp: CDPSession; close: () => Promise<void> }
@@ -616,14 +629,7 @@ test.describe("pan/tilt/zoom", () => {
     };
     const page = await blockedPtzPage(site.origin);
     const ours = await page.evaluate(calls);
-    const native = await launch({ extension: false, extra: [PTZ_CAMERA] });
-    try {
-      const nativePage = await native.context.newPage();
-      await nativePage.goto(`${site.origin}/ptz.html`);
-      expect(ours).toEqual(await nativePage.evaluate(calls));
-    } finally {
-      await native.close();
-    }
+    expect(ours).toEqual(await withoutPtzNatively(site.origin, (nativePage) => nativePage.evaluate(calls)));
     expect(ours.gumTrue).toBe('{"pan":true,"width":640}');
     expect(ours.mixed).toMatch(/^OverconstrainedError\|Mixing ImageCapture/);
   });
@@ -703,17 +709,13 @@ test.describe("pan/tilt/zoom", () => {
     };
     const page = await blockedPtzPage(site.origin);
     const ours = await page.evaluate(calls);
-    const native = await launch({ extension: false, extra: [PTZ_CAMERA] });
-    try {
-      const nativePage = await native.context.newPage();
-      await nativePage.goto(`${site.origin}/ptz.html`);
+    const native = await withoutPtzNatively(site.origin, async (nativePage) => {
       // (Without the permission: no pan/tilt/zoom in what the native tracks can do.)
       expect(await nativePage.evaluate(async () => "pan" in (await navigator.mediaDevices.getUserMedia({ video: true }))
         .getVideoTracks()[0].getCapabilities())).toBe(false);
-      expect(ours).toEqual(await nativePage.evaluate(calls));
-    } finally {
-      await native.close();
-    }
+      return nativePage.evaluate(calls);
+    });
+    expect(ours).toEqual(native);
     expect(ours.panTrue).toEqual(['{"pan":true}', '{"pan":true}', '{"pan":true}']);
     expect(ours["several getUserMedia"]).toEqual(Array(2).fill('{"height":240,"pan":150,"tilt":120,"zoom":false}'));
     // None of it reached the browser: allowed now, the tracks show the camera where it started.
