@@ -135,7 +135,7 @@ export function nativeAttachShadow(): Function | undefined {
 }
 
 /** Whether `fn` is the browser's own function of that name (see nativeAttachShadow). */
-const browsers = (fn: unknown, name: string): fn is Function =>
+export const browsers = (fn: unknown, name: string): fn is Function =>
   typeof fn === "function" && apply(functionToString, fn, []) === nativeText(name);
 /** A brand check: whether `fn` (a native getter or method without effects) takes `thisArg`, i.e.
  * whether a native member of the same interface would throw "Illegal invocation" on it. */

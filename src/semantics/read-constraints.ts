@@ -34,7 +34,7 @@ import { wrapMethod } from "../lib/wrap";
 import { NAMES } from "../effects/names";
 import { promiseReject, streamGetTracks } from "../lib/media-natives";
 import {
-  answers, appendOwn, apply, defineProperty, functionToString, nativeText, getOwnPropertyDescriptor, getter, hasOwn, isArray, isObject as anObject, objectCreate, ObjectProto, ownKeys, PromiseCtor,
+  answers, appendOwn, apply, browsers, defineProperty, getOwnPropertyDescriptor, getter, hasOwn, isArray, isObject as anObject, objectCreate, ObjectProto, ownKeys, PromiseCtor,
   promiseThen, ProxyCtor, setOwn, setTimeoutFn, stringSplit, devicesProto, trackReadyState,
 } from "../lib/natives";
 import { trackApply } from "../ptz/captured";
@@ -685,7 +685,6 @@ export function installConstraintReading(): void {
     try {
       const navigatorOf = getOwnPropertyDescriptor(globalThis, "navigator")?.get;
       const devicesOf = getOwnPropertyDescriptor(Navigator.prototype, "mediaDevices")?.get;
-      const browsers = (fn: Function | undefined, name: string): fn is Function => !!fn && apply(functionToString, fn, []) === nativeText(name);
       if (browsers(navigatorOf, "get navigator") && browsers(devicesOf, "get mediaDevices")) {
         learnSupported(apply(devicesOf, apply(navigatorOf, globalThis, []), []));
       }
